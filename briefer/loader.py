@@ -1,0 +1,207 @@
+"""Files → a validated :class:`EventLog`: reading, includes, the cache, clock-dependent checks.
+
+The rules themselves live in :mod:`briefer.schema`; this module decides which
+files are read (the main file and what its ``include:`` globs match), asks the
+parsed-log cache first, and adds the warnings that depend on the clock (which
+the cache must not keep).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from briefer.model import BUILTIN_KINDS, EventLog, Pos, Problem
+
+__all__ = ["LoadResult", "Parsed", "expand_includes", "load_log", "parse", "time_problems"]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What loading produced: the log (None if there were errors) and every problem."""
+
+    log: EventLog | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """Problems that make the log invalid."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Problems worth fixing that do not stop the log being used."""
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """One included file read for a load: where it is, how it is shown, what it held."""
+
+    path: str
+    display: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parse's result and what it was built from (what the cache must check)."""
+
+    result: LoadResult
+    patterns: list[str]
+    inputs: list[FileRead]
+
+
+def display_name(path: str) -> str:
+    """A path as users typed it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def expand_includes(
+    patterns: list[str], main: str, main_display: str
+) -> Iterator[tuple[str, str, str]]:
+    """(pattern, absolute path, display path) for every file an include pattern matches.
+
+    Globs are relative to the main file; matches are sorted, each file comes once
+    and the main file never includes itself. A pattern that matches nothing yields
+    one tuple with empty paths.
+    """
+    base_dir = os.path.dirname(os.path.abspath(main))
+    seen = {os.path.abspath(main)}
+    for pattern in patterns:
+        full = os.path.join(base_dir, os.path.expanduser(pattern))
+        matches = sorted(p for p in glob.glob(full, recursive=True) if os.path.isfile(p))
+        if not matches:
+            yield pattern, "", ""
+            continue
+        for match in matches:
+            absolute = os.path.abspath(match)
+            if absolute in seen:
+                continue
+            seen.add(absolute)
+            rel = os.path.relpath(absolute, base_dir)
+            yield (
+                pattern,
+                absolute,
+                os.path.normpath(os.path.join(os.path.dirname(main_display), rel)),
+            )
+
+
+def parse(path: str, data: bytes, display: str | None = None) -> Parsed:
+    """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes."""
+    from briefer.schema import LogReader, Stop
+    from briefer.yamlread import SourceText, decode
+
+    display = display or display_name(path)
+    reader = LogReader()
+    inputs: list[FileRead] = []
+    header: dict[str, Any] = {}
+    patterns: list[str] = []
+    try:
+        text, problem = decode(data, display)
+        if problem is not None:
+            return Parsed(LoadResult(None, (problem,)), patterns, inputs)
+        assert text is not None
+        main_text = SourceText(display, text)
+        reader.begin(main_text)
+        root = reader.compose()
+        if root is None:
+            return Parsed(LoadResult(None, tuple(reader.problems)), patterns, inputs)
+        header, patterns = reader.walk_main(root)
+        for pattern, absolute, inc_display in expand_includes(patterns, path, display):
+            if not absolute:
+                node = next(n for n in reader.include_nodes if n.value == pattern)
+                reader.begin(main_text)
+                reader.report(node, "warning", f"include pattern '{pattern}' matches no file")
+                continue
+            try:
+                with open(absolute, "rb") as f:
+                    inc_data = f.read()
+            except OSError as exc:
+                reader.error(Pos(inc_display, 0, 0), f"cannot read: {exc.strerror}")
+                continue
+            inputs.append(FileRead(absolute, inc_display, inc_data))
+            inc_text, problem = decode(inc_data, inc_display)
+            if problem is not None:
+                reader.problems.append(problem)
+                continue
+            assert inc_text is not None
+            reader.begin(SourceText(inc_display, inc_text))
+            inc_root = reader.compose()
+            if inc_root is not None:
+                reader.walk_included(inc_root)
+        reader.check_references()
+    except Stop:
+        pass
+    problems = tuple(_ordered(reader.problems, display))
+    if any(p.severity == "error" for p in problems):
+        return Parsed(LoadResult(None, problems), patterns, inputs)
+    events = sorted(reader.events, key=lambda e: (*e.date.sort_key, e.id))
+    log = EventLog(
+        path=display,
+        title=header.get("title") or "",
+        timezone=header.get("timezone", "UTC"),
+        marking=header.get("marking"),
+        horizon=header.get("horizon", 30 * 86400),
+        kinds=tuple(sorted(reader.kinds, key=lambda k: (k not in BUILTIN_KINDS, k))),
+        metrics=reader.metrics,
+        sources=reader.sources,
+        events=tuple(events),
+        files=(display, *(i.display for i in inputs)),
+    )
+    return Parsed(LoadResult(log, problems), patterns, inputs)
+
+
+def _ordered(problems: list[Problem], main: str) -> list[Problem]:
+    """Deduplicated, main file first, then by position: the order an editor shows them."""
+    unique = dict.fromkeys(problems)
+    return sorted(unique, key=lambda p: (p.pos.file != main, p.pos.file, p.pos.line, p.pos.col))
+
+
+def time_problems(log: EventLog, now: int) -> list[Problem]:
+    """Clock-dependent warnings (kept out of the cache): past deadlines with no follow-up."""
+    followed: set[str] = set()
+    for event in log.events:
+        followed.update(event.related)
+    out = []
+    for event in log.events:
+        if event.kind != "deadline" or event.date.latest is None or event.date.latest > now:
+            continue
+        if not event.related and event.id not in followed:
+            message = (
+                f"event '{event.id}': deadline has passed with no follow-up event in 'related'"
+            )
+            out.append(Problem(event.pos, "warning", message))
+    return out
+
+
+def load_log(path: str, *, use_cache: bool = True, now: int | None = None) -> LoadResult:
+    """Load and validate the log at ``path``, through the parsed-log cache when allowed."""
+    from briefer import cache
+
+    display = display_name(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        problem = Problem(Pos(display, 0, 0), "error", f"cannot read: {exc.strerror}")
+        return LoadResult(None, (problem,))
+    result = cache.lookup(path, display, data) if use_cache else None
+    if result is None:
+        parsed = parse(path, data, display)
+        result = parsed.result
+        if use_cache:
+            cache.store(path, display, data, parsed)
+    if result.log is not None:
+        extra = time_problems(result.log, int(time.time()) if now is None else now)
+        if extra:
+            result = LoadResult(result.log, tuple(_ordered([*result.problems, *extra], display)))
+    return result

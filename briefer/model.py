@@ -1,0 +1,191 @@
+"""The event log as immutable values: what the loader builds and everything else reads.
+
+No I/O here. Lists are tuples so that a loaded log can be shared (and cached)
+without anyone mutating it by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from enum import StrEnum
+from functools import cached_property
+from typing import Literal
+
+from briefer.dates import EDate, get_timezone
+
+__all__ = [
+    "BUILTIN_KINDS",
+    "FORWARD_KINDS",
+    "Citation",
+    "Confidence",
+    "Event",
+    "EventLog",
+    "Location",
+    "Metric",
+    "Pos",
+    "Problem",
+    "Source",
+]
+
+#: Kinds every log knows; a log may declare more under ``kinds:``.
+BUILTIN_KINDS: tuple[str, ...] = (
+    "incident",
+    "deployment",
+    "political",
+    "diplomatic",
+    "legal",
+    "statement",
+    "background",
+    "deadline",
+    "scheduled",
+)
+#: Forward-looking kinds: they feed the watch list rather than the developments.
+FORWARD_KINDS: frozenset[str] = frozenset({"deadline", "scheduled"})
+
+
+class Confidence(StrEnum):
+    """Analytic confidence in ICD 203 terms."""
+
+    HIGH = "high"
+    MODERATE = "moderate"
+    LOW = "low"
+
+
+@dataclass(frozen=True, order=True)
+class Pos:
+    """Where something stands in the log's files (1-based line and column)."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        # Line 0 means "the file as a whole" (it could not be read at all).
+        return self.file if self.line == 0 else f"{self.file}:{self.line}:{self.col}"
+
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation finding, printed as ``FILE:LINE:COL: severity: message``."""
+
+    pos: Pos
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.pos}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place: a name, optionally a region and coordinates."""
+
+    name: str
+    region: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.region}" if self.region else self.name
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A reference from an event to a source, with an optional quote or page."""
+
+    source: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document the log cites."""
+
+    id: str
+    title: str
+    pos: Pos
+    publisher: str | None = None
+    published: EDate | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A numeric series tracked over time through events' ``figures``."""
+
+    id: str
+    label: str
+    pos: Pos
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated entry of the log."""
+
+    id: str
+    date: EDate
+    title: str
+    #: Where the event's mapping starts (its file and line, for editors and errors).
+    pos: Pos
+    #: None when the log does not say; see BUILTIN_KINDS.
+    kind: str | None = None
+    summary: str = ""
+    actors: tuple[str, ...] = ()
+    location: Location | None = None
+    tags: tuple[str, ...] = ()
+    sources: tuple[Citation, ...] = ()
+    significance: int = 3
+    confidence: Confidence | None = None
+    #: Metric id → value as reported at this event's date.
+    figures: Mapping[str, float] = field(default_factory=dict)
+    related: tuple[str, ...] = ()
+
+    @property
+    def forward_looking(self) -> bool:
+        """Deadlines and scheduled events look ahead; they feed the watch list."""
+        return self.kind in FORWARD_KINDS
+
+    @cached_property
+    def haystack(self) -> str:
+        """Lower-case text that bare query words search: title, summary, actors, place, tags."""
+        parts = [self.title, self.summary, *self.actors, *self.tags]
+        if self.location is not None:
+            parts.append(self.location.name)
+            if self.location.region:
+                parts.append(self.location.region)
+        return "\n".join(parts).lower()
+
+
+@dataclass(frozen=True)
+class EventLog:
+    """A whole validated log: header, metrics, sources and events (sorted)."""
+
+    path: str
+    title: str
+    timezone: str = "UTC"
+    marking: str | None = None
+    #: How far ahead the watch list looks, in seconds.
+    horizon: int = 30 * 86400
+    kinds: tuple[str, ...] = BUILTIN_KINDS
+    metrics: Mapping[str, Metric] = field(default_factory=dict)
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    #: Sorted by earliest bound, then precision (coarser first), then id.
+    events: tuple[Event, ...] = ()
+    #: Every file the log was read from, the main file first.
+    files: tuple[str, ...] = ()
+
+    @cached_property
+    def by_id(self) -> Mapping[str, Event]:
+        """Events by id."""
+        return {e.id: e for e in self.events}
+
+    @property
+    def tzinfo(self) -> tzinfo:
+        """The log's time zone."""
+        return get_timezone(self.timezone)

@@ -1,0 +1,249 @@
+"""Reading YAML as plain data, with a FILE:LINE:COL position for every problem.
+
+Files are composed once by libyaml into nodes that carry their positions; the
+schema walks those nodes itself instead of letting PyYAML construct Python
+objects, so positions, validation and the model come out of a single pass
+that costs about what PyYAML's own constructor would. Scalars are resolved
+with PyYAML's *base* resolver (everything is a string) and typed by the field
+they belong to, which also spares analysts YAML 1.1 surprises (``title: no``
+stays the text "no").
+
+Refused, because the log is plain data: anchors and aliases (so a "billion
+laughs" file costs nothing), tags other than ``!!str``, merge keys and
+duplicate keys (which PyYAML would silently resolve to the last one).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from briefer.errors import did_you_mean
+from briefer.model import Pos, Problem, Severity
+
+__all__ = ["NodeReader", "SourceText", "decode", "describe", "is_null"]
+
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+# PyYAML's C parser when available (it is in the wheels we depend on); the pure
+# Python one gives the same nodes, only slower.
+_Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+Pairs = dict[str, tuple[ScalarNode, Node]]
+
+
+def decode(data: bytes, display: str) -> tuple[str | None, Problem | None]:
+    """Decode a file strictly as UTF-8; a problem names the first bad byte's line and column."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+        message = f"file is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        return None, Problem(Pos(display, line, col), "error", message)
+    return text.removeprefix("\ufeff"), None
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """One file being read: its name as shown to the user and its text."""
+
+    display: str
+    text: str
+
+    @property
+    def props_possible(self) -> bool:
+        """Anchors, aliases and tags need '&', '*' or '!'; most logs have none,
+        so most nodes skip the check entirely."""
+        return "&" in self.text or "!" in self.text or "*" in self.text
+
+
+def is_null(node: ScalarNode) -> bool:
+    """A plain ``~``/``null``/empty scalar. Plain style is None (Python parser) or "" (C)."""
+    return not node.style and node.value in _NULLS
+
+
+def describe(node: Node) -> str:
+    """A short phrase for what a node is, for "must be X, not Y" messages."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if isinstance(node, ScalarNode):
+        if is_null(node):
+            return "an empty value"
+        value = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+        kind = "quoted text" if node.style in ("'", '"') else "text" if node.style else "a value"
+        return f"{kind} '{value}'"
+    return "something else"
+
+
+def format_number(value: float) -> str:
+    """``5`` rather than ``5.0`` for whole numbers."""
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _parse_number(text: str) -> float | None:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _short_tag(tag: str) -> str:
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag.removeprefix(prefix) if tag.startswith(prefix) else tag
+
+
+@dataclass
+class NodeReader:
+    """Typed access to composed nodes, collecting a problem for everything wrong."""
+
+    problems: list[Problem] = field(default_factory=list)
+    file: SourceText = field(default_factory=lambda: SourceText("", ""))
+    #: Nodes already refused as anchored: an alias yields the very same node object.
+    refused: set[int] = field(default_factory=set)
+    _props: bool = False
+
+    def begin(self, file: SourceText) -> None:
+        """Start reading nodes of ``file``."""
+        self.file = file
+        self._props = file.props_possible
+
+    def pos(self, node: Node) -> Pos:
+        """Where ``node`` starts."""
+        mark = node.start_mark
+        return Pos(self.file.display, mark.line + 1, mark.column + 1)
+
+    def report(self, where: Node | Pos, severity: Severity, message: str) -> None:
+        """Record a problem at a node or position."""
+        pos = where if isinstance(where, Pos) else self.pos(where)
+        self.problems.append(Problem(pos, severity, message))
+
+    def error(self, where: Node | Pos, message: str) -> None:
+        """Record an error at a node or position."""
+        self.report(where, "error", message)
+
+    def compose(self) -> Node | None:
+        """The current file's single document, or None (reported) if it has none or is bad."""
+        text = self.file.text
+        try:
+            loader = _Loader(text)
+            try:
+                node: Node | None = loader.get_single_node()
+            finally:
+                loader.dispose()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = Pos(self.file.display, mark.line + 1, mark.column + 1) if mark else None
+            message = exc.problem or exc.context or "not valid YAML"
+            if exc.context and exc.problem and exc.context_mark is not None:
+                message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+            self.error(where or Pos(self.file.display, 1, 1), f"invalid YAML: {message}")
+            return None
+        except yaml.reader.ReaderError as exc:
+            before = text[: exc.position]
+            line = before.count("\n") + 1
+            col = exc.position - (before.rfind("\n") + 1) + 1
+            self.error(
+                Pos(self.file.display, line, col),
+                f"invalid YAML: character U+{exc.character:04X} is not allowed",
+            )
+            return None
+        if node is None:
+            self.error(Pos(self.file.display, 1, 1), "file is empty")
+        return node
+
+    def plain_data(self, node: Node) -> bool:
+        """False (and reported) for anchored, aliased or tagged nodes: the log is plain data."""
+        if self._props:
+            index = node.start_mark.index
+            if id(node) in self.refused:
+                return False
+            if self.file.text[index : index + 1] == "&":
+                self.refused.add(id(node))
+                self.error(node, "YAML anchors and aliases are not allowed (write the value out)")
+                return False
+        if node.tag not in (_STR, _SEQ, _MAP):
+            tag = _short_tag(node.tag)
+            self.error(node, f"YAML tag '{tag}' is not allowed (the log is plain data)")
+            return False
+        return True
+
+    def mapping(self, node: Node, allowed: tuple[str, ...], what: str) -> Pairs | None:
+        """The pairs of a mapping node by key; unknown and duplicate keys reported."""
+        if not self.plain_data(node):
+            return None
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{what} must be a mapping (key: value lines), not {describe(node)}")
+            return None
+        out: Pairs = {}
+        for knode, vnode in node.value:
+            if not isinstance(knode, ScalarNode):
+                self.error(knode, f"{what}: keys must be plain words")
+                continue
+            if not self.plain_data(knode):
+                continue
+            key = knode.value
+            if key in out:
+                first = out[key][0].start_mark.line + 1
+                self.error(knode, f"{what}: duplicate key '{key}' (first at line {first})")
+                continue
+            if key not in allowed:
+                if key == "<<":
+                    self.error(knode, f"{what}: YAML merge keys are not allowed")
+                else:
+                    hint = did_you_mean(key, allowed) or f" (expected one of: {', '.join(allowed)})"
+                    self.error(knode, f"{what}: unknown key '{key}'{hint}")
+                continue
+            out[key] = (knode, vnode)
+        return out
+
+    def sequence(self, node: Node, what: str, *, single_ok: bool = True) -> list[Node]:
+        """Items of a list; a lone scalar counts as a one-item list when ``single_ok``."""
+        if not self.plain_data(node):
+            return []
+        if isinstance(node, SequenceNode):
+            return list(node.value)
+        if single_ok and isinstance(node, ScalarNode):
+            return [] if is_null(node) else [node]
+        self.error(node, f"{what} must be a list, not {describe(node)}")
+        return []
+
+    def string(self, node: Node, what: str, *, required: bool = False) -> str | None:
+        """A scalar's text; None (reported if ``required``) when empty; errors for collections."""
+        if not self.plain_data(node):
+            return None
+        if not isinstance(node, ScalarNode):
+            self.error(node, f"{what} must be text, not {describe(node)}")
+            return None
+        value: str = node.value
+        if is_null(node) or not value.strip():
+            if required:
+                self.error(node, f"{what} must not be empty")
+            return None
+        return value
+
+    def number(self, node: Node, what: str) -> float | None:
+        """A plain numeric scalar (int or float); quoted numbers are text, hence errors."""
+        if not self.plain_data(node):
+            return None
+        if isinstance(node, ScalarNode) and not node.style and not is_null(node):
+            value = _parse_number(node.value)
+            if value is not None:
+                return value
+        self.error(node, f"{what} must be a number, not {describe(node)}")
+        return None

@@ -1,0 +1,207 @@
+"""The command line, run as users run it: a real process, real exit codes, real streams."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefer import __version__
+from tests.conftest import MINIMAL, REPO, write
+
+
+def run(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("BRIEFER_LOG", None) if env is None or "BRIEFER_LOG" not in env else None
+    return subprocess.run(
+        [sys.executable, "-m", "briefer", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_check_shipped_log_is_silent() -> None:
+    proc = run("check", "--strict")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+
+
+def test_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
+    write(
+        tmp_path / "events.yaml",
+        MINIMAL.replace("date: 2023-09-24", "date: 2023-13-24").replace(
+            "title: Something", "titel: Something"
+        ),
+    )
+    proc = run("check", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        "events.yaml:8:5: error: event 'first': missing required key 'title'",
+        "events.yaml:9:11: error: event 'first': date '2023-13-24': month must be 1..12",
+        "events.yaml:10:5: error: event: unknown key 'titel' (did you mean 'title'?)",
+    ]
+
+
+def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
+    write(tmp_path / "events.yaml", MINIMAL.replace("    sources: [s1]\n", ""))
+    proc = run("check", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert proc.stderr.splitlines() == [
+        "events.yaml:5:9: warning: source 's1' is never cited",
+        "events.yaml:8:9: warning: event 'first' cites no source",
+    ]
+    assert run("check", "--strict", cwd=tmp_path).returncode == 1
+
+
+def test_log_path_from_option_and_environment(tmp_path: Path) -> None:
+    log = write(tmp_path / "other.yaml", MINIMAL)
+    assert run("--log", str(log), "list", cwd=tmp_path).returncode == 0
+    proc = run("list", cwd=tmp_path, env={"BRIEFER_LOG": str(log)})
+    assert proc.returncode == 0
+    assert "Something happened" in proc.stdout
+
+
+def test_missing_log_is_a_one_line_error(tmp_path: Path) -> None:
+    proc = run("check", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr == "events.yaml: error: cannot read: No such file or directory\n"
+    proc = run("list", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+
+
+def test_list_table(tmp_path: Path) -> None:
+    write(
+        tmp_path / "events.yaml",
+        MINIMAL
+        + "  - {id: dl, date: 2023-12-01, title: 'Plate deadline [Q2]', kind: deadline,\n"
+        + "     sources: [s1]}\n"
+        + "  - {id: rough, date: 2023-11~, title: Approximate, significance: 5, sources: [s1]}\n",
+    )
+    proc = run("list", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines() == [
+        "24 Sep 2023  -         3  first  Something happened",
+        "c. Nov 2023  -         5  rough  Approximate",
+        "1 Dec 2023   deadline  3  dl     Plate deadline [Q2]",
+    ]
+    assert run("list", "kind:deadline", cwd=tmp_path).stdout.splitlines() == [
+        "1 Dec 2023  deadline  3  dl  Plate deadline [Q2]"
+    ]
+    proc = run("list", "nothing-matches-this", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "No matching events.\n")
+
+
+def test_list_json_holds_the_spec_fields() -> None:
+    proc = run("list", "--format", "json", "id:banjska-attack")
+    assert proc.returncode == 0
+    (record,) = json.loads(proc.stdout)
+    for key in (
+        "id",
+        "date",
+        "start",
+        "end",
+        "precision",
+        "title",
+        "kind",
+        "tags",
+        "actors",
+        "sources",
+        "significance",
+    ):
+        assert key in record
+    assert record["date"] == "2023-09-24"
+    assert record["start"] == "2023-09-24T00:00:00+02:00"
+    assert record["end"] == "2023-09-25T00:00:00+02:00"
+    assert record["precision"] == "day"
+    assert record["significance"] == 5
+
+
+def test_list_csv_round_trips() -> None:
+    proc = run("list", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    everything = json.loads(run("list", "--format", "json").stdout)
+    assert [r["id"] for r in rows] == [e["id"] for e in everything]
+    assert rows[0]["tags"] == "; ".join(everything[0]["tags"])
+
+
+def test_negated_terms_are_not_options() -> None:
+    all_ids = {e["id"] for e in json.loads(run("list", "--format", "json").stdout)}
+    proc = run("list", "--format", "json", "-kind:deadline", "-kind:background")
+    assert proc.returncode == 0
+    kept = {e["id"] for e in json.loads(proc.stdout)}
+    assert "plates-deadline-2023" not in kept
+    assert kept < all_ids
+
+
+def test_malformed_query_exits_1_with_position() -> None:
+    proc = run("list", "kosovo", "tga:kfor")
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        "briefer: error: query 'kosovo tga:kfor': column 8: "
+        "unknown field 'tga' (did you mean 'tag'?); quote text with a colon\n"
+    )
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("list", "--format", "yaml").returncode == 2
+    assert run("no-such-command").returncode == 2
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.strip() == f"briefer, version {__version__}"
+    for args in ((), ("check",), ("list",)):
+        proc = run(*args, "--help")
+        assert proc.returncode == 0
+        assert "Usage:" in proc.stdout
+
+
+def test_broken_pipe_is_quiet() -> None:
+    proc = subprocess.run(
+        f"{sys.executable} -m briefer list --format json | head -c 10",
+        shell=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0
+    assert "Traceback" not in proc.stderr
+
+
+def test_check_imports_no_ui_or_pdf_stack() -> None:
+    code = (
+        "import sys\n"
+        "from briefer.cli import main\n"
+        "sys.argv = ['briefer', 'check']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = {'textual', 'weasyprint', 'pendulum', 'jinja2', 'markdown_it'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "content", [b"\xff\xfe\x00", b"briefer: 1\ntitle: [\n", b"", b"- a list\n"]
+)
+def test_no_traceback_for_any_bad_input(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "events.yaml").write_bytes(content)
+    for command in ("check", "list"):
+        proc = run(command, cwd=tmp_path)
+        assert proc.returncode == 1
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.startswith("events.yaml:")

@@ -1,0 +1,201 @@
+"""Loading: the model built from a log, includes, the cache, and the shipped log."""
+
+from __future__ import annotations
+
+import pickle
+import time
+from pathlib import Path
+
+import pytest
+
+from briefer import cache
+from briefer.loader import load_log
+from briefer.model import Citation, Confidence, Location
+from tests.conftest import MINIMAL, NOW, REPO, write
+
+FULL = """\
+briefer: 1
+title: Kosovo–Serbia security situation
+timezone: Europe/Belgrade
+marking: "UNCLASSIFIED // OPEN SOURCE"
+horizon: 2w
+kinds: [cyber]
+metrics:
+  kfor_troops: {label: KFOR troops in Kosovo, unit: troops}
+  plain: Just a label
+sources:
+  - id: nato
+    title: NATO's role in Kosovo
+    publisher: NATO
+    published: 2023-11~
+    url: https://www.nato.int/kfor
+events:
+  - id: later
+    date: 2023-09-24T07:30
+    title: 'Title: with "quotes" and [brackets]'
+    kind: incident
+    summary: |
+      Line one with **bold**.
+
+      Line two.
+    actors: Kosovo Police
+    location: {name: Banjska, region: North Kosovo, lat: 42.97, lon: 20.78}
+    tags: [north-kosovo, violence]
+    sources: [nato, {id: nato, note: "p. 3"}]
+    significance: 5
+    confidence: high
+    figures: {kfor_troops: 4500, plain: 2.5}
+    related: [earlier]
+  - id: earlier
+    date: 2023
+    title: no
+    sources: nato
+  - id: same-day
+    date: 2023-09-24
+    title: 2023
+    kind: cyber
+    sources: [nato]
+"""
+
+
+def test_model_values(tmp_path: Path) -> None:
+    result = load_log(str(write(tmp_path / "log.yaml", FULL)), use_cache=False, now=NOW)
+    assert result.problems == ()
+    log = result.log
+    assert log is not None
+    assert log.title == "Kosovo–Serbia security situation"
+    assert log.marking == "UNCLASSIFIED // OPEN SOURCE"
+    assert log.horizon == 14 * 86400
+    assert "cyber" in log.kinds
+    assert log.metrics["kfor_troops"].unit == "troops"
+    assert log.metrics["plain"].label == "Just a label"
+    assert log.sources["nato"].published is not None
+    # earliest first; on the same instant the coarser date first
+    assert [e.id for e in log.events] == ["earlier", "same-day", "later"]
+    later = log.by_id["later"]
+    assert later.title == 'Title: with "quotes" and [brackets]'
+    assert later.summary == "Line one with **bold**.\n\nLine two."
+    assert later.actors == ("Kosovo Police",)
+    assert later.location == Location("Banjska", "North Kosovo", 42.97, 20.78)
+    assert later.sources == (Citation("nato"), Citation("nato", "p. 3"))
+    assert later.confidence is Confidence.HIGH
+    assert later.figures == {"kfor_troops": 4500, "plain": 2.5}
+    assert later.pos.line == 17
+    # YAML 1.1 would have made these a boolean and an integer
+    assert log.by_id["earlier"].title == "no"
+    assert log.by_id["same-day"].title == "2023"
+    assert log.by_id["earlier"].kind is None
+    assert log.by_id["earlier"].significance == 3
+
+
+def test_includes_are_merged_and_named_in_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main = write(
+        tmp_path / "events.yaml",
+        MINIMAL + "include: [events.d/*.yaml, more/**/*.yaml]\n",
+    )
+    write(
+        tmp_path / "events.d" / "b.yaml",
+        "events:\n  - {id: from-b, date: 2024-01-02, title: B, sources: [s2]}\n",
+    )
+    write(tmp_path / "events.d" / "a.yaml", "sources:\n  - {id: s2, title: Second}\n")
+    write(
+        tmp_path / "more" / "deep" / "c.yaml",
+        "events:\n  - {id: from-c, date: 2024-01-01, title: C, sources: [s1]}\n",
+    )
+    result = load_log(str(main), use_cache=False, now=NOW)
+    assert result.problems == ()
+    assert result.log is not None
+    assert [e.id for e in result.log.events] == ["first", "from-c", "from-b"]
+    assert len(result.log.files) == 4
+
+    write(tmp_path / "events.d" / "c.yaml", "events:\n  - {id: first, date: 2024, title: dup}\n")
+    monkeypatch.chdir(tmp_path)
+    result = load_log("events.yaml", use_cache=False, now=NOW)
+    assert [str(p) for p in result.problems] == [
+        "events.d/c.yaml:2:10: error: duplicate event id 'first' (first at events.yaml:8:9)",
+    ]
+    assert result.log is None
+
+
+def test_cache_round_trip_and_invalidation(tmp_path: Path) -> None:
+    main = write(tmp_path / "events.yaml", MINIMAL + "include: [events.d/*.yaml]\n")
+    inc = write(tmp_path / "events.d" / "a.yaml", "sources:\n  - {id: s2, title: Two}\n")
+    first = load_log(str(main), now=NOW)
+    assert [p.message for p in first.problems] == ["source 's2' is never cited"]
+    entries = list((cache.cache_dir() / "logs").glob("*.pickle"))
+    assert len(entries) == 1
+    # a hit returns the same result without parsing
+    assert cache.lookup(str(main), str(main), main.read_bytes()) == first
+
+    # an included file changing invalidates the entry
+    inc.write_text("sources:\n  - {id: s2, title: Two}\n  - {id: s3, title: Three}\n")
+    assert cache.lookup(str(main), str(main), main.read_bytes()) is None
+    second = load_log(str(main), now=NOW)
+    assert len(second.problems) == 2
+
+    # so does a new file matching the include pattern
+    write(tmp_path / "events.d" / "b.yaml", "sources: []\n")
+    assert cache.lookup(str(main), str(main), main.read_bytes()) is None
+
+
+def test_corrupt_cache_entries_are_misses(tmp_path: Path) -> None:
+    main = write(tmp_path / "events.yaml", MINIMAL)
+    good = load_log(str(main), now=NOW)
+    (entry,) = (cache.cache_dir() / "logs").glob("*.pickle")
+    raw = entry.read_bytes()
+    for damaged in (
+        raw[: len(raw) // 2],
+        raw[:-1] + b"x",
+        b"",
+        b"garbage",
+        raw.replace(b"briefer", b"Briefer", 1),
+    ):
+        entry.write_bytes(damaged)
+        assert cache.lookup(str(main), str(main), main.read_bytes()) is None
+        assert load_log(str(main), now=NOW) == good
+    # a valid pickle of something else is a miss too
+    payload = pickle.dumps({"not": "an entry"})
+    entry.write_bytes(b"briefer-log-cache 1\n" + cache._digest(payload).encode() + b"\n" + payload)
+    assert cache.lookup(str(main), str(main), main.read_bytes()) is None
+
+
+def test_unwritable_cache_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = write(tmp_path / "not-a-dir", "x")
+    monkeypatch.setenv("BRIEFER_CACHE_DIR", str(blocker))
+    main = write(tmp_path / "events.yaml", MINIMAL)
+    assert load_log(str(main), now=NOW).log is not None
+
+
+def test_clock_dependent_warnings_are_not_cached(tmp_path: Path) -> None:
+    text = (
+        MINIMAL + "  - {id: dl, date: 2030-01-01, title: Deadline, kind: deadline, sources: [s1]}\n"
+    )
+    main = write(tmp_path / "events.yaml", text)
+    assert load_log(str(main), now=NOW).problems == ()
+    later = int(time.mktime((2031, 1, 1, 0, 0, 0, 0, 0, -1)))
+    (problem,) = load_log(str(main), now=later).problems
+    assert problem.message == "event 'dl': deadline has passed with no follow-up event in 'related'"
+
+
+def test_shipped_log_is_valid_and_curated() -> None:
+    result = load_log(str(REPO / "events.yaml"), use_cache=False, now=NOW)
+    assert result.problems == ()
+    log = result.log
+    assert log is not None
+    assert len(log.events) >= 15
+    assert log.marking
+    assert all(e.sources for e in log.events)
+    ids = {e.id for e in log.events}
+    assert {"banjska-attack", "plates-deadline-2023"} <= ids
+    assert log.by_id["banjska-attack"].date.text == "2023-09-24"
+    assert log.by_id["plates-deadline-2023"].kind == "deadline"
+    kfor = [(e.id, e.figures["kfor_troops"]) for e in log.events if "kfor_troops" in e.figures]
+    assert {v for _, v in kfor} >= {3700, 4500}
+    titles = {s.title for s in log.sources.values()}
+    assert "Pentagon to Send 1,000 Troops to Kosovo Amid Tensions with Serbia" in titles
+    assert "British Troops Patrolling Kosovo-Serbia Border" in titles
+    article_dates = [s.published for s in log.sources.values() if s.url is None]
+    assert article_dates
+    assert all(d is not None and d.approximate for d in article_dates)

@@ -1,0 +1,164 @@
+"""The query language: parsing, positions of errors, and matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefer.dates import get_timezone
+from briefer.loader import load_log
+from briefer.model import EventLog
+from briefer.query import QueryError, parse_query
+from tests.conftest import NOW, write
+
+LOG = """\
+briefer: 1
+title: Query test
+timezone: Europe/Belgrade
+kinds: [cyber]
+sources:
+  - {id: nato, title: NATO}
+  - {id: press, title: Press}
+events:
+  - id: kfor-enters
+    date: 1999-06-12
+    title: KFOR enters Kosovo
+    kind: deployment
+    actors: [NATO, KFOR]
+    location: {name: Pristina, region: Kosovo}
+    tags: [kfor]
+    sources: [nato]
+    significance: 5
+    confidence: high
+  - id: banjska
+    date: 2023-09-24T07:30
+    title: Clash in Banjska
+    kind: incident
+    summary: Armed group and **Kosovo Police** exchange fire near the monastery.
+    actors: [Kosovo Police, armed Serb group]
+    location: Banjska
+    tags: [North-Kosovo, violence]
+    sources: [press, {id: nato, note: statement}]
+    significance: 5
+    confidence: moderate
+  - id: plates
+    date: 2023-12-01
+    title: Plate deadline [Q2]
+    kind: deadline
+    tags: [plates]
+    sources: [press]
+    significance: 3
+    confidence: low
+  - id: hack
+    date: 2024-01~
+    title: Government sites defaced
+    kind: cyber
+    sources: [press]
+    significance: 2
+"""
+
+
+@pytest.fixture(scope="module")
+def log(tmp_path_factory: pytest.TempPathFactory) -> EventLog:
+    path = write(tmp_path_factory.mktemp("q") / "events.yaml", LOG)
+    result = load_log(str(path), use_cache=False, now=NOW)
+    assert result.log is not None, result.problems
+    return result.log
+
+
+def ids(log: EventLog, text: str) -> list[str]:
+    q = parse_query(text, tz=log.tzinfo, kinds=log.kinds, now=NOW)
+    return [e.id for e in q.filter(log.events)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["kfor-enters", "banjska", "plates", "hack"]),
+        ("kosovo", ["kfor-enters", "banjska"]),
+        ("KOSOVO police", ["banjska"]),
+        ('"kosovo police"', ["banjska"]),
+        ('"police kosovo"', []),
+        ("monastery", ["banjska"]),
+        ("[q2]", ["plates"]),
+        ("tag:north-kosovo", ["banjska"]),
+        ("tag:NORTH-KOSOVO", ["banjska"]),
+        ("tag:north", []),
+        ("kind:deadline", ["plates"]),
+        ("kind:cyber", ["hack"]),
+        ("-kind:deadline -kind:cyber", ["kfor-enters", "banjska"]),
+        ("actor:police", ["banjska"]),
+        ('actor:"Kosovo Police"', ["banjska"]),
+        ("place:kosovo", ["kfor-enters"]),
+        ("place:banj", ["banjska"]),
+        ("source:nato", ["kfor-enters", "banjska"]),
+        ("source:NATO -source:press", ["kfor-enters"]),
+        ("sig>=5", ["kfor-enters", "banjska"]),
+        ("sig>4", ["kfor-enters", "banjska"]),
+        ("sig<3", ["hack"]),
+        ("sig<=3", ["plates", "hack"]),
+        ("sig=3", ["plates"]),
+        ("sig:3", ["plates"]),
+        ("conf:moderate", ["banjska"]),
+        ("-conf:high", ["banjska", "plates", "hack"]),
+        ("id:plates", ["plates"]),
+        ("after:2023", ["banjska", "plates", "hack"]),
+        ("after:2023-09-24", ["banjska", "plates", "hack"]),
+        ("after:2023-09-25", ["plates", "hack"]),
+        ("before:2023-09-24", ["kfor-enters"]),
+        ("after:2023-09 before:2023-12", ["banjska"]),
+        ("after:2024-01", ["hack"]),
+        ("after:1000w", ["banjska", "plates", "hack"]),
+        ("kosovo -violence", ["kfor-enters"]),
+    ],
+)
+def test_matching(log: EventLog, query: str, expected: list[str]) -> None:
+    assert ids(log, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "column", "message"),
+    [
+        ("tga:kfor", 1, "unknown field 'tga' (did you mean 'tag'?); quote text with a colon"),
+        (
+            "kosovo  plce:x",
+            9,
+            "unknown field 'plce' (did you mean 'place'?); quote text with a colon",
+        ),
+        ("kind:incdent", 1, "unknown kind 'incdent' (did you mean 'incident'?)"),
+        ("sig>=9", 1, "significance must be 1..5, not '9'"),
+        ("sig>=", 1, "'sig>=' needs a value"),
+        ("tag:", 1, "'tag:' needs a value"),
+        ("tag>x", 1, "'tag' takes ':' (e.g. tag:…), not '>'"),
+        ('a "unclosed', 3, 'unterminated quote: add the closing "'),
+        ('actor:"x"y', 10, "put a space after the closing quote"),
+        ('ab"c', 3, 'a quote must start a term or a value (e.g. actor:"Kosovo Police")'),
+        ("x - y", 3, "'-' must be followed by a term to exclude"),
+        ("after:2023-13", 1, "date '2023-13': month must be 1..12"),
+        ("conf:sure", 1, "unknown confidence 'sure' (high, moderate or low)"),
+        ('""', 1, "empty quoted phrase"),
+    ],
+)
+def test_malformed_queries_point_at_the_term(
+    log: EventLog, query: str, column: int, message: str
+) -> None:
+    with pytest.raises(QueryError) as info:
+        parse_query(query, tz=log.tzinfo, kinds=log.kinds, now=NOW)
+    assert info.value.column == column
+    assert info.value.message == message
+    assert str(info.value) == f"column {column}: {message}"
+
+
+def test_unknown_kinds_pass_without_a_kind_list() -> None:
+    q = parse_query("kind:whatever", tz=get_timezone("UTC"))
+    assert len(q.terms) == 1
+
+
+def test_terms_record_what_was_parsed() -> None:
+    q = parse_query('-actor:"Kosovo Police" sig>=4 word', now=NOW)
+    assert [(t.field, t.op, t.value, t.negate, t.column) for t in q.terms] == [
+        ("actor", ":", "Kosovo Police", True, 1),
+        ("sig", ">=", "4", False, 24),
+        (None, "", "word", False, 31),
+    ]
+    assert q
+    assert not parse_query("   ")
