@@ -2,15 +2,23 @@
 
 One entry per log (keyed by the log's absolute path), in the platform's cache
 directory, never in the user's folder. An entry is valid when the briefer
-version and the bytes of the main file and of every included file are the
-same as when it was written, and the include patterns still match the same
-files. Entries are written to a temporary file and renamed into place, so
-concurrent writers never leave a torn entry (the last one wins); a payload
-digest catches corruption, and any unreadable entry counts as a miss.
+code and the bytes of the main file and of every included file are the same
+as when it was written, and the include patterns still match the same files.
+
+An entry has two parts, each with its own digest: a small header (the
+problems, the deadlines the clock-dependent check needs, what the entry was
+built from) and the body (the pickled EventLog). ``briefer check`` reads only
+the header, so a warm check of 100,000 events does not unpickle them at all.
+
+Entries are written to a temporary file and renamed into place, so concurrent
+writers never leave a torn entry (the last one wins); digests catch
+corruption, and any unreadable entry counts as a miss. The directory is the
+user's own (created 0700): pickles are only ever read from there.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -18,19 +26,17 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from briefer import __version__
 
 if TYPE_CHECKING:
     from briefer.loader import LoadResult, Parsed
+    from briefer.model import EventLog
 
-__all__ = ["cache_dir", "lookup", "store"]
+__all__ = ["Header", "cache_dir", "lookup", "store"]
 
-_MAGIC = b"briefer-log-cache 1\n"
-# Bump when the model or the validation rules change in a way a version bump
-# would not show (during development).
-_SCHEMA = "3"
+_MAGIC = b"briefer-log-cache 2\n"
 
 
 def cache_dir() -> Path:
@@ -52,17 +58,6 @@ def _entry_path(path: str) -> Path:
     return cache_dir() / "logs" / f"{name}.pickle"
 
 
-@dataclass(frozen=True)
-class _Entry:
-    key: str
-    display: str
-    #: The main file's include patterns (fixed by its bytes, which the key covers).
-    patterns: tuple[str, ...]
-    #: (absolute path, digest) of every included file, in load order.
-    includes: tuple[tuple[str, str], ...]
-    result: LoadResult
-
-
 def _code_stamp() -> str:
     """Size and mtime of the modules that shape a parsed log.
 
@@ -71,7 +66,7 @@ def _code_stamp() -> str:
     """
     here = Path(__file__).parent
     parts = []
-    for name in ("cache.py", "dates.py", "loader.py", "model.py"):
+    for name in ("cache.py", "dates.py", "loader.py", "model.py", "schema.py", "yamlread.py"):
         try:
             st = (here / name).stat()
             parts.append(f"{st.st_size}:{st.st_mtime_ns}")
@@ -81,72 +76,129 @@ def _code_stamp() -> str:
 
 
 def _key(data: bytes) -> str:
-    version = f"{__version__}/{_SCHEMA}/{sys.version_info[:2]}/{_code_stamp()}"
+    version = f"{__version__}/{sys.version_info[:2]}/{_code_stamp()}"
     return _digest(version.encode() + b"\0" + data)
 
 
-def lookup(path: str, display: str, data: bytes) -> LoadResult | None:
-    """The cached result for this log if nothing it was built from has changed."""
-    entry_file = _entry_path(path)
+@dataclass(frozen=True)
+class Header:
+    """What an entry was built from, and the result minus the log itself."""
+
+    key: str
+    display: str
+    #: The main file's include patterns (fixed by its bytes, which the key covers).
+    patterns: tuple[str, ...]
+    #: (absolute path, digest) of every included file, in load order.
+    includes: tuple[tuple[str, str], ...]
+    #: The result with ``log`` left out (it is the body).
+    result: LoadResult
+
+
+def _read_part(f: BinaryIO) -> bytes | None:
+    """One ``LENGTH DIGEST\\n`` + payload part, or None if it is damaged."""
+    line = f.readline(200)
     try:
-        raw = entry_file.read_bytes()
-    except OSError:
+        length_text, expected = line.decode("ascii").split()
+        length = int(length_text)
+    except ValueError:
         return None
-    entry = _decode(raw)
-    if entry is None or entry.key != _key(data) or entry.display != display:
+    payload = f.read(length)
+    if len(payload) != length or _digest(payload) != expected:
         return None
-    for inc_path, inc_digest in entry.includes:
+    return payload
+
+
+def _loads(payload: bytes) -> object:
+    # Unpickling 100,000 events allocates millions of objects; the cyclic
+    # garbage collector would rescan them over and over for nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(payload)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def lookup(path: str, display: str, data: bytes, *, need_log: bool = True) -> LoadResult | None:
+    """The cached result for this log if nothing it was built from has changed.
+
+    With ``need_log=False`` the log itself is not unpickled (``result.log`` is
+    None): enough for ``briefer check``.
+    """
+    from briefer.loader import LoadResult
+
+    try:
+        with open(_entry_path(path), "rb") as f:
+            if f.read(len(_MAGIC)) != _MAGIC:
+                return None
+            raw_header = _read_part(f)
+            if raw_header is None:
+                return None
+            header = _loads(raw_header)
+            if not isinstance(header, Header) or header.key != _key(data):
+                return None
+            if header.display != display or not _includes_unchanged(header, path, display):
+                return None
+            if not need_log:
+                return header.result
+            raw_body = _read_part(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    if raw_body is None:
+        return None
+    try:
+        log: EventLog | None = _loads(raw_body)  # type: ignore[assignment]
+    except Exception:  # a damaged body that passed its digest is vanishingly rare; still a miss
+        return None
+    return LoadResult(log, header.result.problems, header.result.deadlines)
+
+
+def _includes_unchanged(header: Header, path: str, display: str) -> bool:
+    from briefer.loader import expand_includes
+
+    for inc_path, inc_digest in header.includes:
         try:
             with open(inc_path, "rb") as f:
                 if _digest(f.read()) != inc_digest:
-                    return None
+                    return False
         except OSError:
-            return None
-    if entry.patterns:
+            return False
+    if header.patterns:
         # The patterns might match more or fewer files now.
-        from briefer.loader import expand_includes
-
-        matched = [a for _, a, _ in expand_includes(list(entry.patterns), path, display) if a]
-        if matched != [p for p, _ in entry.includes]:
-            return None
-    return entry.result
+        matched = [a for _, a, _ in expand_includes(list(header.patterns), path, display) if a]
+        if matched != [p for p, _ in header.includes]:
+            return False
+    return True
 
 
-def _decode(raw: bytes) -> _Entry | None:
-    if not raw.startswith(_MAGIC):
-        return None
-    header_end = raw.find(b"\n", len(_MAGIC))
-    if header_end < 0:
-        return None
-    expected = raw[len(_MAGIC) : header_end].decode("ascii", "replace")
-    payload = raw[header_end + 1 :]
-    if _digest(payload) != expected:
-        return None
-    try:
-        entry = pickle.loads(payload)
-    except Exception:  # a stale or foreign pickle is just a miss
-        return None
-    return entry if isinstance(entry, _Entry) else None
+def _part(payload: bytes) -> bytes:
+    return f"{len(payload)} {_digest(payload)}\n".encode("ascii") + payload
 
 
 def store(path: str, display: str, data: bytes, parsed: Parsed) -> None:
     """Write the entry atomically; a cache that cannot be written is silently skipped."""
-    entry = _Entry(
+    from briefer.loader import LoadResult
+
+    result = parsed.result
+    header = Header(
         _key(data),
         display,
         tuple(parsed.patterns),
         tuple((i.path, _digest(i.data)) for i in parsed.inputs),
-        parsed.result,
+        LoadResult(None, result.problems, result.deadlines),
     )
-    payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
-    blob = _MAGIC + _digest(payload).encode("ascii") + b"\n" + payload
+    head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+    body = pickle.dumps(result.log, protocol=pickle.HIGHEST_PROTOCOL)
     target = _entry_path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(blob)
+                f.write(_MAGIC)
+                f.write(_part(head))
+                f.write(_part(body))
             os.replace(tmp, target)
         except BaseException:
             os.unlink(tmp)

@@ -34,10 +34,10 @@ class Settings:
         self.log_path = log_path
         self.use_cache = use_cache
 
-    def load(self) -> LoadResult:
+    def load(self, *, need_log: bool = True) -> LoadResult:
         from briefer.loader import load_log
 
-        return load_log(self.log_path, use_cache=self.use_cache)
+        return load_log(self.log_path, use_cache=self.use_cache, need_log=need_log)
 
     def load_valid(self) -> EventLog:
         """The log, or InvalidInput after printing every error (warnings stay quiet here)."""
@@ -97,7 +97,7 @@ def check(settings: Settings, strict: bool) -> None:
     Prints every problem as FILE:LINE:COL: error|warning: message. Exits 1 on
     errors (or on warnings with --strict), else 0.
     """
-    result = settings.load()
+    result = settings.load(need_log=False)
     for problem in result.problems:
         click.echo(str(problem), err=True)
     if result.errors or (strict and result.warnings):

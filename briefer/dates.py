@@ -290,7 +290,7 @@ def _explain(text: str) -> str:
     """Say what is wrong with a date that did not match, as specifically as we can."""
     if not text:
         return "empty date"
-    if re.fullmatch(r"\d{1,3}", text) or re.fullmatch(r"\d{5,}.*", text):
+    if re.fullmatch(r"\d{1,3}([-~?%].*)?", text) or re.fullmatch(r"\d{5,}.*", text):
         return "year must have four digits (1..9999)"
     if re.fullmatch(r"\d{4}-\d{1}(-.*)?", text):
         return "month must have two digits (e.g. 2008-02)"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +21,24 @@ __all__ = ["LoadResult", "Parsed", "expand_includes", "load_log", "parse", "time
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """A deadline event as the clock-dependent check needs it (cheap to cache apart)."""
+
+    id: str
+    #: The position of its id, where the other per-event warnings point too.
+    pos: Pos
+    latest: int | None
+    #: It names a related event, or another event names it.
+    followed: bool
+
+
+@dataclass(frozen=True)
 class LoadResult:
     """What loading produced: the log (None if there were errors) and every problem."""
 
     log: EventLog | None
     problems: tuple[Problem, ...]
+    deadlines: tuple[Deadline, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -145,6 +158,12 @@ def parse(path: str, data: bytes, display: str | None = None) -> Parsed:
     if any(p.severity == "error" for p in problems):
         return Parsed(LoadResult(None, problems), patterns, inputs)
     events = sorted(reader.events, key=lambda e: (*e.date.sort_key, e.id))
+    named = {r for e in events for r in e.related}
+    deadlines = tuple(
+        Deadline(e.id, reader.event_pos[e.id], e.date.latest, bool(e.related) or e.id in named)
+        for e in events
+        if e.kind == "deadline"
+    )
     log = EventLog(
         path=display,
         title=header.get("title") or "",
@@ -157,7 +176,7 @@ def parse(path: str, data: bytes, display: str | None = None) -> Parsed:
         events=tuple(events),
         files=(display, *(i.display for i in inputs)),
     )
-    return Parsed(LoadResult(log, problems), patterns, inputs)
+    return Parsed(LoadResult(log, problems, deadlines), patterns, inputs)
 
 
 def _ordered(problems: list[Problem], main: str) -> list[Problem]:
@@ -166,25 +185,24 @@ def _ordered(problems: list[Problem], main: str) -> list[Problem]:
     return sorted(unique, key=lambda p: (p.pos.file != main, p.pos.file, p.pos.line, p.pos.col))
 
 
-def time_problems(log: EventLog, now: int) -> list[Problem]:
+def time_problems(deadlines: Iterable[Deadline], now: int) -> list[Problem]:
     """Clock-dependent warnings (kept out of the cache): past deadlines with no follow-up."""
-    followed: set[str] = set()
-    for event in log.events:
-        followed.update(event.related)
-    out = []
-    for event in log.events:
-        if event.kind != "deadline" or event.date.latest is None or event.date.latest > now:
-            continue
-        if not event.related and event.id not in followed:
-            message = (
-                f"event '{event.id}': deadline has passed with no follow-up event in 'related'"
-            )
-            out.append(Problem(event.pos, "warning", message))
-    return out
+    message = "event '{}': deadline has passed with no follow-up event in 'related'"
+    return [
+        Problem(d.pos, "warning", message.format(d.id))
+        for d in deadlines
+        if d.latest is not None and d.latest <= now and not d.followed
+    ]
 
 
-def load_log(path: str, *, use_cache: bool = True, now: int | None = None) -> LoadResult:
-    """Load and validate the log at ``path``, through the parsed-log cache when allowed."""
+def load_log(
+    path: str, *, use_cache: bool = True, now: int | None = None, need_log: bool = True
+) -> LoadResult:
+    """Load and validate the log at ``path``, through the parsed-log cache when allowed.
+
+    With ``need_log=False`` (``briefer check``) a cached result may come without
+    its log: only the problems are wanted, and they are cheap to read back.
+    """
     from briefer import cache
 
     display = display_name(path)
@@ -194,14 +212,14 @@ def load_log(path: str, *, use_cache: bool = True, now: int | None = None) -> Lo
     except OSError as exc:
         problem = Problem(Pos(display, 0, 0), "error", f"cannot read: {exc.strerror}")
         return LoadResult(None, (problem,))
-    result = cache.lookup(path, display, data) if use_cache else None
+    result = cache.lookup(path, display, data, need_log=need_log) if use_cache else None
     if result is None:
         parsed = parse(path, data, display)
         result = parsed.result
         if use_cache:
             cache.store(path, display, data, parsed)
-    if result.log is not None:
-        extra = time_problems(result.log, int(time.time()) if now is None else now)
-        if extra:
-            result = LoadResult(result.log, tuple(_ordered([*result.problems, *extra], display)))
+    extra = time_problems(result.deadlines, int(time.time()) if now is None else now)
+    if extra:
+        problems = tuple(_ordered([*result.problems, *extra], display))
+        result = LoadResult(result.log, problems, result.deadlines)
     return result

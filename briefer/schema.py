@@ -100,6 +100,8 @@ class LogReader(NodeReader):
     events: list[Event] = field(default_factory=list)
     event_pos: dict[str, Pos] = field(default_factory=dict)
     refs: list[_Ref] = field(default_factory=list)
+    #: Events whose sources: held something, but nothing valid (no "cites no source" then).
+    bad_sources: set[str] = field(default_factory=set)
     #: The include patterns' nodes, to point at one that matches nothing.
     include_nodes: list[ScalarNode] = field(default_factory=list)
 
@@ -108,13 +110,15 @@ class LogReader(NodeReader):
         if value is None:
             return None
         if not pattern.match(value):
-            suggestion = _slugify(value)
+            metric = pattern is _METRIC_ID
+            suggestion = _slugify(value, keep="_" if metric else "")
             hint = f" (e.g. '{suggestion}')" if suggestion else ""
-            chars = "'-' and '_'" if pattern is _METRIC_ID else "'-'"
-            self.error(
-                node,
-                f"{what} '{value}' must be a slug: lower-case letters, digits and {chars}{hint}",
+            chars = (
+                "lower-case letters, digits, '-' and '_'"
+                if metric
+                else "lower-case letters, digits and '-'"
             )
+            self.error(node, f"{what} '{value}' must be a slug of {chars}{hint}")
             return None
         return value
 
@@ -166,7 +170,8 @@ class LogReader(NodeReader):
                     header["timezone"] = name
                 except DateError as exc:
                     hint = did_you_mean(name, _timezone_names())
-                    self.error(vnode, f"timezone: {exc}{hint}")
+                    why = f"unknown time zone '{name}'{hint}" if hint else str(exc)
+                    self.error(vnode, f"timezone: {why}")
         if "marking" in pairs:
             header["marking"] = self.string(pairs["marking"][1], "marking", required=True)
         if "horizon" in pairs:
@@ -200,9 +205,17 @@ class LogReader(NodeReader):
         return header, includes
 
     def walk_included(self, root: Node) -> None:
-        pairs = self.mapping(root, _INCLUDED_KEYS, "included file (only sources: and events:)")
-        if pairs is not None:
-            self.walk_body(pairs)
+        pairs = self.mapping(root, _TOP_KEYS, "included file")
+        if pairs is None:
+            return
+        for key, (knode, _) in pairs.items():
+            if key not in _INCLUDED_KEYS:
+                self.error(
+                    knode,
+                    f"'{key}' belongs in the main log file; included files hold only "
+                    "sources: and events:",
+                )
+        self.walk_body(pairs)
 
     def walk_body(self, pairs: Pairs) -> None:
         if "sources" in pairs:
@@ -246,7 +259,7 @@ class LogReader(NodeReader):
             self.metrics[mid] = Metric(mid, label, self.pos(knode), unit)
 
     def walk_source(self, node: Node) -> None:
-        pairs = self.mapping(node, _SOURCE_KEYS, "source")
+        pairs = self.mapping(node, _SOURCE_KEYS, _named("source", node))
         if pairs is None:
             return
         if "id" not in pairs:
@@ -285,14 +298,14 @@ class LogReader(NodeReader):
         if value is None:
             return None
         if not _URL.match(value):
-            scheme = value.split(":", 1)[0] if ":" in value else ""
-            why = f"scheme '{scheme}' is not allowed" if scheme and "://" in value else "not a URL"
+            scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", value)
+            why = f"scheme '{scheme.group(1)}' is not allowed" if scheme else "not a URL"
             self.error(node, f"{what} '{value}': {why} (only http:// and https:// links)")
             return None
         return value
 
     def walk_event(self, node: Node) -> None:
-        pairs = self.mapping(node, _EVENT_KEYS, "event")
+        pairs = self.mapping(node, _EVENT_KEYS, _named("event", node))
         if pairs is None:
             return
         pos = self.pos(node)
@@ -329,9 +342,12 @@ class LogReader(NodeReader):
         for key, (_knode, vnode) in pairs.items():
             handler = _EVENT_FIELDS.get(key)
             if handler is not None:
+                before = len(self.problems)
                 value = handler(self, vnode, what, eid or "")
                 if value is not None:
                     fields[key] = value
+                if key == "sources" and eid and len(self.problems) > before:
+                    self.bad_sources.add(eid)
         if ok:
             assert eid is not None
             assert date is not None
@@ -385,7 +401,10 @@ class LogReader(NodeReader):
             if key in pairs:
                 value = self.number(pairs[key][1], f"{what}: {key}")
                 if value is not None and not -limit <= value <= limit:
-                    self.error(pairs[key][1], f"{what}: {key} must be between -{limit} and {limit}")
+                    self.error(
+                        pairs[key][1],
+                        f"{what}: {key} {format_number(value)} is out of range (-{limit}..{limit})",
+                    )
                     value = None
                 coords[key] = value
         if name is None:
@@ -490,10 +509,14 @@ class LogReader(NodeReader):
                 owner = f"event '{ref.owner}': " if ref.owner else ""
                 self.error(ref.pos, f"{owner}unknown {ref.what} '{ref.target}'{hint}")
         for event in self.events:
-            if not event.sources:
+            if not event.sources and event.id not in self.bad_sources:
                 self.report(
                     self.event_pos[event.id], "warning", f"event '{event.id}' cites no source"
                 )
+        if any(p.severity == "error" for p in self.problems):
+            # An error elsewhere (a misspelt key, a refused value) can hide the very
+            # citation or figure these would miss: fix the errors first.
+            return
         for mid, metric in self.metrics.items():
             if mid not in reported:
                 self.report(
@@ -520,8 +543,19 @@ _EVENT_FIELDS: dict[str, Callable[[LogReader, Node, str, str], Any]] = {
 }
 
 
-def _slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+def _named(what: str, node: Node) -> str:
+    """``event 'banjska-attack'`` when the mapping has a plain id, for messages about its keys."""
+    if isinstance(node, MappingNode):
+        for knode, vnode in node.value:
+            if getattr(knode, "value", None) == "id" and isinstance(vnode, ScalarNode):
+                if _SLUG.match(vnode.value):
+                    return f"{what} '{vnode.value}'"
+                break
+    return what
+
+
+def _slugify(text: str, keep: str = "") -> str:
+    return re.sub(rf"[^a-z0-9{keep}]+", "-", text.lower()).strip("-")
 
 
 def _timezone_names() -> list[str]:

@@ -81,8 +81,9 @@ def describe(node: Node) -> str:
         if is_null(node):
             return "an empty value"
         value = node.value if len(node.value) <= 40 else node.value[:37] + "..."
-        kind = "quoted text" if node.style in ("'", '"') else "text" if node.style else "a value"
-        return f"{kind} '{value}'"
+        if node.style in ("'", '"'):
+            return f"quoted text '{value}'"
+        return f"text '{value}'" if node.style else f"'{value}'"
     return "something else"
 
 
@@ -92,6 +93,8 @@ def format_number(value: float) -> str:
 
 
 def _parse_number(text: str) -> float | None:
+    if not text.isascii():  # int() would take "５" (a full-width digit)
+        return None
     try:
         return int(text)
     except ValueError:
@@ -147,12 +150,7 @@ class NodeReader:
             finally:
                 loader.dispose()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            where = Pos(self.file.display, mark.line + 1, mark.column + 1) if mark else None
-            message = exc.problem or exc.context or "not valid YAML"
-            if exc.context and exc.problem and exc.context_mark is not None:
-                message += f" ({exc.context} at line {exc.context_mark.line + 1})"
-            self.error(where or Pos(self.file.display, 1, 1), f"invalid YAML: {message}")
+            self.error(*self._yaml_problem(exc))
             return None
         except yaml.reader.ReaderError as exc:
             before = text[: exc.position]
@@ -163,9 +161,36 @@ class NodeReader:
                 f"invalid YAML: character U+{exc.character:04X} is not allowed",
             )
             return None
-        if node is None:
+        if node is None or (isinstance(node, ScalarNode) and is_null(node)):
             self.error(Pos(self.file.display, 1, 1), "file is empty")
+            return None
         return node
+
+    def _yaml_problem(self, exc: yaml.MarkedYAMLError) -> tuple[Pos, str]:
+        """PyYAML's error → a position on an existing line and a message in plain words."""
+        problem = exc.problem or ""
+        context = exc.context or ""
+        mark = exc.problem_mark
+        last_line = self.file.text.count("\n") + (0 if self.file.text.endswith("\n") else 1)
+        if exc.context_mark is not None and (mark is None or mark.line + 1 > last_line):
+            # Running off the end (an unclosed quote or bracket): point where it opened.
+            mark = exc.context_mark
+        at_problem = exc.problem_mark
+        if (
+            at_problem is not None
+            and self.file.text[at_problem.index : at_problem.index + 1] == "\t"
+        ):
+            message = "a tab cannot indent YAML; use spaces"
+        elif "another document" in problem:
+            message = "a log holds one YAML document; remove the second '---'"
+        elif "while scanning a quoted scalar" in context and "end of stream" in problem:
+            message = "this quote is never closed"
+        else:
+            message = problem.removeprefix("but ") or context or "not valid YAML"
+            if context and problem and exc.context_mark is not mark and exc.context_mark:
+                message += f" ({context} at line {exc.context_mark.line + 1})"
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        return Pos(self.file.display, line, col), f"invalid YAML: {message}"
 
     def plain_data(self, node: Node) -> bool:
         """False (and reported) for anchored, aliased or tagged nodes: the log is plain data."""
@@ -173,7 +198,7 @@ class NodeReader:
             index = node.start_mark.index
             if id(node) in self.refused:
                 return False
-            if self.file.text[index : index + 1] == "&":
+            if self._anchored(index):
                 self.refused.add(id(node))
                 self.error(node, "YAML anchors and aliases are not allowed (write the value out)")
                 return False
@@ -182,6 +207,16 @@ class NodeReader:
             self.error(node, f"YAML tag '{tag}' is not allowed (the log is plain data)")
             return False
         return True
+
+    def _anchored(self, index: int) -> bool:
+        """Does the node starting at ``index`` carry an anchor (``&a``, ``!tag &a``)?"""
+        text = self.file.text
+        if text.startswith("!", index):  # node properties may come in either order
+            while index < len(text) and not text[index].isspace():
+                index += 1
+            while index < len(text) and text[index] in " \t":
+                index += 1
+        return text.startswith("&", index)
 
     def mapping(self, node: Node, allowed: tuple[str, ...], what: str) -> Pairs | None:
         """The pairs of a mapping node by key; unknown and duplicate keys reported."""
@@ -218,8 +253,10 @@ class NodeReader:
             return []
         if isinstance(node, SequenceNode):
             return list(node.value)
+        if isinstance(node, ScalarNode) and is_null(node):
+            return []  # "events:" with nothing after it yet
         if single_ok and isinstance(node, ScalarNode):
-            return [] if is_null(node) else [node]
+            return [node]
         self.error(node, f"{what} must be a list, not {describe(node)}")
         return []
 

@@ -49,7 +49,7 @@ def test_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
     assert proc.stderr.splitlines() == [
         "events.yaml:8:5: error: event 'first': missing required key 'title'",
         "events.yaml:9:11: error: event 'first': date '2023-13-24': month must be 1..12",
-        "events.yaml:10:5: error: event: unknown key 'titel' (did you mean 'title'?)",
+        "events.yaml:10:5: error: event 'first': unknown key 'titel' (did you mean 'title'?)",
     ]
 
 
