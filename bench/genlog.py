@@ -1,0 +1,1039 @@
+"""Generate a synthetic but realistic ``briefer: 1`` event log for benchmarks.
+
+Usage::
+
+    python bench/genlog.py N [-o FILE] [--seed S]
+
+Writes a log of N events (default: to stdout) that looks like an analyst's
+long-running log of the Kosovo–Serbia security situation: a header with a few
+metrics, about N/50 sources, and N events from 1999 to 2026 with mixed date
+precision (years, months, days, minute times, approximate ``~``, uncertain
+``?``, intervals), Markdown summaries, actors, locations, tags, sources,
+figures and related events.
+
+The output is deterministic: the same N and seed give byte-identical output.
+The log is valid and warning-free under the format in SPEC.md section 2: every
+source is cited, every metric reported, every event has a source, and every
+``deadline`` has a later follow-up event in ``related``.
+
+Only the standard library is used; the YAML text is written directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import datetime as dt
+import itertools
+import json
+import random
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class FastRandom(random.Random):
+    """``random.Random`` with cheaper uniform picks, built on ``random()`` alone.
+
+    ``pick`` and ``between`` replace ``choice`` and ``randint`` in the hot loop
+    (several times faster); their results depend only on the seed.
+    """
+
+    def pick(self, seq: Sequence[T]) -> T:
+        """A uniformly chosen element of the non-empty ``seq``."""
+        return seq[int(self.random() * len(seq))]
+
+    def between(self, a: int, b: int) -> int:
+        """A uniformly chosen integer in ``a..b`` inclusive."""
+        return a + int(self.random() * (b - a + 1))
+
+
+# --------------------------------------------------------------------------- #
+# YAML scalar quoting
+# --------------------------------------------------------------------------- #
+
+_YAML_WORDS = frozenset(
+    {"", "~", "=", "<<", "null", "true", "false", "yes", "no", "on", "off", "y", "n"}
+)
+_BAD_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`0123456789+. \t")
+_BAD_FLOW = frozenset(",[]{}:#\"'")
+
+
+_SCALAR_CACHE: dict[tuple[str, bool], str] = {}
+
+
+def scalar(text: str, flow: bool = False) -> str:
+    """Like ``to_scalar``, memoised (titles and names repeat a lot)."""
+    key = (text, flow)
+    out = _SCALAR_CACHE.get(key)
+    if out is None:
+        out = _SCALAR_CACHE[key] = to_scalar(text, flow)
+    return out
+
+
+def to_scalar(text: str, flow: bool = False) -> str:
+    """Return ``text`` as a YAML scalar: plain when that is safe, else double-quoted.
+
+    ``flow`` is true for scalars written inside ``[...]`` or ``{...}``, where
+    commas, brackets and colons are indicators too.
+    """
+    if (
+        text[:1] in _BAD_FIRST
+        or text[-1:] in (" ", "\t", ":")
+        or text.lower() in _YAML_WORDS
+        or ": " in text
+        or " #" in text
+        or "\n" in text
+        or "\t" in text
+        or (flow and not _BAD_FLOW.isdisjoint(text))
+    ):
+        # A JSON string is a valid YAML double-quoted scalar.
+        return json.dumps(text, ensure_ascii=False)
+    return text
+
+
+# --------------------------------------------------------------------------- #
+# Word lists. Each entry pairs display text with a slug used for ids.
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class Place:
+    """A named place with a slug, region and approximate coordinates."""
+
+    name: str
+    slug: str
+    region: str
+    lat: float
+    lon: float
+
+
+PLACES: tuple[Place, ...] = (
+    Place("Banjska", "banjska", "North Kosovo", 42.97, 20.78),
+    Place("Zvečan", "zvecan", "North Kosovo", 42.91, 20.84),
+    Place("Leposavić", "leposavic", "North Kosovo", 43.10, 20.80),
+    Place("Zubin Potok", "zubin-potok", "North Kosovo", 42.91, 20.69),
+    Place("North Mitrovica", "north-mitrovica", "North Kosovo", 42.89, 20.87),
+    Place("South Mitrovica", "south-mitrovica", "Mitrovica District", 42.88, 20.87),
+    Place("Jarinje", "jarinje", "North Kosovo", 43.15, 20.77),
+    Place("Brnjak", "brnjak", "North Kosovo", 42.83, 20.63),
+    Place("Merdare", "merdare", "Podujevo", 43.02, 21.23),
+    Place("Gazivode", "gazivode", "North Kosovo", 42.93, 20.60),
+    Place("Priština", "pristina", "Central Kosovo", 42.66, 21.17),
+    Place("Gračanica", "gracanica", "Central Kosovo", 42.60, 21.19),
+    Place("Podujevo", "podujevo", "Central Kosovo", 42.91, 21.19),
+    Place("Vučitrn", "vucitrn", "Mitrovica District", 42.82, 20.97),
+    Place("Štrpce", "strpce", "South Kosovo", 42.24, 21.03),
+    Place("Prizren", "prizren", "South Kosovo", 42.21, 20.74),
+    Place("Uroševac", "urosevac", "South Kosovo", 42.37, 21.15),
+    Place("Peć", "pec", "West Kosovo", 42.66, 20.29),
+    Place("Dečani", "decani", "West Kosovo", 42.54, 20.29),
+    Place("Gnjilane", "gnjilane", "East Kosovo", 42.46, 21.47),
+    Place("Kamenica", "kamenica", "East Kosovo", 42.58, 21.58),
+    Place("Raška", "raska", "Serbia", 43.29, 20.61),
+    Place("Novi Pazar", "novi-pazar", "Serbia", 43.14, 20.51),
+    Place("Kuršumlija", "kursumlija", "Serbia", 43.14, 21.27),
+    Place("Belgrade", "belgrade", "Serbia", 44.79, 20.45),
+)
+# Places inside Kosovo (the first 21) carry most of the incidents.
+KOSOVO_PLACES = PLACES[:21]
+NORTH_PLACES = PLACES[:10]
+SERBIA_PLACES = PLACES[21:24]
+PLACE_BY_NAME: dict[str, Place] = {p.name: p for p in PLACES}
+
+LOCATION_STRINGS: tuple[str, ...] = (
+    "North Kosovo",
+    "administrative boundary line",
+    "Ibar bridge, Mitrovica",
+    "Jarinje crossing",
+    "Brussels",
+    "New York",
+    "Kosovo-wide",
+    "Belgrade",
+    "main road Zvečan–Leposavić",
+    "Gazivode reservoir",
+)
+
+FORCES: tuple[tuple[str, str], ...] = (
+    ("Kosovo Police", "police"),
+    ("KFOR", "kfor"),
+    ("EULEX", "eulex"),
+    ("Kosovo Security Force", "ksf"),
+    ("Kosovo Police special unit", "rosu"),
+)
+PEOPLE: tuple[tuple[str, str], ...] = (
+    ("Albin Kurti", "kurti"),
+    ("Aleksandar Vučić", "vucic"),
+    ("Vjosa Osmani", "osmani"),
+    ("Ana Brnabić", "brnabic"),
+    ("Petar Petković", "petkovic"),
+    ("Miroslav Lajčák", "lajcak"),
+    ("Josep Borrell", "borrell"),
+    ("Gabriel Escobar", "escobar"),
+    ("Xhelal Sveçla", "svecla"),
+    ("Milan Radoičić", "radoicic"),
+)
+ORGS: tuple[tuple[str, str], ...] = (
+    ("European Union", "eu"),
+    ("NATO", "nato"),
+    ("US State Department", "us"),
+    ("OSCE Mission in Kosovo", "osce"),
+    ("UNMIK", "unmik"),
+    ("Quint countries", "quint"),
+    ("Russian Foreign Ministry", "russia"),
+    ("Serbian Orthodox Church", "spc"),
+    ("Srpska Lista", "srpska-lista"),
+    ("Government of Kosovo", "kosovo-government"),
+    ("Government of Serbia", "serbia-government"),
+)
+OTHER_ACTORS: tuple[str, ...] = (
+    "armed Serb group",
+    "local Serb residents",
+    "Kosovo Albanian protesters",
+    "Serbian Armed Forces",
+    "Serbian Ministry of Interior",
+    "Kosovo Assembly",
+    "National Assembly of Serbia",
+    "Special Prosecution of Kosovo",
+    "Kosovo Specialist Chambers",
+    "Constitutional Court of Kosovo",
+    "Vetëvendosje",
+    "UN Security Council",
+    "unidentified attackers",
+)
+ALL_ACTORS: tuple[str, ...] = (
+    tuple(f for f, _ in FORCES)
+    + tuple(p for p, _ in PEOPLE)
+    + tuple(o for o, _ in ORGS)
+    + OTHER_ACTORS
+)
+COUNTRIES: tuple[tuple[str, str], ...] = (
+    ("Italy", "italy"),
+    ("Turkey", "turkey"),
+    ("Germany", "germany"),
+    ("the United Kingdom", "uk"),
+    ("Romania", "romania"),
+    ("Hungary", "hungary"),
+    ("Poland", "poland"),
+    ("the United States", "us"),
+    ("Austria", "austria"),
+    ("Switzerland", "switzerland"),
+    ("Greece", "greece"),
+)
+TOPICS: tuple[tuple[str, str], ...] = (
+    ("vehicle plates", "vehicle-plates"),
+    ("ID documents", "id-documents"),
+    ("the dinar", "dinar"),
+    ("the Association of Serb-majority Municipalities", "association"),
+    ("property expropriation", "expropriation"),
+    ("the Ibar bridge", "ibar-bridge"),
+    ("electricity billing", "electricity"),
+    ("the Gazivode reservoir", "gazivode-reservoir"),
+    ("customs", "customs"),
+    ("missing persons", "missing-persons"),
+    ("the civil registry", "civil-registry"),
+    ("freedom of movement", "freedom-of-movement"),
+)
+CROSSINGS: tuple[tuple[str, str], ...] = (
+    ("Jarinje", "jarinje"),
+    ("Brnjak", "brnjak"),
+    ("Merdare", "merdare"),
+    ("Bela Zemlja", "bela-zemlja"),
+    ("Končulj", "konculj"),
+)
+INFRA: tuple[str, ...] = (
+    "a power line",
+    "the Ibar-Lepenac water canal",
+    "a railway track",
+    "a bridge",
+    "an electricity substation",
+)
+BUILDINGS: tuple[str, ...] = (
+    "a police station",
+    "the municipal building",
+    "a Serbian Orthodox monastery",
+    "a school",
+    "a police vehicle",
+    "a court building",
+)
+CITIES: tuple[str, ...] = ("Brussels", "Ohrid", "Washington", "Berlin", "Paris")
+QUOTES: tuple[str, ...] = (
+    "We will not allow parallel structures",
+    "There will be no war",
+    "The north is not for sale",
+    "Dialogue is the only way forward",
+    "Serbs will not accept Kosovo plates",
+    "Peace is fragile",
+    "Our patience has limits",
+    "Plan B: a full withdrawal from the institutions",
+    "This was a terrorist attack, full stop",
+)
+TAGS_BY_KIND: dict[str, tuple[str, ...]] = {
+    "incident": ("violence", "north-kosovo", "security", "border", "arrests", "protests"),
+    "deployment": ("kfor", "military", "police", "north-kosovo", "security"),
+    "political": ("elections", "institutions", "north-kosovo", "serbs", "governance"),
+    "diplomatic": ("dialogue", "eu", "us", "recognition", "normalisation"),
+    "legal": ("courts", "war-crimes", "arrests", "justice"),
+    "statement": ("rhetoric", "dialogue", "eu", "us", "russia"),
+    "background": ("history", "context", "status", "demography"),
+    "deadline": ("deadlines", "vehicle-plates", "dialogue", "documents"),
+    "scheduled": ("elections", "dialogue", "un", "watch"),
+}
+MEASURES: tuple[str, ...] = (
+    "additional checkpoints on the main road",
+    "a ban on gatherings near the municipal buildings",
+    "temporary closure of the crossing to freight",
+    "increased KFOR patrols",
+    "suspension of the planned takeover of municipal buildings",
+    "an emergency session of the security council",
+    "deployment of special police units",
+)
+ASSESSMENTS: tuple[str, ...] = (
+    "further incidents are likely in the coming weeks",
+    "escalation beyond the north remains unlikely",
+    "the move was probably coordinated in advance",
+    "Belgrade's reaction will shape the next dialogue round",
+    "the figures reported are likely understated",
+)
+SOURCE_NOTES: tuple[str, ...] = (
+    "p. 4",
+    "para. 12",
+    "quoting a police spokesperson",
+    "unconfirmed: single source",
+    "casualty figures only",
+    "see annex, table 2",
+    'statement reads "all options remain open"',
+)
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """A publisher of sources, with the (example) domain its URLs use."""
+
+    name: str
+    slug: str
+    domain: str
+
+
+PUBLISHERS: tuple[Publisher, ...] = (
+    Publisher("Balkan Insight", "birn", "balkaninsight.example.org"),
+    Publisher("Radio Free Europe/Radio Liberty", "rferl", "www.rferl.example.org"),
+    Publisher("Reuters", "reuters", "www.reuters.example.com"),
+    Publisher("Associated Press", "ap", "apnews.example.com"),
+    Publisher("Koha", "koha", "www.koha.example.net"),
+    Publisher("KoSSev", "kossev", "kossev.example.net"),
+    Publisher("Kosovo Online", "kosovo-online", "www.kosovo-online.example.com"),
+    Publisher("NATO KFOR", "kfor", "jfcnaples.example.org"),
+    Publisher("OSCE Mission in Kosovo", "osce", "www.osce.example.org"),
+    Publisher("EEAS", "eeas", "www.eeas.example.org"),
+    Publisher("UN Security Council", "unsc", "press.un.example.org"),
+    Publisher("Kosovo Police", "kp", "www.kosovopolice.example.com"),
+    Publisher("Government of Serbia", "srbija-gov", "www.srbija.example.net"),
+    Publisher("International Crisis Group", "crisisgroup", "www.crisisgroup.example.org"),
+    Publisher("Tanjug", "tanjug", "www.tanjug.example.net"),
+)
+SOURCE_HEADLINES: tuple[str, ...] = (
+    "Tensions rise in {place} over {topic}",
+    "Kosovo: what happened in {place}",
+    "Security update, {month}",
+    "Police and KFOR step up patrols around {place}",
+    "Belgrade and Priština trade accusations over {topic}",
+    "EU envoy: talks on {topic} to continue",
+    "Situation in the north: weekly report #{week}",
+    "Explainer – why {topic} matters",
+    "'No return to the past', says Kosovo president",
+)
+
+# --------------------------------------------------------------------------- #
+# Event templates: (title, id stem). Fields are filled per event.
+# --------------------------------------------------------------------------- #
+
+TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = {
+    "incident": (
+        ("Armed group clashes with {force} in {place}", "clash-{place_s}"),
+        ("Explosive device damages {infra} near {place}", "explosion-{place_s}"),
+        ("Roadblocks erected on the road to {crossing}", "roadblocks-{crossing_s}"),
+        ("Shots fired at {force} patrol near {place}", "shooting-{place_s}"),
+        ("Arson attack on {building} in {place}", "arson-{place_s}"),
+        ("Protesters and {force} clash in {place}", "protest-clash-{place_s}"),
+        ("{force} officer injured in attack near {place}", "officer-injured-{place_s}"),
+        ("Grenade thrown at {building} in {place}", "grenade-{place_s}"),
+        ("Unidentified drone sighted over {place}", "drone-{place_s}"),
+        ("Police seize weapons cache near {place}", "weapons-cache-{place_s}"),
+        ("Ibar bridge: scuffles after {force} remove barricades", "ibar-bridge-scuffles"),
+    ),
+    "deployment": (
+        ("KFOR reinforces presence in {place}", "kfor-reinforces-{place_s}"),
+        ("{country_c} sends {n} additional troops to KFOR", "troops-{country_s}"),
+        ("Serbian Armed Forces raise combat readiness", "serbia-combat-readiness"),
+        ("Kosovo Police open new base in {place}", "police-base-{place_s}"),
+        ("EULEX formed police unit deployed to {place}", "eulex-fpu-{place_s}"),
+        ("Kosovo Security Force exercise near {place}", "ksf-exercise-{place_s}"),
+        ("KFOR rotates Multinational Battle Group East", "kfor-rotation"),
+        ("Serbian troops and armour massed near {serbplace}", "buildup-{serbplace_s}"),
+    ),
+    "political": (
+        ("Srpska Lista withdraws from Kosovo institutions", "srpska-lista-withdraws"),
+        ("Local elections held in {place}", "local-elections-{place_s}"),
+        ("Kosovo Assembly passes law on {topic}", "law-{topic_s}"),
+        ("Government of Kosovo adopts decision on {topic}", "decision-{topic_s}"),
+        ("Mayor of {place} resigns", "mayor-resigns-{place_s}"),
+        ("{n}% turnout in {place} recall vote", "recall-vote-{place_s}"),
+        ("Serbian parliament debates resolution on Kosovo", "serbia-resolution"),
+        ("Government survives no-confidence vote", "no-confidence-vote"),
+        ("Serb officers resign from Kosovo Police in {place}", "resignations-{place_s}"),
+    ),
+    "diplomatic": (
+        ("Dialogue round in Brussels ends without deal on {topic}", "dialogue-{topic_s}"),
+        ("{person} visits {place}", "visit-{person_s}-{place_s}"),
+        ("Quint envoys meet Kurti and Vučić", "quint-meeting"),
+        ("Agreement on {topic} reached in {city}", "agreement-{topic_s}"),
+        ("UN Security Council holds session on Kosovo", "unsc-session"),
+        ("EU announces measures against Kosovo over {topic}", "eu-measures-{topic_s}"),
+        ("{org} envoy meets {person} in {city}", "envoy-{org_s}-{person_s}"),
+    ),
+    "legal": (
+        ("Special Prosecution indicts {n} over {place} attack", "indictment-{place_s}"),
+        ("Constitutional Court rules on {topic}", "court-ruling-{topic_s}"),
+        ("Specialist Chambers open trial of former KLA commanders", "ksc-trial"),
+        ("Court in {place} orders detention of {n} suspects", "detention-{place_s}"),
+        ("Arrest warrant issued for {person}", "warrant-{person_s}"),
+        ("Basic Court in {place} convicts ex-officer of war crimes", "conviction-{place_s}"),
+        ("Appeals court overturns verdict in {place} case", "appeal-{place_s}"),
+    ),
+    "statement": (
+        ('{person}: "{quote}"', "statement-{person_s}"),
+        ("{org} condemns violence in {place}", "condemns-{org_s}-{place_s}"),
+        ("{org} calls for de-escalation in the north", "de-escalation-{org_s}"),
+        ("{person} says Serbia will not recognise Kosovo", "no-recognition-{person_s}"),
+        ("{org} expresses concern over {topic}", "concern-{org_s}-{topic_s}"),
+        ("#{n} in a series: {org} briefing on the north", "briefing-{org_s}"),
+    ),
+    "background": (
+        ("NATO air campaign against Yugoslavia ends", "nato-campaign-ends"),
+        ("UN Security Council Resolution 1244 adopted", "unscr-1244"),
+        ("Kosovo declares independence", "independence"),
+        ("ICJ advisory opinion on the declaration of independence", "icj-opinion"),
+        ("First agreement on normalisation of relations", "brussels-agreement"),
+        ("Overview: the {topic} dispute", "overview-{topic_s}"),
+        ("Demographic context of {place}", "context-{place_s}"),
+    ),
+    "deadline": (
+        ("Deadline for {topic} expires", "deadline-{topic_s}"),
+        ("Ultimatum to remove barricades in {place} expires", "ultimatum-{place_s}"),
+        ("EU deadline for implementation of {topic} agreement", "eu-deadline-{topic_s}"),
+    ),
+    "scheduled": (
+        ("Local elections in {place}", "elections-{place_s}"),
+        ("Dialogue round in Brussels", "dialogue-round"),
+        ("UN Security Council briefing on UNMIK", "unsc-briefing"),
+        ("Verdict expected in {place} case", "verdict-{place_s}"),
+    ),
+}
+
+LEAD_SENTENCES: dict[str, tuple[str, ...]] = {
+    "incident": (
+        "{force} reported the incident shortly after it began; {n} people were injured.",
+        "Residents of {place} described hearing gunfire for about an hour.",
+        "The attack targeted {building} in the centre of {place}.",
+        "No group claimed responsibility.",
+    ),
+    "deployment": (
+        "The move brings KFOR's strength in the area to roughly **{n}00 troops**.",
+        "{force} said the deployment was precautionary and temporary.",
+        "Belgrade described the step as a provocation.",
+    ),
+    "political": (
+        "The decision on {topic} was adopted with {n} votes in favour.",
+        "{org} called the step unilateral and urged a return to the dialogue.",
+        "Turnout among Serb voters in {place} was very low.",
+    ),
+    "diplomatic": (
+        "Talks on {topic} continued late into the night in {city}.",
+        "{person} met both leaders separately before a joint session.",
+        "The parties agreed to reconvene within a month.",
+    ),
+    "legal": (
+        "Prosecutors allege the suspects acted as part of an organised group.",
+        "The court's reasoning on {topic} runs to {n} pages.",
+        "Defence lawyers said they would appeal.",
+    ),
+    "statement": (
+        "{person} made the remarks at a press conference in {city}.",
+        "{org} repeated its call for restraint on both sides.",
+        "The statement followed the incident in {place}.",
+    ),
+    "background": (
+        "This entry gives context for later events in {place}.",
+        "The dispute over {topic} dates back to the early 2000s.",
+        "Figures on the population of {place} are contested.",
+    ),
+    "deadline": (
+        "The deadline on {topic} was set by the Government of Kosovo.",
+        "{org} had asked for the deadline to be postponed.",
+    ),
+    "scheduled": (
+        "Preparations are under way; {org} will observe.",
+        "The date was announced by {person}.",
+    ),
+}
+GENERIC_SENTENCES: tuple[str, ...] = (
+    "The situation in {region} remained tense but calm afterwards.",
+    "Local media reported {n} people injured; this could not be independently confirmed.",
+    "The incident followed weeks of rising tension over {topic}.",
+    "{org} urged both sides to refrain from unilateral steps.",
+    "{force} increased patrols along the main road to {crossing}.",
+    "Officials in Belgrade and Priština gave conflicting accounts of the sequence of events.",
+    "This is consistent with earlier reporting on {topic}.",
+    "Traffic through {crossing} was *suspended for several hours*.",
+)
+
+KINDS: tuple[str, ...] = (
+    "incident",
+    "political",
+    "diplomatic",
+    "statement",
+    "deployment",
+    "legal",
+    "background",
+    "scheduled",
+    "deadline",
+)
+KIND_WEIGHTS: tuple[float, ...] = (24, 16, 14, 16, 9, 9, 6, 2.5, 1.5)
+
+# Relative density of events per year: a long, quiet middle and a busy recent period.
+# fmt: off
+YEAR_WEIGHTS: dict[int, float] = {
+    1999: 6, 2000: 2, 2001: 2, 2002: 1, 2003: 1, 2004: 3, 2005: 1.5, 2006: 1.5,
+    2007: 1.5, 2008: 4, 2009: 1.5, 2010: 1.5, 2011: 4, 2012: 3, 2013: 4, 2014: 2,
+    2015: 2, 2016: 2, 2017: 2, 2018: 3, 2019: 3, 2020: 3, 2021: 6, 2022: 9,
+    2023: 12, 2024: 12, 2025: 12, 2026: 11,
+}
+# fmt: on
+
+CONFIDENCE: tuple[str, ...] = ("high", "moderate", "low")
+CONFIDENCE_CUM: tuple[float, ...] = (40, 85, 100)
+SIGNIFICANCE_CUM: tuple[float, ...] = (10, 45, 80, 95, 100)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A metric declared in the header, with a rough value curve over time."""
+
+    id: str
+    label: str
+    unit: str
+    # (year, value) anchor points; values are interpolated between them.
+    curve: tuple[tuple[int, float], ...]
+    rounding: int
+
+
+# fmt: off
+METRICS: tuple[Metric, ...] = (
+    Metric(
+        "kfor_troops",
+        "KFOR troops in Kosovo",
+        "troops",
+        (
+            (1999, 50000), (2002, 35000), (2005, 17000), (2010, 10000), (2013, 5000),
+            (2020, 3500), (2023, 4500), (2026, 4800),
+        ),
+        10,
+    ),
+    Metric(
+        "displaced_persons",
+        "Internally displaced persons",
+        "people",
+        ((1999, 250000), (2005, 120000), (2015, 17000), (2026, 15500)),
+        100,
+    ),
+    Metric(
+        "incidents_north",
+        "Security incidents in North Kosovo (monthly)",
+        "incidents",
+        ((1999, 120), (2004, 60), (2011, 90), (2015, 20), (2022, 70), (2026, 40)),
+        1,
+    ),
+)
+# fmt: on
+
+FIRST_DAY = dt.date(1999, 1, 1).toordinal()
+LAST_DAY = dt.date(2026, 12, 31).toordinal()
+
+# --------------------------------------------------------------------------- #
+# Generation
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class Event:
+    """One generated event, before it is written out."""
+
+    day: int  # base day (proleptic ordinal) the event happened on
+    kind: str
+    date: str = ""  # the date as written
+    # The event starts on a known day (day or minute precision, no qualifier):
+    # usable as a deadline's follow-up.
+    exact_day: bool = False
+    id: str = ""
+    title: str = ""
+    sources: list[int] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    figures: list[int] = field(default_factory=list)
+
+
+_YMD_CACHE: dict[int, str] = {}
+
+
+def ymd(ordinal: int) -> str:
+    """Format a day ordinal as ``YYYY-MM-DD``."""
+    text = _YMD_CACHE.get(ordinal)
+    if text is None:
+        d = dt.date.fromordinal(ordinal)
+        text = _YMD_CACHE[ordinal] = f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+    return text
+
+
+def make_date(rng: FastRandom, ev: Event) -> None:
+    """Choose a written date for ``ev`` (precision, qualifiers, intervals)."""
+    day = ev.day
+    ymd_s = ymd(day)
+    r = rng.random()
+    if ev.kind in ("deadline", "scheduled"):
+        if r < 0.25:
+            ev.date = f"{ymd_s}T{rng.pick((9, 10, 12, 18, 23)):02d}:{rng.pick((0, 30)):02d}"
+        else:
+            ev.date = ymd_s
+        ev.exact_day = True
+        return
+    early = day < 732000  # before ~2005: coarser precision is more common
+    if ev.kind == "background":
+        r = r * 0.35  # background entries: mostly years and months
+    elif early:
+        r = r * 0.8
+    if r < 0.04:
+        ev.date = ymd_s[:4]
+    elif r < 0.16:
+        ev.date = ymd_s[:7]
+    elif r < 0.19:
+        # An interval of a few days (or, rarely, months).
+        end = min(day + rng.between(1, 14), LAST_DAY)
+        if rng.random() < 0.85:
+            ev.date = f"{ymd_s}/{ymd(end)}"
+        else:
+            ev.date = f"{ymd_s[:7]}/{ymd(min(day + rng.between(31, 120), LAST_DAY))[:7]}"
+        return
+    elif r < 0.27:
+        hh = rng.between(0, 23)
+        mm = rng.pick((0, 0, 15, 30, 45, rng.between(0, 59)))
+        ev.date = f"{ymd_s}T{hh:02d}:{mm:02d}"
+        q = rng.random()
+        if q < 0.08:
+            ev.date += "Z"
+        elif q < 0.16:
+            d = dt.date.fromordinal(day)
+            ev.date += "+02:00" if 4 <= d.month <= 10 else "+01:00"
+        ev.exact_day = True
+        return
+    else:
+        ev.date = ymd_s
+    q = rng.random()
+    if q < 0.11:
+        ev.date += "~"
+    elif q < 0.125:
+        ev.date += "?"
+    elif q < 0.13:
+        ev.date += "%"
+    elif len(ev.date) == 10:
+        ev.exact_day = True
+
+
+def interp(curve: Sequence[tuple[int, float]], year: float) -> float:
+    """Linearly interpolate ``curve`` at ``year``."""
+    if year <= curve[0][0]:
+        return curve[0][1]
+    for (y0, v0), (y1, v1) in itertools.pairwise(curve):
+        if year <= y1:
+            return v0 + (v1 - v0) * (year - y0) / (y1 - y0)
+    return curve[-1][1]
+
+
+def figure_value(rng: FastRandom, metric: Metric, day: int) -> int:
+    """A plausible value of ``metric`` on ``day``."""
+    year = 1999 + (day - FIRST_DAY) / 365.25
+    value = interp(metric.curve, year) * rng.uniform(0.9, 1.1)
+    return max(1, round(value / metric.rounding) * metric.rounding)
+
+
+class Generator:
+    """Builds the whole log text for N events from one seeded RNG."""
+
+    def __init__(self, n: int, seed: int) -> None:
+        self.n = n
+        self.seed = seed
+        self.rng = FastRandom(seed)
+        rng = self.rng
+        self.metrics = METRICS[: 2 + (rng.random() < 0.6)]
+        self.marking = rng.pick(("UNCLASSIFIED // OPEN SOURCE", "TLP:CLEAR", "TLP:GREEN"))
+        self.used_ids: set[str] = set()
+
+    # -- events ------------------------------------------------------------ #
+
+    def make_events(self) -> list[Event]:
+        """Dates, kinds and ids for all events, in chronological order."""
+        rng = self.rng
+        years = list(YEAR_WEIGHTS)
+        cum: list[float] = []
+        total = 0.0
+        for y in years:
+            total += YEAR_WEIGHTS[y]
+            cum.append(total)
+        starts = {y: dt.date(y, 1, 1).toordinal() for y in years}
+        days: list[int] = []
+        for y in rng.choices(years, cum_weights=cum, k=self.n):
+            length = 366 if y % 4 == 0 else 365
+            days.append(starts[y] + int(rng.random() * length))
+        days.sort()
+        kinds = rng.choices(KINDS, weights=KIND_WEIGHTS, k=self.n)
+        events = [Event(day, kind) for day, kind in zip(days, kinds, strict=True)]
+        for ev in events:
+            make_date(rng, ev)
+        return events
+
+    def unique_id(self, stem: str, day: int) -> str:
+        """An event id from ``stem`` and the date, unique in the log."""
+        used = self.used_ids
+        ymd_s = ymd(day)
+        candidate = f"{stem}-{ymd_s[:4]}"
+        if candidate in used:
+            candidate = f"{stem}-{ymd_s}"
+            k = 2
+            base = candidate
+            while candidate in used:
+                candidate = f"{base}-{k}"
+                k += 1
+        used.add(candidate)
+        return candidate
+
+    def fill(self) -> dict[str, str]:
+        """Random values for the template fields of one event.
+
+        One 64-bit draw is split into mixed-radix digits, one per field (the
+        product of the list lengths is far below 2**64, so the bias is nil).
+        """
+        bits = self.rng.getrandbits(64)
+        bits, k = divmod(bits, 5)
+        place_pool = PLACES if k < 2 else NORTH_PLACES
+        bits, k = divmod(bits, len(place_pool))
+        place = place_pool[k]
+        bits, k = divmod(bits, len(SERBIA_PLACES))
+        serbplace = SERBIA_PLACES[k]
+        bits, k = divmod(bits, len(FORCES))
+        force = FORCES[k][0]
+        bits, k = divmod(bits, len(PEOPLE))
+        person = PEOPLE[k]
+        bits, k = divmod(bits, len(ORGS))
+        org = ORGS[k]
+        bits, k = divmod(bits, len(TOPICS))
+        topic = TOPICS[k]
+        bits, k = divmod(bits, len(CROSSINGS))
+        crossing = CROSSINGS[k]
+        bits, k = divmod(bits, len(COUNTRIES))
+        country = COUNTRIES[k]
+        bits, k = divmod(bits, len(INFRA))
+        infra = INFRA[k]
+        bits, k = divmod(bits, len(BUILDINGS))
+        building = BUILDINGS[k]
+        bits, k = divmod(bits, len(CITIES))
+        city = CITIES[k]
+        bits, k = divmod(bits, len(QUOTES))
+        quote = QUOTES[k]
+        n = 2 + bits % 59
+        return {
+            "place": place.name,
+            "place_s": place.slug,
+            "region": place.region,
+            "serbplace": serbplace.name,
+            "serbplace_s": serbplace.slug,
+            "force": force,
+            "person": person[0],
+            "person_s": person[1],
+            "org": org[0],
+            "org_s": org[1],
+            "topic": topic[0],
+            "topic_s": topic[1],
+            "crossing": crossing[0],
+            "crossing_s": crossing[1],
+            "country_c": country[0][:1].upper() + country[0][1:],
+            "country_s": country[1],
+            "infra": infra,
+            "building": building,
+            "city": city,
+            "quote": quote,
+            "n": str(n),
+        }
+
+    # -- sources ------------------------------------------------------------ #
+
+    def assign_sources(self, events: list[Event]) -> list[list[int]]:
+        """Give every event 1–2 sources; return, per source, the events citing it."""
+        rng = self.rng
+        n = len(events)
+        s = max(1, n // 50)
+        citing: list[list[int]] = [[] for _ in range(s)]
+        for i, ev in enumerate(events):
+            primary = i * s // n  # covers every source at least once
+            ev.sources.append(primary)
+            citing[primary].append(i)
+            if s > 1 and rng.random() < 0.25:
+                other = min(s - 1, max(0, primary + rng.between(-3, 3)))
+                if other != primary:
+                    ev.sources.append(other)
+                    citing[other].append(i)
+        return citing
+
+    def source_text(self, cited_by: list[int], events: list[Event]) -> tuple[str, str, str, str]:
+        """(id, YAML text, publisher, url or "") for a source cited by ``cited_by``."""
+        rng = self.rng
+        pub = rng.pick(PUBLISHERS)
+        last_day = max(events[i].day for i in cited_by)
+        published = min(last_day + rng.between(0, 3), LAST_DAY)
+        pub_s = ymd(published)
+        sid = f"{pub.slug}-{pub_s}"
+        if sid in self.used_ids:
+            k = 2
+            while f"{sid}-{k}" in self.used_ids:
+                k += 1
+            sid = f"{sid}-{k}"
+        self.used_ids.add(sid)
+        place = rng.pick(KOSOVO_PLACES)
+        topic = rng.pick(TOPICS)[0]
+        month = dt.date.fromordinal(published).strftime("%B %Y")
+        title = rng.pick(SOURCE_HEADLINES).format(
+            place=place.name, topic=topic, month=month, week=rng.between(1, 52)
+        )
+        lines = [f"  - id: {sid}\n    title: {scalar(title)}\n"]
+        r = rng.random()
+        if r < 0.93:
+            lines.append(f"    publisher: {scalar(pub.name)}\n")
+        r = rng.random()
+        if r < 0.8:
+            lines.append(f"    published: {pub_s}\n")
+        elif r < 0.9:
+            lines.append(f"    published: {pub_s[:7]}\n")
+        elif r < 0.95:
+            lines.append(f"    published: {pub_s[:7]}~\n")
+        url = ""
+        if rng.random() < 0.95:
+            url = f"https://{pub.domain}/{pub_s.replace('-', '/')}/{sid}"
+            lines.append(f"    url: {url}\n")
+        return sid, "".join(lines), pub.name, url
+
+    # -- writing ------------------------------------------------------------ #
+
+    def summary(self, ev: Event, f: dict[str, str], urls: list[tuple[str, str]]) -> str:
+        """A 1–4 sentence Markdown summary as an indented ``|`` block body."""
+        rng = self.rng
+        sentences: list[str] = []
+        leads = LEAD_SENTENCES[ev.kind]
+        sentences.append(rng.pick(leads).format_map(f))
+        for _ in range(rng.pick((0, 0, 1, 1, 1, 2, 2, 3))):
+            s = rng.pick(GENERIC_SENTENCES).format_map(f)
+            if s not in sentences:
+                sentences.append(s)
+        if urls and rng.random() < 0.15:
+            pub, url = urls[0]
+            sentences.append(f"See the [{pub} report]({url}).")
+        if rng.random() < 0.2:
+            sentences.append(f"**Assessment:** {rng.pick(ASSESSMENTS)}.")
+        lines = [f"      {s}\n" for s in sentences]
+        if rng.random() < 0.1:
+            lines.append("\n      Reported measures:\n\n")
+            for m in rng.sample(MEASURES, rng.between(2, 4)):
+                lines.append(f"      - {m}\n")
+        return "".join(lines)
+
+    def event_text(
+        self, ev: Event, f: dict[str, str], source_ids: list[str], urls: list[tuple[str, str]]
+    ) -> str:
+        """The YAML text of one event."""
+        rng = self.rng
+        out = [
+            f"  - id: {ev.id}\n",
+            f"    date: {ev.date}\n",
+            f"    title: {scalar(ev.title)}\n",
+            f"    kind: {ev.kind}\n",
+            "    summary: |\n",
+            self.summary(ev, f, urls),
+        ]
+        if rng.random() < 0.92:
+            actors: list[str] = [f["force"] if ev.kind in ("incident", "deployment") else f["org"]]
+            for _ in range(rng.pick((0, 1, 1, 2))):
+                a = rng.pick(ALL_ACTORS)
+                if a not in actors:
+                    actors.append(a)
+            out.append(f"    actors: [{', '.join(scalar(a, True) for a in actors)}]\n")
+        r = rng.random()
+        if r < 0.6:
+            place = PLACE_BY_NAME[f["place"]]
+            lat = round(place.lat + rng.uniform(-0.02, 0.02), rng.pick((2, 4)))
+            lon = round(place.lon + rng.uniform(-0.02, 0.02), rng.pick((2, 4)))
+            out.append(
+                f"    location: {{name: {scalar(place.name, True)}, "
+                f"region: {scalar(place.region, True)}, lat: {lat}, lon: {lon}}}\n"
+            )
+        elif r < 0.75:
+            out.append(f"    location: {scalar(f['place'])}\n")
+        elif r < 0.9:
+            out.append(f"    location: {scalar(rng.pick(LOCATION_STRINGS))}\n")
+        pool = TAGS_BY_KIND[ev.kind]
+        first = rng.between(0, len(pool) - 1)
+        tags = [pool[(first + k) % len(pool)] for k in range(rng.between(1, 3))]
+        out.append(f"    tags: [{', '.join(tags)}]\n")
+        if rng.random() < 0.15:
+            out.append("    sources:\n")
+            for sid in source_ids:
+                if rng.random() < 0.6:
+                    note = json.dumps(rng.pick(SOURCE_NOTES), ensure_ascii=False)
+                    out.append(f"      - {{id: {sid}, note: {note}}}\n")
+                else:
+                    out.append(f"      - {sid}\n")
+        else:
+            out.append(f"    sources: [{', '.join(source_ids)}]\n")
+        if rng.random() < 0.85:
+            sig = 1 + bisect.bisect(SIGNIFICANCE_CUM, rng.random() * SIGNIFICANCE_CUM[-1])
+            out.append(f"    significance: {sig}\n")
+        if rng.random() < 0.8:
+            conf = CONFIDENCE[bisect.bisect(CONFIDENCE_CUM, rng.random() * CONFIDENCE_CUM[-1])]
+            out.append(f"    confidence: {conf}\n")
+        if ev.figures:
+            figs = ", ".join(
+                f"{self.metrics[m].id}: {figure_value(rng, self.metrics[m], ev.day)}"
+                for m in ev.figures
+            )
+            out.append(f"    figures: {{{figs}}}\n")
+        if ev.related:
+            out.append(f"    related: [{', '.join(ev.related)}]\n")
+        return "".join(out)
+
+    def header(self) -> str:
+        """Top-level keys and metric declarations."""
+        lines = [
+            "# Kosovo–Serbia security situation: synthetic event log for benchmarks.\n",
+            f"# Generated by bench/genlog.py ({self.n} events, seed {self.seed}).\n",
+            "briefer: 1\n",
+            "title: Kosovo–Serbia security situation\n",
+            "timezone: Europe/Belgrade\n",
+            f"marking: {json.dumps(self.marking)}\n",
+            "horizon: 30d\n",
+            "metrics:\n",
+        ]
+        for m in self.metrics:
+            lines.append(
+                f"  {m.id}: {{label: {scalar(m.label, True)}, unit: {scalar(m.unit, True)}}}\n"
+            )
+        return "".join(lines)
+
+    def link(self, events: list[Event]) -> None:
+        """Related events, deadline follow-ups and metric figures."""
+        rng = self.rng
+        n = len(events)
+        starts = [ev.day for ev in events]
+        for i, ev in enumerate(events):
+            if ev.kind == "deadline":
+                # A follow-up: an event on a later known day, a little after the deadline.
+                j = bisect.bisect_right(starts, ev.day, lo=i)
+                skip = rng.between(0, 4)
+                follow = -1
+                while j < n:
+                    if events[j].exact_day:
+                        follow = j
+                        if skip == 0:
+                            break
+                        skip -= 1
+                    j += 1
+                if follow < 0:
+                    ev.kind = "scheduled"  # nothing after it: keep it forward-looking
+                else:
+                    ev.related.append(events[follow].id)
+            elif i > 0 and rng.random() < 0.07:
+                for _ in range(rng.between(1, 2)):
+                    target = events[max(0, i - rng.between(1, 300))].id
+                    if target not in ev.related:
+                        ev.related.append(target)
+            if rng.random() < 0.02:
+                ev.figures.append(rng.randrange(len(self.metrics)))
+        # Every metric is reported at least once.
+        for m in range(len(self.metrics)):
+            ev = events[(m + 1) * n // (len(self.metrics) + 1)]
+            if m not in ev.figures:
+                ev.figures.append(m)
+        for ev in events:
+            ev.figures.sort()
+
+    def generate(self) -> str:
+        """The complete log text."""
+        rng = self.rng
+        events = self.make_events()
+        fills: list[dict[str, str]] = []
+        for ev in events:
+            f = self.fill()
+            title_t, stem_t = rng.pick(TEMPLATES[ev.kind])
+            ev.title = title_t.format_map(f)
+            ev.id = self.unique_id(stem_t.format_map(f), ev.day)
+            fills.append(f)
+        self.link(events)
+        citing = self.assign_sources(events)
+        sources_out: list[str] = []
+        source_ids: list[str] = []
+        source_urls: list[tuple[str, str]] = []
+        for cited_by in citing:
+            sid, text, pub, url = self.source_text(cited_by, events)
+            source_ids.append(sid)
+            source_urls.append((pub, url))
+            sources_out.append(text)
+        out = [self.header(), "sources:\n", *sources_out, "events:\n"]
+        year = ""
+        for ev, f in zip(events, fills, strict=True):
+            ev_year = ymd(ev.day)[:4]
+            if ev_year != year:
+                year = ev_year
+                out.append(f"\n  # ---- {year} ----\n")
+            urls = [source_urls[s] for s in ev.sources if source_urls[s][1]]
+            out.append("\n")
+            out.append(self.event_text(ev, f, [source_ids[s] for s in ev.sources], urls))
+        return "".join(out)
+
+
+def generate(n: int, seed: int = 1) -> str:
+    """Return the text of a synthetic log of ``n`` events."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    return Generator(n, seed).generate()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("n", type=int, help="number of events")
+    parser.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    args = parser.parse_args(argv)
+    if args.n < 1:
+        parser.error("N must be at least 1")
+    text = generate(args.n, args.seed)
+    if args.output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    else:
+        args.output.write_bytes(text.encode("utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
