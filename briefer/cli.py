@@ -12,8 +12,8 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -128,6 +128,7 @@ def list_(settings: Settings, query: Sequence[str], fmt: str) -> None:
       -TERM                    negates a term
     """
     from briefer.query import QueryError, parse_query
+    from briefer.records import event_record
 
     log = settings.load_valid()
     text = " ".join(query)
@@ -143,40 +144,6 @@ def list_(settings: Settings, query: Sequence[str], fmt: str) -> None:
         _write_csv(log, events)
     else:
         _write_table(log, events)
-
-
-def _iso(ts: int | None, log: EventLog) -> str | None:
-    return None if ts is None else datetime.fromtimestamp(ts, log.tzinfo).isoformat()
-
-
-def event_record(log: EventLog, e: Event) -> dict[str, Any]:
-    """An event as plain JSON-ready data (``end`` is the first instant after the event)."""
-    loc = e.location
-    return {
-        "id": e.id,
-        "date": e.date.text,
-        "display_date": e.date.display(log.tzinfo),
-        "start": _iso(e.date.earliest, log),
-        "end": _iso(e.date.latest, log),
-        "precision": e.date.precision.name.lower(),
-        "approximate": e.date.approximate,
-        "uncertain": e.date.uncertain,
-        "title": e.title,
-        "kind": e.kind,
-        "significance": e.significance,
-        "confidence": None if e.confidence is None else e.confidence.value,
-        "tags": list(e.tags),
-        "actors": list(e.actors),
-        "location": None
-        if loc is None
-        else {"name": loc.name, "region": loc.region, "lat": loc.lat, "lon": loc.lon},
-        "sources": [c.source for c in e.sources],
-        "figures": dict(e.figures),
-        "related": list(e.related),
-        "summary": e.summary,
-        "file": e.pos.file,
-        "line": e.pos.line,
-    }
 
 
 _CSV_COLUMNS = (
@@ -199,6 +166,8 @@ _CSV_COLUMNS = (
 
 
 def _write_csv(log: EventLog, events: Sequence[Event]) -> None:
+    from briefer.records import event_record
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(_CSV_COLUMNS)
     for e in events:
@@ -230,6 +199,140 @@ def _write_table(log: EventLog, events: Sequence[Event]) -> None:
     click.echo("\n".join(out))
     if tty:
         click.echo(_count(len(events), "event"), err=True)
+
+
+def _when(value: str, *, now: int, tz: object, relative_to: int, end_of_day: bool) -> int:
+    """A WHEN of SPEC §4: ``now``, a duration back (``7d``), or a date/date-time.
+
+    A date without a time means its end when it is an as-of (the brief as
+    written that evening) and its start when it begins a period.
+    """
+    from datetime import tzinfo
+
+    from briefer.dates import DateError, parse_date, parse_duration
+
+    assert isinstance(tz, tzinfo)
+    text = value.strip()
+    if text == "now":
+        return now
+    if text[-1:] in "hdwmy" and text[:-1].isdigit():
+        try:
+            return relative_to - parse_duration(text)
+        except DateError as exc:
+            raise click.BadParameter(str(exc)) from None
+    try:
+        parsed = parse_date(text, tz)
+    except DateError as exc:
+        raise click.BadParameter(f"{text!r}: {exc}") from None
+    if parsed.interval or parsed.earliest is None or parsed.latest is None:
+        raise click.BadParameter(f"{text!r}: give a single date or date-time, not an interval")
+    if end_of_day and parsed.precision <= parsed.precision.DAY:
+        return parsed.latest - 60
+    return parsed.earliest
+
+
+@cli.command()
+@click.option("--md", "want_md", is_flag=True, help="Write Markdown (the default).")
+@click.option("--pdf", "want_pdf", is_flag=True, help="Write PDF as well as Markdown.")
+@click.option(
+    "--as-of",
+    "as_of_text",
+    default="now",
+    show_default=True,
+    metavar="WHEN",
+    help="Write the brief as it would have been written then (a date, date-time, now, or 7d back).",
+)
+@click.option(
+    "--since",
+    "since_text",
+    metavar="WHEN|last",
+    help="Start of the period [default: the last brief in reports/, else 7 days].",
+)
+@click.option("--filter", "filter_text", metavar="QUERY", help="Only events matching QUERY.")
+@click.option(
+    "--template", default="brief", show_default=True, metavar="NAME", help="Use NAME.md.j2."
+)
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Look for templates here first (then ./templates, then the packaged ones).",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output_text",
+    metavar="PATH",
+    help="A folder, or a file name whose suffix is replaced per output [default: reports/].",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+@click.pass_obj
+def render(
+    settings: Settings,
+    want_md: bool,
+    want_pdf: bool,
+    as_of_text: str,
+    since_text: str | None,
+    filter_text: str | None,
+    template: str,
+    templates_dir: Path | None,
+    output_text: str | None,
+    quiet: bool,
+) -> None:
+    """Write a situation brief to reports/ (Markdown; --pdf adds a PDF).
+
+    Prints the paths written. Exit codes: 1 invalid log, query or template;
+    3 a PDF engine or disk failure.
+    """
+    import time
+
+    from briefer.query import QueryError, parse_query
+    from briefer.render.pipeline import RenderRequest
+    from briefer.render.pipeline import render as do_render
+
+    del want_md  # Markdown is always written; the flag exists for symmetry with --pdf.
+    log = settings.load_valid()
+    now = int(time.time()) // 60 * 60
+    tz = log.tzinfo
+    as_of = _when(as_of_text, now=now, tz=tz, relative_to=now, end_of_day=True)
+    since = None
+    if since_text is not None and since_text != "last":
+        since = _when(since_text, now=now, tz=tz, relative_to=as_of, end_of_day=False)
+    query = None
+    if filter_text:
+        try:
+            query = parse_query(filter_text, tz=tz, kinds=log.kinds, now=as_of)
+        except QueryError as exc:
+            raise InvalidInput(f"--filter {filter_text!r}: {exc}") from None
+    project = Path(settings.log_path).parent
+    dirs = tuple(d for d in (templates_dir, project / "templates") if d is not None)
+    request = RenderRequest(
+        as_of=as_of,
+        since=since,
+        since_last=since_text == "last",
+        query=query,
+        pdf=want_pdf,
+        reports_dir=project / "reports",
+        output=None if output_text is None else Path(output_text),
+        # "out/" names a folder even before it exists.
+        output_is_dir=output_text is not None
+        and (output_text.endswith(("/", os.sep)) or Path(output_text).is_dir()),
+        template_dirs=dirs,
+        template=template,
+    )
+    result = do_render(log, request)
+    for url in result.refused:
+        click.echo(f"briefer: warning: the PDF engine was refused {url}", err=True)
+    if not quiet:
+        for path in result.paths:
+            click.echo(_shown(path))
+
+
+def _shown(path: Path) -> str:
+    from briefer.loader import display_name
+
+    return display_name(str(path))
 
 
 def main() -> None:

@@ -1,0 +1,161 @@
+"""Markdown → HTML with markdown-it-py, safe for untrusted event text.
+
+CommonMark + tables + footnotes. The text comes from a hand-edited log that
+anyone with commit access can change, so the HTML is built to carry nothing
+that a renderer would act on:
+
+- raw HTML is not parsed (``html=False``): ``<img src=…>`` in a summary is shown
+  as the characters ``<img src=…>``;
+- a link survives only if it points to ``http:``, ``https:``, ``mailto:`` or a
+  ``#fragment``; any other link keeps its text and loses the link;
+- images are never emitted as ``<img>`` (a PDF engine would fetch them), except
+  the few file names the caller vouches for (the brief's own charts); other
+  images become their alt text, or a link to the image when it is http(s);
+- the typographer is off, so the output depends only on the input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+
+if TYPE_CHECKING:
+    from markdown_it.rules_core import StateCore
+
+__all__ = ["inline_markdown_to_html", "is_safe_link", "markdown_to_html"]
+
+#: Schemes a link may use; anything else loses its link.
+_LINK_SCHEMES = ("http:", "https:", "mailto:")
+#: A bare file name beside the brief (a chart): no scheme, no folder, no "..".
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+#: The env key through which a call passes the image names it vouches for.
+_IMAGES_KEY = "briefer_images"
+
+
+def is_safe_link(url: str) -> bool:
+    """Whether ``url`` may stay a link in a brief: http(s), mailto or a ``#fragment``."""
+    url = url.strip()
+    if url.startswith("#"):
+        return True
+    return url.lower().startswith(_LINK_SCHEMES)
+
+
+def _is_http(url: str) -> bool:
+    return url.strip().lower().startswith(("http:", "https:"))
+
+
+def _validate_link(url: str) -> bool:
+    # The parser's gate: a destination failing it is not a link or image at all
+    # and shows as the literal Markdown. Bare local names pass here only so that
+    # the sanitizer below can keep the caller's chart images; as links they lose
+    # their link there.
+    if is_safe_link(url):
+        return True
+    return bool(_LOCAL_NAME.match(url)) and ".." not in url
+
+
+def _plain_text(tokens: list[Token] | None) -> str:
+    """The text of inline tokens with their markup stripped (as for an ``alt``)."""
+    parts: list[str] = []
+    for token in tokens or ():
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif token.children:
+            parts.append(_plain_text(token.children))
+    return "".join(parts)
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _sanitize(children: list[Token], allowed_images: Collection[str]) -> list[Token]:
+    """Drop unsafe links (keeping their text) and defuse images, in one inline run."""
+    out: list[Token] = []
+    # For every open link, whether its <a> was kept (so its close is kept too).
+    link_stack: list[bool] = []
+    for token in children:
+        if token.type == "link_open":
+            keep = is_safe_link(str(token.attrGet("href") or ""))
+            link_stack.append(keep)
+            if keep:
+                out.append(token)
+        elif token.type == "link_close":
+            if link_stack.pop() if link_stack else False:
+                out.append(token)
+        elif token.type == "image":
+            src = str(token.attrGet("src") or "")
+            alt = _plain_text(token.children)
+            if src in allowed_images:
+                token.attrs = {"src": src, "alt": alt, "class": "chart"}
+                token.children = [_text_token(alt)]
+                out.append(token)
+            elif _is_http(src) and not link_stack:
+                link_open = Token("link_open", "a", 1)
+                link_open.attrs = {"href": src, "class": "image-link"}
+                link_close = Token("link_close", "a", -1)
+                out.extend((link_open, _text_token(alt or src), link_close))
+            else:
+                out.append(_text_token(alt))
+        else:
+            out.append(token)
+    return out
+
+
+def _sanitize_rule(state: StateCore) -> None:
+    allowed: Collection[str] = state.env.get(_IMAGES_KEY, ())
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            token.children = _sanitize(token.children, allowed)
+
+
+def _render_chart(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    # Only images the caller vouched for reach here (see _sanitize). A block
+    # wrapper keeps the chart and its caption together on one page.
+    token = tokens[idx]
+    src = escapeHtml(str(token.attrGet("src") or ""))
+    alt = escapeHtml(str(token.attrGet("alt") or ""))
+    caption = f'<span class="chart-caption">{alt}</span>' if alt else ""
+    return f'<span class="figure"><img class="chart" src="{src}" alt="{alt}">{caption}</span>'
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    """The one parser, built on first use (plugins and rules cost ~20 ms to set up)."""
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt(
+        "commonmark",
+        {"html": False, "linkify": False, "typographer": False, "breaks": False},
+    )
+    md.enable("table")
+    md.use(footnote_plugin)
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    # Last, so that it also sees what the footnote rules moved to the end.
+    md.core.ruler.push("briefer_sanitize", _sanitize_rule)
+    md.add_render_rule("image", _render_chart)
+    return md
+
+
+def markdown_to_html(text: str, *, images: Collection[str] = ()) -> str:
+    """Render Markdown to an HTML fragment that carries no raw HTML, unsafe link or fetch.
+
+    ``images`` are bare file names (beside the brief) that may appear as
+    ``<img>``: the brief's own charts. Every other image becomes text.
+    """
+    return str(_parser().render(text, {_IMAGES_KEY: frozenset(images)}))
+
+
+def inline_markdown_to_html(text: str) -> str:
+    """Render one line of Markdown (a title, a table cell) without a ``<p>`` around it."""
+    return str(_parser().renderInline(text, {_IMAGES_KEY: frozenset()}))

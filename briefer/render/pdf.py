@@ -1,0 +1,428 @@
+"""HTML → PDF with WeasyPrint, for documents built from untrusted text.
+
+The HTML of a brief carries text from the event log, which anyone with commit
+access can edit, so the PDF engine is boxed in:
+
+- every resource (stylesheet, image, font, ``@import``, SVG ``<image>``) goes
+  through :class:`SafeFetcher`, which serves only files inside the assets
+  folder (and the stylesheets' own folders) and small ``data:`` images, and
+  refuses everything else — other local files, http(s), ftp — before any file
+  is opened or any socket is made; it never follows a redirect because it
+  never speaks HTTP;
+- PDF attachments are disabled: ``rel=attachment`` is stripped from the parsed
+  document (``<link>`` and ``<a>``), the document's attachment list is emptied
+  before writing, and a finisher refuses to write a PDF that embeds a file;
+- custom ``<meta>`` names are not copied into the PDF (``custom_metadata``
+  stays off) and the metadata comes from :class:`PdfMetadata`, not the HTML.
+
+Output is reproducible: WeasyPrint writes no clock time or random id when the
+creation and modification dates are given, the file identifier is derived
+from the content (``pdf_identifier=True`` → MD5 of the objects), and font
+subset tags are hashes of the font, so the same HTML, metadata, fonts and
+WeasyPrint version give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import logging
+import os
+import secrets
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+from urllib.request import url2pathname
+
+from briefer.errors import OutputError
+
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
+
+__all__ = [
+    "DATA_URL_LIMIT",
+    "FILE_SIZE_LIMIT",
+    "FetchRefused",
+    "PdfMetadata",
+    "safe_fetcher",
+    "write_pdf",
+]
+
+log = logging.getLogger("briefer.pdf")
+
+#: Largest ``data:`` URL served, in characters (a small inline image, not a payload).
+DATA_URL_LIMIT = 64 * 1024
+#: Largest asset file served, in bytes (a chart or a font, not a disk image).
+FILE_SIZE_LIMIT = 16 * 1024 * 1024
+
+#: Asset types served from the assets folder, by suffix. Anything else there
+#: (a Markdown brief, a YAML log, a manifest) is refused, not shown.
+ASSET_TYPES = {
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+}
+#: Media types a ``data:`` URL may carry.
+DATA_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"},
+)
+
+# WeasyPrint keeps process-wide caches (fonts, Pango contexts) and we re-point
+# its logger while rendering: one render at a time.
+_render_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class PdfMetadata:
+    """What the PDF's document information says about it."""
+
+    title: str
+    """/Title: the brief's title."""
+    author: str
+    """/Author: who issues the brief (the log's owner or desk)."""
+    keywords: tuple[str, ...]
+    """/Keywords, joined with commas (so a keyword holding a comma becomes two)."""
+    subject: str
+    """/Subject: one line on what the brief covers."""
+    created: datetime
+    """/CreationDate and /ModDate: the brief's as-of, never the clock. Must be aware."""
+    generator: str
+    """/Creator: the program and version, e.g. ``briefer 0.1.0``."""
+
+    def __post_init__(self) -> None:
+        if self.created.tzinfo is None or self.created.utcoffset() is None:
+            raise ValueError("PdfMetadata.created must be timezone-aware")
+
+    @property
+    def w3c_created(self) -> str:
+        """``created`` as a W3C date-time (``2023-11-22T09:00:00+01:00``)."""
+        return self.created.replace(microsecond=0).isoformat()
+
+
+class FetchRefused(ValueError):
+    """A resource the PDF may not load. WeasyPrint catches it, logs it and skips it."""
+
+
+@dataclass
+class FetchPolicy:
+    """Which URLs a render may load, and a record of what it asked for.
+
+    Pure Python (no WeasyPrint import), so it can be tested on its own;
+    :class:`SafeFetcher` wraps it for WeasyPrint.
+    """
+
+    roots: tuple[Path, ...]
+    """Folders whose files (of :data:`ASSET_TYPES`) are served; resolved on creation."""
+    data_limit: int = DATA_URL_LIMIT
+    """Largest ``data:`` URL served, in characters."""
+    asked: list[str] = field(default_factory=list)
+    """Every URL asked for, in order."""
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    """``(url, reason)`` for every URL refused or not found."""
+
+    def __post_init__(self) -> None:
+        self.roots = tuple(root.resolve() for root in self.roots)
+
+    def load(self, url: str) -> tuple[bytes, str]:
+        """The bytes and media type at ``url``; :class:`FetchRefused` if not allowed."""
+        self.asked.append(url)
+        try:
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "file":
+                return self._file(url)
+            if scheme == "data":
+                return self._data(url)
+            raise FetchRefused(f"scheme {scheme or '(none)'!r} is not allowed")
+        except FetchRefused as exc:
+            self.refused.append((url, str(exc)))
+            raise
+
+    def _file(self, url: str) -> tuple[bytes, str]:
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise FetchRefused(f"remote file host {parts.netloc!r}")
+        raw = Path(url2pathname(unquote(parts.path)))
+        try:
+            # resolve() follows symlinks and removes "..", so a link or a
+            # relative path pointing out of the folder is judged by its target.
+            path = raw.resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):  # ValueError: a NUL in the path
+            raise FetchRefused("not found") from None
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise FetchRefused("outside the assets folder")
+        if not path.is_file():
+            raise FetchRefused("not a file")
+        media_type = ASSET_TYPES.get(path.suffix.lower())
+        if media_type is None:
+            raise FetchRefused(f"file type {path.suffix!r} is not an asset")
+        try:
+            with path.open("rb") as file:
+                data = file.read(FILE_SIZE_LIMIT + 1)
+        except OSError as exc:
+            raise FetchRefused(f"unreadable: {exc.strerror or exc}") from None
+        if len(data) > FILE_SIZE_LIMIT:
+            raise FetchRefused("file too large")
+        return data, media_type
+
+    def _data(self, url: str) -> tuple[bytes, str]:
+        if len(url) > self.data_limit:
+            raise FetchRefused(f"data: URL longer than {self.data_limit} characters")
+        header, comma, payload = url[len("data:") :].partition(",")
+        if not comma:
+            raise FetchRefused("malformed data: URL")
+        params = [p.strip().lower() for p in header.split(";")]
+        media_type = params[0] or "text/plain"
+        if media_type not in DATA_TYPES:
+            raise FetchRefused(f"data: URL of type {media_type!r}")
+        if "base64" in params[1:]:
+            try:
+                data = base64.b64decode(unquote(payload), validate=False)
+            except (binascii.Error, ValueError):
+                raise FetchRefused("malformed base64 in data: URL") from None
+        else:
+            data = unquote_to_bytes(payload)
+        return data, media_type
+
+
+@lru_cache(maxsize=1)
+def _safe_fetcher_class() -> type[URLFetcher]:
+    """Define :class:`SafeFetcher` on first use, so that importing this module is cheap."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SafeFetcher(URLFetcher):  # type: ignore[misc]
+        """WeasyPrint 70's fetcher API: a URLFetcher subclass overriding ``fetch``.
+
+        Never calls the base class's ``fetch``, so urllib (http, ftp, file,
+        proxies, redirects) is never reached. The base is still initialised —
+        WeasyPrint reads its ``_fail_on_errors`` — with no allowed protocol and
+        no redirects, so even an accidental call to it refuses.
+        """
+
+        def __init__(self, policy: FetchPolicy) -> None:
+            super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+            self.policy = policy
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            data, media_type = self.policy.load(url)
+            return URLFetcherResponse(url, data, {"Content-Type": media_type})
+
+    return SafeFetcher
+
+
+def safe_fetcher(policy: FetchPolicy) -> URLFetcher:
+    """A WeasyPrint URL fetcher applying ``policy`` (imports WeasyPrint)."""
+    return _safe_fetcher_class()(policy)
+
+
+def __getattr__(name: str) -> Any:
+    # ``SafeFetcher`` subclasses a WeasyPrint class; build it only when asked.
+    if name == "SafeFetcher":
+        return _safe_fetcher_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _Collect(logging.Handler):
+    """Keeps WeasyPrint's log records instead of letting them reach stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _quiet_weasyprint() -> Iterator[_Collect]:
+    """Route WeasyPrint's log to a collector (not the root logger) for one render."""
+    logger = logging.getLogger("weasyprint")
+    collector = _Collect()
+    propagate = logger.propagate
+    logger.addHandler(collector)
+    logger.propagate = False
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
+
+
+def _strip_attachments(root: Any) -> None:
+    """Remove the ``attachment`` link type, so nothing is ever embedded as a file."""
+    for element in root.iter():
+        rel = element.get("rel")
+        if rel is not None and "attachment" in rel.lower().split():
+            kept = [t for t in rel.split() if t.lower() != "attachment"]
+            if kept:
+                element.set("rel", " ".join(kept))
+            else:
+                del element.attrib["rel"]
+
+
+def _short(url: str) -> str:
+    """A URL for a one-line message: printable and at most 100 characters."""
+    text = "".join(c if c.isprintable() else "?" for c in url)
+    return text if len(text) <= 100 else text[:97] + "…"
+
+
+def _import_weasyprint() -> Any:
+    """``import weasyprint``, about 0.2 s faster on Linux.
+
+    WeasyPrint tries several names per C library (``libpango-1.0-0``,
+    ``pango-1.0``, …, ``libpango-1.0.so.0``); each name dlopen() cannot load
+    goes to ``ctypes.util.find_library``, which runs ``ldconfig``/``gcc``/``ld``
+    in subprocesses — ~20 of them, ~10 ms each. On Linux every list holds
+    the library's soname, which dlopen() finds by itself (honouring
+    LD_LIBRARY_PATH), so the lookups can be skipped while WeasyPrint loads.
+    Elsewhere (macOS needs find_library for Homebrew paths) nothing changes.
+    """
+    import sys
+
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        import weasyprint  # type: ignore[import-untyped]
+
+        return weasyprint
+    import ctypes.util
+
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+    except OSError:
+        # A library this system names differently: let WeasyPrint search properly.
+        ctypes.util.find_library = find_library
+        import weasyprint
+    finally:
+        ctypes.util.find_library = find_library
+    return weasyprint
+
+
+def _temp_path(target: Path) -> Path:
+    # A random suffix only names the temporary file; it never reaches the PDF.
+    return target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+
+def write_pdf(
+    html: str,
+    target: Path,
+    *,
+    assets_dir: Path,
+    metadata: PdfMetadata,
+    stylesheets: Sequence[Path] = (),
+    policy: FetchPolicy | None = None,
+) -> tuple[str, ...]:
+    """Print ``html`` to ``target`` atomically; return the refused resource URLs.
+
+    Relative URLs in ``html`` resolve against ``assets_dir``, the only folder
+    (with the stylesheets' folders) resources are served from. ``stylesheets``
+    (e.g. the resolved ``brief.css``) apply as author styles. Refusals are also
+    logged as warnings on ``briefer.pdf``; WeasyPrint's own messages go there
+    at debug level. ``policy`` replaces the default :class:`FetchPolicy` (tests
+    pass one to inspect what was asked).
+
+    Raises :class:`~briefer.errors.OutputError` (exit 3) when WeasyPrint or the
+    disk fails; no partial file is left at ``target`` or beside it.
+    """
+    # WeasyPrint costs ~0.4-0.6 s to import (Pango, HarfBuzz, fontTools); only
+    # PDF renders should pay it, and `briefer check` must work without Pango.
+    try:
+        weasyprint = _import_weasyprint()
+    except (ImportError, OSError) as exc:  # OSError: Pango/HarfBuzz libraries missing
+        raise OutputError(f"PDF engine unavailable: {_one_line(exc)}") from None
+
+    if policy is None:
+        roots = (assets_dir, *(sheet.parent for sheet in stylesheets))
+        policy = FetchPolicy(roots=tuple(dict.fromkeys(roots)))
+    fetcher = safe_fetcher(policy)
+    base_url = assets_dir.resolve().as_uri() + "/"
+    target = Path(target)
+    temp = _temp_path(target)
+
+    with _render_lock, _quiet_weasyprint() as collected:
+        try:
+            document_html = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            _strip_attachments(document_html.etree_element)
+            css = [
+                weasyprint.CSS(
+                    string=sheet.read_text(encoding="utf-8"),
+                    base_url=sheet.resolve().parent.as_uri() + "/",
+                    url_fetcher=fetcher,
+                )
+                for sheet in stylesheets
+            ]
+            document = document_html.render(stylesheets=css)
+            info = document.metadata
+            info.title = metadata.title
+            info.authors = [metadata.author] if metadata.author else []
+            info.description = metadata.subject or None
+            info.keywords = [k for k in metadata.keywords if k]
+            info.generator = metadata.generator
+            info.created = info.modified = metadata.w3c_created
+            info.attachments = []
+            info.custom = {}
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            with os.fdopen(fd, "wb") as out:
+                document.write_pdf(
+                    out,
+                    attachments=None,
+                    pdf_identifier=True,
+                    custom_metadata=False,
+                    finisher=_refuse_embedded_files,
+                )
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, target)
+        except Exception as exc:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            for record in collected.records:
+                log.debug("weasyprint: %s", record.getMessage())
+            raise OutputError(f"cannot write PDF {target}: {_one_line(exc)}") from exc
+
+    for record in collected.records:
+        log.debug("weasyprint: %s", record.getMessage())
+    refused = tuple(url for url, _ in policy.refused)
+    for url, reason in policy.refused:
+        log.warning("PDF: did not load %s (%s)", _short(url), reason)
+    return refused
+
+
+class _EmbeddedFile(Exception):
+    """WeasyPrint embedded a file although attachments were disabled."""
+
+
+def _refuse_embedded_files(document: Any, pdf: Any) -> None:
+    """Fail closed: abort the render if any file got embedded after all.
+
+    Runs as WeasyPrint's finisher, after every object is built and before any
+    byte is written. The layers above should make this unreachable; if a
+    WeasyPrint upgrade adds another way to attach files, the render fails
+    instead of shipping a PDF with a file in it.
+    """
+    for obj in pdf.objects:
+        fields = obj if isinstance(obj, dict) else getattr(obj, "extra", None)
+        if not isinstance(fields, dict):
+            continue
+        if fields.get("Type") in ("/EmbeddedFile", "/Filespec") or (
+            fields.get("Subtype") == "/FileAttachment"
+        ):
+            raise _EmbeddedFile("refusing to write a PDF with an embedded file")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "…"

@@ -1,0 +1,137 @@
+"""The Jinja environment: template search path, Markdown-safe filters, error mapping.
+
+Templates are looked up by name in ``--templates DIR`` first, then the
+project's ``templates/`` folder (beside the log), then the packaged defaults,
+so a user overrides one file without copying the rest. Undefined variables
+are errors (StrictUndefined), reported as ``brief.md.j2:LINE: message``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from briefer.errors import InvalidInput
+
+__all__ = ["PACKAGE_TEMPLATES", "make_environment", "render_template"]
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# Characters that start Markdown syntax anywhere in a line; escaping them keeps
+# untrusted text literal (a backslash before ASCII punctuation is always valid).
+# "&" would start an entity, "|" end a table cell, "<" an autolink.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
+# At the start of a line these would make a list item or a block quote.
+_MD_LINE_START = re.compile(r"^([-+>=]|\d+[.)])")
+_ATX_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)", re.MULTILINE)
+_SETEXT_RULE = re.compile(r"^( {0,3})(=+|-+)[ \t]*$", re.MULTILINE)
+
+
+def md_escape(value: object) -> str:
+    """Text → Markdown that renders as exactly that text, on one line."""
+    text = " ".join(str(value).split())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
+
+
+def md_block(value: object) -> str:
+    """A summary's Markdown, kept, but with headings demoted below the brief's own.
+
+    An ATX heading becomes level 4+ (never in the PDF outline) and a line that
+    would turn the paragraph above into a setext heading is escaped.
+    """
+    text = str(value).strip()
+    text = _ATX_HEADING.sub(lambda m: m.group(1) + "#" * min(6, len(m.group(2)) + 3), text)
+    return _SETEXT_RULE.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def md_code(value: object) -> str:
+    """Text for inside an inline code span (backticks would end it)."""
+    return " ".join(str(value).split()).replace("`", "'")
+
+
+def md_url(value: object) -> str:
+    """A URL for an autolink ``<…>``: no spaces or angle brackets inside."""
+    return re.sub(r"[\s<>]", lambda m: f"%{ord(m.group()):02X}", str(value))
+
+
+def number(value: float) -> str:
+    """``4,500``, ``2.5``."""
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def signed(value: float) -> str:
+    """``+800``, ``−800`` (a real minus sign), ``±0``."""
+    if value == 0:
+        return "±0"
+    return ("+" if value > 0 else "−") + number(abs(value))
+
+
+def cite(refs: Sequence[int]) -> str:
+    """``[1][3]``, in number order."""
+    return "".join(f"[{n}]" for n in sorted(refs))
+
+
+def _autoescape(name: str | None) -> bool:
+    # select_autoescape() matches on the last suffix only and would miss ".html.j2".
+    return name is not None and name.removesuffix(".j2").endswith((".html", ".htm", ".xml", ".svg"))
+
+
+def make_environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
+    """An environment searching ``override_dirs`` (in order) before the packaged templates."""
+    search = [str(d) for d in override_dirs if d.is_dir()]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*search, str(PACKAGE_TEMPLATES)]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=_autoescape,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+    env.filters.update(
+        md=md_escape,
+        md_block=md_block,
+        md_code=md_code,
+        md_url=md_url,
+        number=number,
+        signed=signed,
+        cite=cite,
+    )
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """Render ``name``; any template problem becomes InvalidInput ``NAME:LINE: message``."""
+    try:
+        template = env.get_template(name)
+        return template.render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = f"{exc.name or name}:{exc.lineno}"
+        raise InvalidInput(f"{where}: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise InvalidInput(f"template {exc.name} not found") from None
+    except Exception as exc:  # undefined names, bad filters, errors raised inside a template
+        if isinstance(exc, InvalidInput):
+            raise
+        line = _template_line(exc)
+        where = f"{name}:{line}" if line else name
+        message = getattr(exc, "message", None) or str(exc)
+        raise InvalidInput(f"{where}: {message}") from None
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The innermost template line in the traceback (Jinja rewrites frames to point there)."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") or filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

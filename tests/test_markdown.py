@@ -1,0 +1,191 @@
+"""Markdown → HTML: CommonMark + tables + footnotes, and nothing a renderer would act on."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from briefer.render.markdown import inline_markdown_to_html, is_safe_link, markdown_to_html
+
+
+def hrefs(html: str) -> list[str]:
+    return re.findall(r'href="([^"]*)"', html)
+
+
+# --- raw HTML is text -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '<img src="file:///etc/passwd">',
+        "<script>alert(1)</script>",
+        '<link rel="attachment" href="file:///etc/hostname">',
+        '<iframe src="http://127.0.0.1:9/"></iframe>',
+        '<a href="javascript:alert(1)">x</a>',
+        "<style>@import url(file:///etc/passwd);</style>",
+    ],
+)
+def test_raw_html_is_escaped_as_text(raw: str) -> None:
+    html = markdown_to_html(f"Before {raw} after.\n\n{raw}\n")
+    assert "<" + raw[1:] not in html
+    assert raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in html.replace(
+        "&quot;", '"'
+    )
+
+
+def test_html_block_is_a_paragraph_of_text() -> None:
+    assert markdown_to_html("<div>\n*x*\n</div>") == (
+        "<p>&lt;div&gt;\n<em>x</em>\n&lt;/div&gt;</p>\n"
+    )
+
+
+# --- links ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "&#106;avascript:alert(1)",
+        "java&#x73;cript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "file:///etc/passwd",
+        "ftp://example.org/x",
+        "//evil.example/x",
+        "/etc/passwd",
+        "../../etc/passwd",
+        "report.pdf",
+    ],
+)
+def test_unsafe_links_lose_their_link(url: str) -> None:
+    for text in (f"[click]({url})", f"[click][r]\n\n[r]: {url}", f"<{url}>"):
+        html = markdown_to_html(text)
+        assert hrefs(html) == [], (text, html)
+        assert "<a" not in html
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("[NATO](https://www.nato.int/kfor)", "https://www.nato.int/kfor"),
+        ("[x](http://example.org/a?b=1&c=2)", "http://example.org/a?b=1&amp;c=2"),
+        ("<https://example.org/>", "https://example.org/"),
+        ("[desk](mailto:desk@example.org)", "mailto:desk@example.org"),
+        ("<desk@example.org>", "mailto:desk@example.org"),
+        ("[top](#sources)", "#sources"),
+        ("[r]\n\n[r]: https://example.org/ref", "https://example.org/ref"),
+    ],
+)
+def test_safe_links_survive(text: str, href: str) -> None:
+    assert hrefs(markdown_to_html(text)) == [href]
+
+
+def test_unsafe_link_keeps_its_text() -> None:
+    assert markdown_to_html("see [the file](file:///etc/passwd) and [this](report.pdf)") == (
+        "<p>see [the file](file:///etc/passwd) and this</p>\n"
+    )
+
+
+def test_is_safe_link() -> None:
+    assert is_safe_link("HTTPS://example.org")
+    assert is_safe_link("#x")
+    assert not is_safe_link(" javascript:x")
+    assert not is_safe_link("data:image/png;base64,AAAA")
+
+
+# --- images -----------------------------------------------------------------
+
+
+def test_images_are_not_emitted() -> None:
+    html = markdown_to_html(
+        "![map *of* the north](https://example.org/map.png) "
+        "![secret](file:///etc/passwd) "
+        "![chart](timeline.svg) "
+        "![pixel](data:image/png;base64,iVBORw0KGgo=)"
+    )
+    assert "<img" not in html
+    # An http(s) image becomes a link to it, showing its alt text…
+    assert '<a href="https://example.org/map.png" class="image-link">map of the north</a>' in html
+    # …a local one its alt text (not vouched for by the caller)…
+    assert "chart" in html
+    # …and one the parser refuses stays literal Markdown.
+    assert "![secret](file:///etc/passwd)" in html
+    assert "data:image" in html
+    assert 'src="' not in html
+
+
+def test_image_inside_a_link_is_its_alt_text() -> None:
+    html = markdown_to_html("[![logo](https://example.org/l.png)](https://example.org/)")
+    assert html == '<p><a href="https://example.org/">logo</a></p>\n'
+
+
+def test_charts_named_by_the_caller_are_images() -> None:
+    html = markdown_to_html(
+        "![Events by kind](brief-timeline.svg)\n\n![x](other.svg)",
+        images={"brief-timeline.svg"},
+    )
+    assert html.count("<img") == 1
+    assert '<img class="chart" src="brief-timeline.svg" alt="Events by kind">' in html
+    assert '<span class="chart-caption">Events by kind</span>' in html
+    assert "<p>x</p>" in html
+
+
+def test_chart_names_do_not_leak_into_later_calls() -> None:
+    markdown_to_html("![c](c.svg)", images={"c.svg"})
+    assert "<img" not in markdown_to_html("![c](c.svg)")
+
+
+def test_chart_alt_text_is_escaped() -> None:
+    html = markdown_to_html('![a "quoted" <b>](c.svg)', images={"c.svg"})
+    assert 'alt="a &quot;quoted&quot; &lt;b&gt;"' in html
+
+
+# --- CommonMark, tables, footnotes ------------------------------------------
+
+
+def test_table() -> None:
+    html = markdown_to_html("| Figure | Latest |\n|---|--:|\n| KFOR | 4,500 |\n")
+    assert "<table>" in html
+    assert "<th>Figure</th>" in html
+    assert '<td style="text-align:right">4,500</td>' in html
+
+
+def test_footnotes() -> None:
+    html = markdown_to_html("Claim.[^1] Also^[inline].\n\n[^1]: The note.\n")
+    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>' in html
+    assert '<section class="footnotes">' in html
+    assert '<li id="fn1" class="footnote-item"><p>The note.' in html
+    assert "inline" in html.split('<section class="footnotes">')[1]
+
+
+def test_footnote_text_is_sanitised_too() -> None:
+    html = markdown_to_html(
+        "x[^1]\n\n[^1]: <b>bold</b> [a](javascript:alert(1)) ![i](https://e.x/i.png)"
+    )
+    notes = html.split('<section class="footnotes">')[1]
+    assert "&lt;b&gt;bold&lt;/b&gt;" in notes
+    assert "javascript:alert(1))" in notes
+    assert "<img" not in notes
+    assert hrefs(notes) == ["https://e.x/i.png", "#fnref1"]
+
+
+def test_typographer_is_off() -> None:
+    assert markdown_to_html('"quotes" -- (c) ...') == "<p>&quot;quotes&quot; -- (c) ...</p>\n"
+
+
+def test_deterministic() -> None:
+    text = "# T\n\nx[^1]\n\n| a |\n|---|\n| b |\n\n[^1]: n\n"
+    assert markdown_to_html(text) == markdown_to_html(text)
+
+
+def test_inline() -> None:
+    assert inline_markdown_to_html("**Banjska** <b>x</b> [a](javascript:x)") == (
+        "<strong>Banjska</strong> &lt;b&gt;x&lt;/b&gt; [a](javascript:x)"
+    )
+    assert inline_markdown_to_html("[a](https://e.x) ![i](https://e.x/i.png)") == (
+        '<a href="https://e.x">a</a> <a href="https://e.x/i.png" class="image-link">i</a>'
+    )

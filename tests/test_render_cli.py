@@ -1,0 +1,214 @@
+"""``briefer render`` as users run it: real processes, real files, real PDFs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import REPO, write
+
+AS_OF = "2023-11-22T09:00"
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
+    return subprocess.run(
+        [sys.executable, "-m", "briefer", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the shipped project folder (the log and nothing else)."""
+    folder = tmp_path_factory.mktemp("project")
+    shutil.copy(REPO / "events.yaml", folder / "events.yaml")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def rendered(project: Path) -> subprocess.CompletedProcess[str]:
+    return run("render", "--pdf", "--as-of", AS_OF, "--since", "60d", cwd=project)
+
+
+def test_render_writes_markdown_pdf_and_charts(
+    project: Path, rendered: subprocess.CompletedProcess[str]
+) -> None:
+    assert rendered.returncode == 0, rendered.stderr
+    stem = "reports/2023-11-22-kosovo-serbia-security-situation"
+    assert rendered.stdout.splitlines() == [
+        f"{stem}.md",
+        f"{stem}-timeline.svg",
+        f"{stem}-kfor-troops.svg",
+        f"{stem}-us-troops-announced.svg",
+        f"{stem}.pdf",
+    ]
+    assert rendered.stderr == ""
+    manifest = json.loads((project / "reports" / "manifest.json").read_text())
+    (record,) = manifest["reports"]
+    assert record["number"] == 1
+    assert record["outputs"] == rendered.stdout.splitlines()
+    assert not list((project / "reports").glob(".*tmp"))
+
+
+def test_pdf_content_and_layout(project: Path, rendered: subprocess.CompletedProcess[str]) -> None:
+    reader = PdfReader(project / "reports" / "2023-11-22-kosovo-serbia-security-situation.pdf")
+    n = len(reader.pages)
+    assert n >= 3
+    for i, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert text.count("UNCLASSIFIED // OPEN SOURCE") == 2, f"page {i}"
+        assert f"Page {i} of {n}" in text
+        assert "Kosovo–Serbia security situation" in text
+    whole = "\n".join(p.extract_text() for p in reader.pages)
+    for heading in (
+        "BOTTOM LINE UP FRONT",
+        "KEY FIGURES",
+        "DEVELOPMENTS",
+        "WATCH LIST",
+        "BACKGROUND",
+        "CHARTS",
+        "SOURCES",
+    ):
+        assert heading in whole.upper()
+    assert "in 9 days — Fri 1 Dec 2023" in whole
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "Kosovo–Serbia security situation"
+    assert meta.creation_date is not None
+    assert meta.creation_date.isoformat().startswith("2023-11-22T09:00:00")
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert outline[0] == "Kosovo–Serbia security situation"
+
+
+def test_same_input_gives_byte_identical_files(
+    project: Path, rendered: subprocess.CompletedProcess[str], tmp_path: Path
+) -> None:
+    again = run(
+        "render",
+        "--pdf",
+        "--as-of",
+        AS_OF,
+        "--since",
+        "60d",
+        "--output",
+        f"{tmp_path}/",
+        cwd=project,
+    )
+    assert again.returncode == 0, again.stderr
+    for path in again.stdout.splitlines():
+        first = project / "reports" / Path(path).name
+        assert (
+            hashlib.sha256(first.read_bytes()).digest()
+            == hashlib.sha256(Path(path).read_bytes()).digest()
+        ), path
+
+
+HOSTILE = """\
+briefer: 1
+title: "Hostile <script>alert(1)</script> log"
+timezone: UTC
+marking: "<b>TLP:RED</b> & </style>"
+sources:
+  - {id: s, title: "<img src=file:///etc/passwd>", url: "https://example.org/?a=<b>"}
+events:
+  - id: evil
+    date: 2023-11-21
+    title: "Deadline [Q2] <iframe src=file:///etc/passwd>"
+    summary: |
+      <img src="file:///etc/passwd"> raw <b>html</b>
+
+      ![x](file:///etc/passwd) ![y](https://127.0.0.1:9/track.png)
+      [click](javascript:alert(1)) [local](file:///etc/passwd) [ok](https://example.org/ok)
+
+      <link rel="attachment" href="file:///etc/hostname">
+      <a rel="attachment" href="file:///etc/hostname">attach</a>
+    sources: [s]
+    significance: 5
+"""
+
+
+def test_hostile_log_cannot_reach_files_network_or_attach(tmp_path: Path) -> None:
+    write(tmp_path / "events.yaml", HOSTILE)
+    proc = run("render", "--pdf", "--as-of", AS_OF, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    md_path, *_, pdf_path = (tmp_path / p for p in proc.stdout.splitlines())
+    markdown = md_path.read_text()
+    assert "\\<script\\>" in markdown
+    raw = pdf_path.read_bytes()
+    assert b"/EmbeddedFile" not in raw
+    assert b"/FileAttachment" not in raw
+    assert b"javascript" not in raw.lower()
+    reader = PdfReader(pdf_path)
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    passwd = (
+        Path("/etc/passwd").read_text().splitlines()[0]
+        if Path("/etc/passwd").exists()
+        else "root:x:0:0"
+    )
+    assert passwd not in text
+    assert "Deadline [Q2] <iframe src=file:///etc/passwd>" in text.replace("\n", " ")
+    assert "<b>TLP:RED</b> & </style>".upper() in text  # shown as text, in capitals by CSS
+    assert "raw <b>html</b>" in text
+    # the safe link survives as a link, the others do not
+    links = [
+        a["/A"]["/URI"]
+        for page in reader.pages
+        for a in (annot.get_object() for annot in page.get("/Annots", []))
+        if "/A" in a and "/URI" in a["/A"]
+    ]
+    assert "https://example.org/ok" in links
+    assert not [u for u in links if not u.startswith(("https://", "http://", "mailto:"))]
+
+
+def test_template_error_is_exit_1_with_file_and_line(project: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "tpl"
+    write(templates / "brief.md.j2", "ok\n{{ brief.title | bogus }}\n")
+    proc = run(
+        "render",
+        "--as-of",
+        AS_OF,
+        "--templates",
+        str(templates),
+        "--output",
+        f"{tmp_path}/out/",
+        cwd=project,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr == "briefer: error: brief.md.j2:2: No filter named 'bogus'.\n"
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_disk_failure_is_exit_3(project: Path, tmp_path: Path) -> None:
+    blocker = write(tmp_path / "file", "x")
+    proc = run("render", "--as-of", AS_OF, "--output", f"{blocker}/sub/", cwd=project)
+    assert proc.returncode == 3
+    assert proc.stderr.startswith("briefer: error: cannot write the brief:")
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_when_is_a_usage_error(project: Path) -> None:
+    proc = run("render", "--as-of", "2023-13-01", cwd=project)
+    assert proc.returncode == 2
+    assert "month must be 1..12" in proc.stderr
+    proc = run("render", "--as-of", AS_OF, "--filter", "tga:x", cwd=project)
+    assert proc.returncode == 1
+    assert "unknown field 'tga'" in proc.stderr
+
+
+def test_quiet_prints_nothing(project: Path, tmp_path: Path) -> None:
+    proc = run("render", "-q", "--as-of", AS_OF, "--output", f"{tmp_path}/", cwd=project)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+    assert len(list(tmp_path.glob("*.md"))) == 1
