@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
+from briefer.changes import Changes
 from briefer.dates import EDate
 from briefer.model import Event, EventLog, Metric, Source
 from briefer.query import Query
@@ -129,6 +130,8 @@ class BriefContext:
     kinds: tuple[str, ...] = ()
     #: Chart files written beside the Markdown: (file name, title). Set by the renderer.
     charts: tuple[tuple[str, str], ...] = ()
+    #: Changes since the previous brief of the series; None for the first. Set by the renderer.
+    changes: Changes | None = None
 
 
 class _Citations:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import shutil
 import sys
@@ -266,7 +267,21 @@ def _when(value: str, *, now: int, tz: object, relative_to: int, end_of_day: boo
     metavar="PATH",
     help="A folder, or a file name whose suffix is replaced per output [default: reports/].",
 )
+@click.option(
+    "--if-changed",
+    is_flag=True,
+    help="Write nothing (exit 0) if neither the log nor the period changed since the last brief.",
+)
+@click.option(
+    "--lock-wait",
+    type=click.FloatRange(min=0),
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another render holding reports/ before exiting 4.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+@click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr.")
 @click.pass_obj
 def render(
     settings: Settings,
@@ -278,12 +293,15 @@ def render(
     template: str,
     templates_dir: Path | None,
     output_text: str | None,
+    if_changed: bool,
+    lock_wait: float,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Write a situation brief to reports/ (Markdown; --pdf adds a PDF).
 
     Prints the paths written. Exit codes: 1 invalid log, query or template;
-    3 a PDF engine or disk failure.
+    3 a PDF engine or disk failure; 4 another render holds the reports lock.
     """
     import time
 
@@ -292,6 +310,7 @@ def render(
     from briefer.render.pipeline import render as do_render
 
     del want_md  # Markdown is always written; the flag exists for symmetry with --pdf.
+    _setup_logging(verbose=verbose, quiet=quiet)
     log = settings.load_valid()
     now = int(time.time()) // 60 * 60
     tz = log.tzinfo
@@ -320,13 +339,111 @@ def render(
         and (output_text.endswith(("/", os.sep)) or Path(output_text).is_dir()),
         template_dirs=dirs,
         template=template,
+        if_changed=if_changed,
+        lock_wait=lock_wait,
     )
-    result = do_render(log, request)
+    try:
+        result = do_render(log, request)
+    finally:
+        _clear_status()
+    if result.skipped is not None:
+        if not quiet:
+            click.echo(
+                f"No change since report {result.skipped.number} "
+                f"(as of {_format_instant(result.skipped.as_of, log)}): nothing written."
+            )
+        return
     for url in result.refused:
         click.echo(f"briefer: warning: the PDF engine was refused {url}", err=True)
     if not quiet:
         for path in result.paths:
             click.echo(_shown(path))
+
+
+@cli.command()
+@click.option("--cron", "fmt", flag_value="cron", help="Print a crontab line.")
+@click.option("--systemd", "fmt", flag_value="systemd", help="Print a systemd service and timer.")
+@click.option(
+    "--at",
+    "at",
+    default="07:00",
+    show_default=True,
+    metavar="HH:MM",
+    help="Time of day (the machine's local time for cron; the timer's for systemd).",
+)
+@click.option("--every", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True)
+@click.pass_obj
+def schedule(settings: Settings, fmt: str | None, at: str, every: str) -> None:
+    """Print a ready-to-install schedule for unattended briefs.
+
+    \b
+    The job runs: briefer --log LOG render --since last --if-changed --pdf -q
+    with absolute paths, so each brief covers the time since the previous one
+    and nothing is written when nothing changed.
+    """
+    from briefer.schedule import Schedule, briefer_command, crontab_line, systemd_units
+
+    if fmt is None:
+        raise click.UsageError("choose --cron or --systemd")
+    hh, sep, mm = at.partition(":")
+    if not (sep and hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
+        raise click.BadParameter(f"{at!r} is not a time of day (HH:MM)", param_hint="--at")
+    log = Path(settings.log_path).resolve()
+    if not log.is_file():
+        raise InvalidInput(f"{settings.log_path}: no such log file")
+    plan = Schedule(log, int(hh), int(mm), every, briefer_command())
+    if fmt == "cron":
+        click.echo("# Install: crontab -e, then paste the last line (cron mails its output)")
+        click.echo(crontab_line(plan), nl=False)
+        return
+    units = systemd_units(plan)
+    target = "~/.config/systemd/user/"
+    click.echo(f"# Save these two files in {target} (or /etc/systemd/system/), then run:")
+    click.echo("#   systemctl --user daemon-reload && systemctl --user enable --now briefer.timer")
+    click.echo("# Failures: systemctl --user status briefer.service; journalctl --user -u briefer")
+    for name, text in units.items():
+        click.echo(f"\n# ---- {name} ----")
+        click.echo(text, nl=False)
+
+
+def _format_instant(ts: int, log: EventLog) -> str:
+    from briefer.brief import format_instant
+
+    return format_instant(ts, log.tzinfo)
+
+
+class _StatusLine(logging.Handler):
+    """One self-overwriting progress line on a terminal's stderr (never in logs or pipes)."""
+
+    active = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(f"\r\033[K{record.getMessage()}…")
+        sys.stderr.flush()
+        _StatusLine.active = True
+
+
+def _clear_status() -> None:
+    if _StatusLine.active:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+        _StatusLine.active = False
+
+
+def _setup_logging(*, verbose: bool, quiet: bool) -> None:
+    """-v: every step on stderr; a terminal: a progress line; otherwise (cron): silence."""
+    logger = logging.getLogger("briefer")
+    logger.handlers.clear()
+    logger.propagate = False
+    if verbose:
+        handler: logging.Handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("briefer: %(message)s"))
+    elif not quiet and sys.stderr.isatty():
+        handler = _StatusLine()
+    else:
+        return
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 def _shown(path: Path) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from briefer.model import Event, EventLog
 
-__all__ = ["event_hash", "event_record"]
+__all__ = ["SHOWN_FIELDS", "event_hash", "event_record", "event_snapshot"]
 
 
 def _iso(ts: int | None, log: EventLog) -> str | None:
@@ -53,9 +53,28 @@ _CONTENT_KEYS = (
 )  # fmt: skip
 
 
+def _digest(value: object, size: int) -> str:
+    raw = json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.blake2b(raw, digest_size=size).hexdigest()
+
+
 def event_hash(log: EventLog, e: Event) -> str:
     """A digest of what an event says (not where it stands in the file)."""
     record = event_record(log, e)
-    content = {k: record[k] for k in _CONTENT_KEYS}
-    raw = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return hashlib.blake2b(raw, digest_size=12).hexdigest()
+    return _digest({k: record[k] for k in _CONTENT_KEYS}, 12)
+
+
+#: Fields a "changed" line can show old → new; the others are compared by digest.
+SHOWN_FIELDS = ("date", "title", "kind", "significance", "confidence")
+
+
+def event_snapshot(log: EventLog, e: Event) -> dict[str, Any]:
+    """What the reports manifest keeps of an event: enough to say what changed later."""
+    record = event_record(log, e)
+    snapshot: dict[str, Any] = {
+        "id": e.id,
+        "hash": _digest({k: record[k] for k in _CONTENT_KEYS}, 12),
+    }
+    snapshot.update({k: record[k] for k in SHOWN_FIELDS})
+    snapshot["parts"] = {k: _digest(record[k], 4) for k in _CONTENT_KEYS if k not in SHOWN_FIELDS}
+    return snapshot

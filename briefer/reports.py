@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from briefer.atomic import write_atomic
+from briefer.errors import InvalidInput
 
 __all__ = ["MANIFEST", "ReportRecord", "load_manifest", "log_slug", "record_report", "stem_for"]
 
@@ -48,13 +49,18 @@ class ReportRecord:
     period_start: int
     outputs: tuple[str, ...]
     input_hash: str
-    #: (event id, content hash) for every event the brief included.
-    events: tuple[tuple[str, str], ...]
+    #: Every event in the brief's scope (the log as known at as-of, filter applied):
+    #: id, content hash and the fields a later brief needs to say what changed.
+    events: tuple[dict[str, Any], ...]
+    #: Ids on the watch list (upcoming), to tell whether anything new came within the horizon.
+    watch: tuple[str, ...] = ()
+    #: The brief's developments, by id.
+    developments: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["outputs"] = list(self.outputs)
-        data["events"] = [{"id": i, "hash": h} for i, h in self.events]
+        for key in ("outputs", "events", "watch", "developments"):
+            data[key] = list(data[key])
         return data
 
     @classmethod
@@ -66,7 +72,9 @@ class ReportRecord:
             period_start=int(data["period_start"]),
             outputs=tuple(str(o) for o in data["outputs"]),
             input_hash=str(data["input_hash"]),
-            events=tuple((str(e["id"]), str(e["hash"])) for e in data["events"]),
+            events=tuple(dict(e) for e in data["events"] if "id" in e and "hash" in e),
+            watch=tuple(str(i) for i in data.get("watch", ())),
+            developments=tuple(str(i) for i in data.get("developments", ())),
         )
 
 
@@ -75,8 +83,13 @@ def load_manifest(reports_dir: Path) -> list[ReportRecord]:
     try:
         data = json.loads((reports_dir / MANIFEST).read_text(encoding="utf-8"))
         records = [ReportRecord.from_json(r) for r in data["reports"]]
-    except (OSError, ValueError, KeyError, TypeError):
+    except FileNotFoundError:
         return []
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        # Refuse to renumber a series from scratch over a manifest we cannot read.
+        raise InvalidInput(
+            f"{reports_dir / MANIFEST}: unreadable ({exc}); fix or move it"
+        ) from None
     return sorted(records, key=lambda r: (r.as_of, r.number))
 
 

@@ -8,23 +8,29 @@ last, recording what was written.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import logging
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from briefer import __version__
 from briefer.atomic import staged_files
 from briefer.brief import BriefContext, build_brief
+from briefer.changes import Changes, compare
 from briefer.dates import get_timezone
 from briefer.errors import InvalidInput, OutputError
-from briefer.model import Event, EventLog
+from briefer.lock import reports_lock
+from briefer.model import EventLog
 from briefer.query import Query
+from briefer.records import event_snapshot
 from briefer.render.pdf import PdfMetadata
 from briefer.render.templating import make_environment, render_template
 from briefer.reports import (
@@ -45,6 +51,8 @@ __all__ = [
     "printable_brief",
     "render",
 ]
+
+logger = logging.getLogger("briefer")
 
 #: The default period when there is no earlier report.
 DEFAULT_PERIOD = 7 * 86400
@@ -72,6 +80,10 @@ class RenderRequest:
     #: Override folders searched before the packaged templates, in order.
     template_dirs: tuple[Path, ...] = ()
     template: str = "brief"
+    #: Write nothing when neither the log nor the period's content changed since the last brief.
+    if_changed: bool = False
+    #: How long to wait for another render's lock before giving up (exit 4).
+    lock_wait: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,8 @@ class RenderResult:
     paths: tuple[Path, ...]
     #: Resources the PDF engine was refused (a template asking for something it may not have).
     refused: tuple[str, ...] = ()
+    #: With ``if_changed``: the previous brief, when nothing was written because nothing changed.
+    skipped: ReportRecord | None = None
 
 
 def input_hash(files: Iterable[str]) -> str:
@@ -149,7 +163,21 @@ def _tz(ctx: BriefContext) -> tzinfo:
 
 
 def render(log: EventLog, req: RenderRequest) -> RenderResult:
-    """Compute the brief and write its files; returns what was written."""
+    """Compute the brief and write its files, holding the reports lock throughout."""
+    with reports_lock(req.reports_dir, wait=req.lock_wait):
+        _remove_stale_temporaries(req.reports_dir)
+        return _render_locked(log, req)
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Temporaries left by a render that was killed: nobody else writes while we hold the lock."""
+    for leftover in folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            logger.info("removed %s, left by an interrupted render", leftover.name)
+
+
+def _render_locked(log: EventLog, req: RenderRequest) -> RenderResult:
     slug = log_slug(log.title)
     records = load_manifest(req.reports_dir)
     previous = previous_report(records, slug, req.as_of)
@@ -164,6 +192,7 @@ def render(log: EventLog, req: RenderRequest) -> RenderResult:
     if period_start >= req.as_of:
         raise InvalidInput("the period must start before the as-of time")
     number = report_number(records, slug, req.as_of)
+    logger.info("composing brief %d of %s", number, log.title)
     ctx = build_brief(
         log,
         as_of=req.as_of,
@@ -174,6 +203,13 @@ def render(log: EventLog, req: RenderRequest) -> RenderResult:
         only_ids=req.only_ids,
         report_number=number,
     )
+    snapshots = [event_snapshot(log, e) for e in ctx.scope]
+    upcoming = tuple(w.item.event.id for w in ctx.watch if not w.passed)
+    developments = tuple(i.event.id for i in ctx.developments)
+    if previous is not None:
+        ctx = dataclasses.replace(ctx, changes=_changes(ctx, previous, snapshots))
+        if req.if_changed and _unchanged(ctx, previous, upcoming, developments):
+            return RenderResult(ctx, (), skipped=previous)
     stem = stem_for(req.as_of, log.tzinfo, slug)
     md_path, folder = _targets(req, stem)
     stem = md_path.stem
@@ -192,13 +228,11 @@ def render(log: EventLog, req: RenderRequest) -> RenderResult:
                 written.append(folder / name)
             if req.pdf:
                 pdf_path = md_path.with_suffix(".pdf")
+                logger.info("printing the PDF")
                 refused = _render_pdf(ctx, markdown, charts, env, req, stage.temp_for(pdf_path))
                 written.append(pdf_path)
     except OSError as exc:
         raise OutputError(f"cannot write the brief: {exc.strerror or exc}") from None
-    from briefer.records import event_hash
-
-    included = _included_events(ctx)
     record = ReportRecord(
         number=number,
         log=slug,
@@ -206,7 +240,9 @@ def render(log: EventLog, req: RenderRequest) -> RenderResult:
         period_start=period_start,
         outputs=tuple(str(p) for p in written),
         input_hash=ctx.input_hash,
-        events=tuple((e.id, event_hash(log, e)) for e in included),
+        events=tuple(snapshots),
+        watch=upcoming,
+        developments=developments,
     )
     if req.output is None or folder.resolve() == req.reports_dir.resolve():
         try:
@@ -216,13 +252,32 @@ def render(log: EventLog, req: RenderRequest) -> RenderResult:
     return RenderResult(ctx, tuple(written), refused)
 
 
-def _included_events(ctx: BriefContext) -> list[Event]:
-    seen: dict[str, Event] = {}
-    for item in (*ctx.bluf, *ctx.developments, *ctx.background):
-        seen.setdefault(item.event.id, item.event)
-    for w in ctx.watch:
-        seen.setdefault(w.item.event.id, w.item.event)
-    return list(seen.values())
+def _changes(ctx: BriefContext, previous: ReportRecord, snapshots: list[dict[str, Any]]) -> Changes:
+    tz_ = _tz(ctx)
+    passed = [
+        (e.id, e.title, e.date.display(tz_))
+        for e in ctx.scope
+        if e.forward_looking
+        and e.date.earliest is not None
+        and previous.as_of < e.date.earliest <= ctx.as_of
+    ]
+    return compare(previous.number, previous.as_of, previous.events, snapshots, passed)
+
+
+def _unchanged(
+    ctx: BriefContext,
+    previous: ReportRecord,
+    upcoming: tuple[str, ...],
+    developments: tuple[str, ...],
+) -> bool:
+    """Same log, and nothing new in the period: no new development, deadline or watch item."""
+    if ctx.input_hash != previous.input_hash:
+        return False
+    if set(developments) - set(previous.developments):
+        return False
+    if ctx.changes is not None and ctx.changes.deadlines_passed:
+        return False
+    return set(upcoming) == set(previous.watch)
 
 
 def _strip_marking(markdown: str, marking: str | None) -> str:

@@ -1,0 +1,110 @@
+"""Ready-to-install schedules for unattended briefs: a crontab line or systemd units.
+
+Everything is spelled out with absolute paths (cron and systemd start jobs
+with a bare environment and another working directory), and the job renders
+``--since last --if-changed --pdf``: a brief only when something changed, each
+covering the time since the previous one.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Schedule", "briefer_command", "crontab_line", "systemd_units"]
+
+_WEEKDAY = "Mon"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When and what to run."""
+
+    log: Path
+    hour: int
+    minute: int
+    every: str  # "daily" or "weekly"
+    command: tuple[str, ...]
+
+    @property
+    def project(self) -> Path:
+        return self.log.parent
+
+    def argv(self) -> list[str]:
+        return [
+            *self.command,
+            "--log",
+            str(self.log),
+            "render",
+            "--since",
+            "last",
+            "--if-changed",
+            "--pdf",
+            "-q",
+        ]
+
+
+def briefer_command() -> tuple[str, ...]:
+    """The absolute command that runs this briefer (its console script, else ``python -m``)."""
+    script = Path(sys.executable).parent / ("briefer.exe" if os.name == "nt" else "briefer")
+    if script.is_file():
+        return (str(script),)
+    found = shutil.which("briefer")
+    if found:
+        return (str(Path(found).resolve()),)
+    return (sys.executable, "-m", "briefer")
+
+
+def crontab_line(s: Schedule) -> str:
+    """A crontab entry (with a comment line saying what it does)."""
+    dow = "1" if s.every == "weekly" else "*"
+    command = " ".join(shlex.quote(a) for a in s.argv())
+    when = "every Monday" if s.every == "weekly" else "every day"
+    return (
+        f"# briefer: a brief of {s.log.name} {when} at {s.hour:02d}:{s.minute:02d}, only if "
+        "something changed; cron mails any error output\n"
+        f"{s.minute} {s.hour} * * {dow} cd {shlex.quote(str(s.project))} && {command}\n"
+    )
+
+
+def systemd_units(s: Schedule, name: str = "briefer") -> dict[str, str]:
+    """``{file name: contents}`` of a oneshot service and the timer that starts it."""
+    calendar = (
+        f"{_WEEKDAY + ' ' if s.every == 'weekly' else ''}*-*-* {s.hour:02d}:{s.minute:02d}:00"
+    )
+    exec_start = " ".join(_systemd_quote(a) for a in s.argv())
+    service = (
+        "[Unit]\n"
+        f"Description=briefer: situation brief of {s.log}\n"
+        "\n"
+        "[Service]\n"
+        "Type=oneshot\n"
+        f"WorkingDirectory={s.project}\n"
+        f"ExecStart={exec_start}\n"
+        "Nice=10\n"
+    )
+    timer = (
+        "[Unit]\n"
+        f"Description=briefer: {s.every} brief of {s.log}\n"
+        "\n"
+        "[Timer]\n"
+        f"OnCalendar={calendar}\n"
+        "Persistent=true\n"
+        "RandomizedDelaySec=60\n"
+        f"Unit={name}.service\n"
+        "\n"
+        "[Install]\n"
+        "WantedBy=timers.target\n"
+    )
+    return {f"{name}.service": service, f"{name}.timer": timer}
+
+
+def _systemd_quote(arg: str) -> str:
+    if arg and all(c.isalnum() or c in "/._-:=+,@" for c in arg):
+        return arg
+    escaped = arg.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
+    return f'"{escaped}"'
