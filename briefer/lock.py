@@ -34,6 +34,12 @@ def _holder(path: Path) -> str:
     return text or "another process"
 
 
+def _held(path: Path, wait: float) -> LockHeld:
+    return LockHeld(
+        f"another render holds the reports lock ({_holder(path)}); gave up after {wait:g} s"
+    )
+
+
 def _describe_self() -> str:
     return f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}"
 
@@ -58,10 +64,7 @@ def reports_lock(folder: Path, *, wait: float = 60.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise LockHeld(
-                        f"another render holds the reports lock ({_holder(path)}); "
-                        f"gave up after {wait:g} s"
-                    ) from None
+                    raise _held(path, wait) from None
                 time.sleep(_POLL)
         os.ftruncate(fd, 0)
         os.pwrite(fd, _describe_self().encode(), 0)
@@ -87,10 +90,7 @@ def _exclusive_file_lock(path: Path, wait: float) -> Iterator[None]:  # pragma: 
                     path.unlink()
                 continue
             if time.monotonic() >= deadline:
-                raise LockHeld(
-                    f"another render holds the reports lock ({_holder(path)}); "
-                    f"gave up after {wait:g} s"
-                ) from None
+                raise _held(path, wait) from None
             time.sleep(_POLL)
     try:
         os.write(fd, _describe_self().encode())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,3 +49,23 @@ events:
 """
 
 PYTHON = sys.executable
+
+
+def run_cli(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``briefer`` in a child process, as a user would.
+
+    ``$BRIEFER_LOG`` from the developer's shell never leaks in; ``env`` adds to
+    (or sets it in) the child's environment.
+    """
+    child_env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
+    child_env.update(env or {})
+    return subprocess.run(
+        [PYTHON, "-m", "briefer", *args],
+        cwd=cwd,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

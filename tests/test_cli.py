@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,26 +12,11 @@ from pathlib import Path
 import pytest
 
 from briefer import __version__
-from tests.conftest import MINIMAL, REPO, write
-
-
-def run(
-    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("BRIEFER_LOG", None) if env is None or "BRIEFER_LOG" not in env else None
-    return subprocess.run(
-        [sys.executable, "-m", "briefer", *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+from tests.conftest import MINIMAL, REPO, run_cli, write
 
 
 def test_check_shipped_log_is_silent() -> None:
-    proc = run("check", "--strict")
+    proc = run_cli("check", "--strict")
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
 
 
@@ -43,7 +27,7 @@ def test_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
             "title: Something", "titel: Something"
         ),
     )
-    proc = run("check", cwd=tmp_path)
+    proc = run_cli("check", cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [
@@ -55,28 +39,28 @@ def test_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
 
 def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
     write(tmp_path / "events.yaml", MINIMAL.replace("    sources: [s1]\n", ""))
-    proc = run("check", cwd=tmp_path)
+    proc = run_cli("check", cwd=tmp_path)
     assert proc.returncode == 0
     assert proc.stderr.splitlines() == [
         "events.yaml:5:9: warning: source 's1' is never cited",
         "events.yaml:8:9: warning: event 'first' cites no source",
     ]
-    assert run("check", "--strict", cwd=tmp_path).returncode == 1
+    assert run_cli("check", "--strict", cwd=tmp_path).returncode == 1
 
 
 def test_log_path_from_option_and_environment(tmp_path: Path) -> None:
     log = write(tmp_path / "other.yaml", MINIMAL)
-    assert run("--log", str(log), "list", cwd=tmp_path).returncode == 0
-    proc = run("list", cwd=tmp_path, env={"BRIEFER_LOG": str(log)})
+    assert run_cli("--log", str(log), "list", cwd=tmp_path).returncode == 0
+    proc = run_cli("list", cwd=tmp_path, env={"BRIEFER_LOG": str(log)})
     assert proc.returncode == 0
     assert "Something happened" in proc.stdout
 
 
 def test_missing_log_is_a_one_line_error(tmp_path: Path) -> None:
-    proc = run("check", cwd=tmp_path)
+    proc = run_cli("check", cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stderr == "events.yaml: error: cannot read: No such file or directory\n"
-    proc = run("list", cwd=tmp_path)
+    proc = run_cli("list", cwd=tmp_path)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
 
@@ -89,22 +73,22 @@ def test_list_table(tmp_path: Path) -> None:
         + "     sources: [s1]}\n"
         + "  - {id: rough, date: 2023-11~, title: Approximate, significance: 5, sources: [s1]}\n",
     )
-    proc = run("list", cwd=tmp_path)
+    proc = run_cli("list", cwd=tmp_path)
     assert proc.returncode == 0
     assert proc.stdout.splitlines() == [
         "24 Sep 2023  -         3  first  Something happened",
         "c. Nov 2023  -         5  rough  Approximate",
         "1 Dec 2023   deadline  3  dl     Plate deadline [Q2]",
     ]
-    assert run("list", "kind:deadline", cwd=tmp_path).stdout.splitlines() == [
+    assert run_cli("list", "kind:deadline", cwd=tmp_path).stdout.splitlines() == [
         "1 Dec 2023  deadline  3  dl  Plate deadline [Q2]"
     ]
-    proc = run("list", "nothing-matches-this", cwd=tmp_path)
+    proc = run_cli("list", "nothing-matches-this", cwd=tmp_path)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "No matching events.\n")
 
 
 def test_list_json_holds_the_spec_fields() -> None:
-    proc = run("list", "--format", "json", "id:banjska-attack")
+    proc = run_cli("list", "--format", "json", "id:banjska-attack")
     assert proc.returncode == 0
     (record,) = json.loads(proc.stdout)
     for key in (
@@ -129,16 +113,16 @@ def test_list_json_holds_the_spec_fields() -> None:
 
 
 def test_list_csv_round_trips() -> None:
-    proc = run("list", "--format", "csv")
+    proc = run_cli("list", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(proc.stdout)))
-    everything = json.loads(run("list", "--format", "json").stdout)
+    everything = json.loads(run_cli("list", "--format", "json").stdout)
     assert [r["id"] for r in rows] == [e["id"] for e in everything]
     assert rows[0]["tags"] == "; ".join(everything[0]["tags"])
 
 
 def test_negated_terms_are_not_options() -> None:
-    all_ids = {e["id"] for e in json.loads(run("list", "--format", "json").stdout)}
-    proc = run("list", "--format", "json", "-kind:deadline", "-kind:background")
+    all_ids = {e["id"] for e in json.loads(run_cli("list", "--format", "json").stdout)}
+    proc = run_cli("list", "--format", "json", "-kind:deadline", "-kind:background")
     assert proc.returncode == 0
     kept = {e["id"] for e in json.loads(proc.stdout)}
     assert "plates-deadline-2023" not in kept
@@ -146,7 +130,7 @@ def test_negated_terms_are_not_options() -> None:
 
 
 def test_malformed_query_exits_1_with_position() -> None:
-    proc = run("list", "kosovo", "tga:kfor")
+    proc = run_cli("list", "kosovo", "tga:kfor")
     assert proc.returncode == 1
     assert proc.stderr == (
         "briefer: error: query 'kosovo tga:kfor': column 8: "
@@ -155,14 +139,14 @@ def test_malformed_query_exits_1_with_position() -> None:
 
 
 def test_usage_errors_exit_2() -> None:
-    assert run("list", "--format", "yaml").returncode == 2
-    assert run("no-such-command").returncode == 2
+    assert run_cli("list", "--format", "yaml").returncode == 2
+    assert run_cli("no-such-command").returncode == 2
 
 
 def test_version_and_help() -> None:
-    assert run("--version").stdout.strip() == f"briefer, version {__version__}"
+    assert run_cli("--version").stdout.strip() == f"briefer, version {__version__}"
     for args in ((), ("check",), ("list",)):
-        proc = run(*args, "--help")
+        proc = run_cli(*args, "--help")
         assert proc.returncode == 0
         assert "Usage:" in proc.stdout
 
@@ -201,7 +185,7 @@ def test_check_imports_no_ui_or_pdf_stack() -> None:
 def test_no_traceback_for_any_bad_input(tmp_path: Path, content: bytes) -> None:
     (tmp_path / "events.yaml").write_bytes(content)
     for command in ("check", "list"):
-        proc = run(command, cwd=tmp_path)
+        proc = run_cli(command, cwd=tmp_path)
         assert proc.returncode == 1
         assert "Traceback" not in proc.stderr
         assert proc.stderr.startswith("events.yaml:")

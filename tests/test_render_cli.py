@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import REPO, write
+from tests.conftest import REPO, run_cli, write
 
 AS_OF = "2023-11-22T09:00"
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
-    return subprocess.run(
-        [sys.executable, "-m", "briefer", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +26,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def rendered(project: Path) -> subprocess.CompletedProcess[str]:
-    return run("render", "--pdf", "--as-of", AS_OF, "--since", "60d", cwd=project)
+    return run_cli("render", "--pdf", "--as-of", AS_OF, "--since", "60d", cwd=project)
 
 
 def test_render_writes_markdown_pdf_and_charts(
@@ -96,7 +82,7 @@ def test_pdf_content_and_layout(project: Path, rendered: subprocess.CompletedPro
 def test_same_input_gives_byte_identical_files(
     project: Path, rendered: subprocess.CompletedProcess[str], tmp_path: Path
 ) -> None:
-    again = run(
+    again = run_cli(
         "render",
         "--pdf",
         "--as-of",
@@ -142,7 +128,7 @@ events:
 
 def test_hostile_log_cannot_reach_files_network_or_attach(tmp_path: Path) -> None:
     write(tmp_path / "events.yaml", HOSTILE)
-    proc = run("render", "--pdf", "--as-of", AS_OF, cwd=tmp_path)
+    proc = run_cli("render", "--pdf", "--as-of", AS_OF, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     md_path, *_, pdf_path = (tmp_path / p for p in proc.stdout.splitlines())
     markdown = md_path.read_text()
@@ -176,7 +162,7 @@ def test_hostile_log_cannot_reach_files_network_or_attach(tmp_path: Path) -> Non
 def test_template_error_is_exit_1_with_file_and_line(project: Path, tmp_path: Path) -> None:
     templates = tmp_path / "tpl"
     write(templates / "brief.md.j2", "ok\n{{ brief.title | bogus }}\n")
-    proc = run(
+    proc = run_cli(
         "render",
         "--as-of",
         AS_OF,
@@ -193,22 +179,22 @@ def test_template_error_is_exit_1_with_file_and_line(project: Path, tmp_path: Pa
 
 def test_disk_failure_is_exit_3(project: Path, tmp_path: Path) -> None:
     blocker = write(tmp_path / "file", "x")
-    proc = run("render", "--as-of", AS_OF, "--output", f"{blocker}/sub/", cwd=project)
+    proc = run_cli("render", "--as-of", AS_OF, "--output", f"{blocker}/sub/", cwd=project)
     assert proc.returncode == 3
     assert proc.stderr.startswith("briefer: error: cannot write the brief:")
     assert "Traceback" not in proc.stderr
 
 
 def test_bad_when_is_a_usage_error(project: Path) -> None:
-    proc = run("render", "--as-of", "2023-13-01", cwd=project)
+    proc = run_cli("render", "--as-of", "2023-13-01", cwd=project)
     assert proc.returncode == 2
     assert "month must be 1..12" in proc.stderr
-    proc = run("render", "--as-of", AS_OF, "--filter", "tga:x", cwd=project)
+    proc = run_cli("render", "--as-of", AS_OF, "--filter", "tga:x", cwd=project)
     assert proc.returncode == 1
     assert "unknown field 'tga'" in proc.stderr
 
 
 def test_quiet_prints_nothing(project: Path, tmp_path: Path) -> None:
-    proc = run("render", "-q", "--as-of", AS_OF, "--output", f"{tmp_path}/", cwd=project)
+    proc = run_cli("render", "-q", "--as-of", AS_OF, "--output", f"{tmp_path}/", cwd=project)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
     assert len(list(tmp_path.glob("*.md"))) == 1

@@ -16,7 +16,7 @@ import pytest
 
 from briefer.errors import LockHeld
 from briefer.lock import reports_lock
-from tests.conftest import write
+from tests.conftest import run_cli, write
 
 BASE = """\
 briefer: 1
@@ -42,18 +42,6 @@ EDITED = (
 )
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
-    return subprocess.run(
-        [sys.executable, "-m", "briefer", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def section(markdown: str, heading: str) -> list[str]:
     lines = markdown.split(f"## {heading}\n\n", 1)[1].split("\n## ", 1)[0].strip().splitlines()
     return [line for line in lines if line]
@@ -61,14 +49,14 @@ def section(markdown: str, heading: str) -> list[str]:
 
 def test_a_series_of_three_briefs(tmp_path: Path) -> None:
     log = write(tmp_path / "events.yaml", BASE)
-    first = run("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path)
+    first = run_cli("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     md1 = Path(tmp_path / first.stdout.strip()).read_text()
     assert "**Report 1**" in md1
     assert "## Changes since the last brief" not in md1
 
     log.write_text(EDITED)
-    second = run("render", "--since", "last", "--as-of", "2023-11-21T09:00", cwd=tmp_path)
+    second = run_cli("render", "--since", "last", "--as-of", "2023-11-21T09:00", cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     md2 = Path(tmp_path / second.stdout.strip()).read_text()
     assert "**Report 2**" in md2
@@ -82,7 +70,7 @@ def test_a_series_of_three_briefs(tmp_path: Path) -> None:
     ]
 
     # nothing changed: --if-changed writes nothing and says so
-    same = run(
+    same = run_cli(
         "render", "--since", "last", "--if-changed", "--as-of", "2023-11-21T18:00", cwd=tmp_path
     )
     assert same.returncode == 0, same.stderr
@@ -93,7 +81,7 @@ def test_a_series_of_three_briefs(tmp_path: Path) -> None:
     assert len(json.loads((tmp_path / "reports" / "manifest.json").read_text())["reports"]) == 2
 
     # without --if-changed the third brief is written, and says nothing changed
-    third = run("render", "--since", "last", "--as-of", "2023-11-22T09:00", cwd=tmp_path)
+    third = run_cli("render", "--since", "last", "--as-of", "2023-11-22T09:00", cwd=tmp_path)
     assert third.returncode == 0, third.stderr
     md3 = Path(tmp_path / third.stdout.strip()).read_text()
     assert "**Report 3**" in md3
@@ -112,9 +100,9 @@ def test_a_series_of_three_briefs(tmp_path: Path) -> None:
 
 def test_if_changed_renders_when_the_log_changes(tmp_path: Path) -> None:
     log = write(tmp_path / "events.yaml", BASE)
-    assert run("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path).returncode == 0
+    assert run_cli("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path).returncode == 0
     log.write_text(BASE.replace("Kept event", "Kept event (renamed)"))
-    proc = run(
+    proc = run_cli(
         "render", "--since", "last", "--if-changed", "--as-of", "2023-11-17T10:00", cwd=tmp_path
     )
     assert proc.returncode == 0
@@ -123,7 +111,7 @@ def test_if_changed_renders_when_the_log_changes(tmp_path: Path) -> None:
 
 def test_since_last_without_a_previous_brief_is_an_error(tmp_path: Path) -> None:
     write(tmp_path / "events.yaml", BASE)
-    proc = run("render", "--since", "last", cwd=tmp_path)
+    proc = run_cli("render", "--since", "last", cwd=tmp_path)
     assert proc.returncode == 1
     assert "no earlier brief" in proc.stderr
 
@@ -133,14 +121,14 @@ def test_lock_excludes_a_second_render(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     with reports_lock(reports, wait=0):
         started = time.monotonic()
-        proc = run("render", "--lock-wait", "0.5", "--as-of", "2023-11-17T09:00", cwd=tmp_path)
+        proc = run_cli("render", "--lock-wait", "0.5", "--as-of", "2023-11-17T09:00", cwd=tmp_path)
         waited = time.monotonic() - started
         assert proc.returncode == 4
         assert proc.stderr.startswith("briefer: error: another render holds the reports lock (pid ")
         assert waited >= 0.5
         with pytest.raises(LockHeld), reports_lock(reports, wait=0.1):
             pass
-    assert run("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path).returncode == 0
+    assert run_cli("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path).returncode == 0
 
 
 def test_two_concurrent_renders_both_succeed_in_turn(tmp_path: Path) -> None:
@@ -175,7 +163,7 @@ def test_two_concurrent_renders_both_succeed_in_turn(tmp_path: Path) -> None:
 
 def test_a_render_killed_midway_leaves_nothing_broken(tmp_path: Path) -> None:
     write(tmp_path / "events.yaml", BASE)
-    assert run("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path).returncode == 0
+    assert run_cli("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path).returncode == 0
     manifest = (tmp_path / "reports" / "manifest.json").read_bytes()
     env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
     # Kill renders at increasing moments; whatever the moment, no partial file survives.
@@ -196,7 +184,7 @@ def test_a_render_killed_midway_leaves_nothing_broken(tmp_path: Path) -> None:
         for pdf in (tmp_path / "reports").glob("*.pdf"):
             assert pdf.read_bytes().rstrip().endswith(b"%%EOF")
     assert killed  # at least one render really was interrupted
-    done = run("render", "--pdf", "--as-of", "2023-11-18", cwd=tmp_path)
+    done = run_cli("render", "--pdf", "--as-of", "2023-11-18", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert not list((tmp_path / "reports").glob(".*.tmp"))
     records = json.loads((tmp_path / "reports" / "manifest.json").read_text())["reports"]
@@ -206,16 +194,16 @@ def test_a_render_killed_midway_leaves_nothing_broken(tmp_path: Path) -> None:
 
 def test_no_progress_or_colour_when_not_a_terminal(tmp_path: Path) -> None:
     write(tmp_path / "events.yaml", BASE)
-    proc = run("render", "--pdf", "--as-of", "2023-11-17T09:00", cwd=tmp_path)
+    proc = run_cli("render", "--pdf", "--as-of", "2023-11-17T09:00", cwd=tmp_path)
     assert proc.stderr == ""
     assert "\x1b" not in proc.stdout
-    verbose = run("render", "-v", "--as-of", "2023-11-18T09:00", cwd=tmp_path)
+    verbose = run_cli("render", "-v", "--as-of", "2023-11-18T09:00", cwd=tmp_path)
     assert verbose.stderr.splitlines() == ["briefer: composing brief 2 of Series test"]
 
 
 def test_cron_line(tmp_path: Path) -> None:
     write(tmp_path / "events.yaml", BASE)
-    proc = run("schedule", "--cron", "--at", "06:30", "--every", "weekly", cwd=tmp_path)
+    proc = run_cli("schedule", "--cron", "--at", "06:30", "--every", "weekly", cwd=tmp_path)
     assert proc.returncode == 0
     *comments, line = proc.stdout.strip().splitlines()
     assert all(c.startswith("#") for c in comments)
@@ -228,7 +216,7 @@ def test_cron_line(tmp_path: Path) -> None:
 
 def test_systemd_units(tmp_path: Path) -> None:
     write(tmp_path / "events.yaml", BASE)
-    proc = run("schedule", "--systemd", "--at", "07:15", cwd=tmp_path)
+    proc = run_cli("schedule", "--systemd", "--at", "07:15", cwd=tmp_path)
     assert proc.returncode == 0
     units: dict[str, list[str]] = {}
     current = None
@@ -258,5 +246,5 @@ def test_systemd_units(tmp_path: Path) -> None:
 
 def test_schedule_usage_errors(tmp_path: Path) -> None:
     write(tmp_path / "events.yaml", BASE)
-    assert run("schedule", cwd=tmp_path).returncode == 2
-    assert run("schedule", "--cron", "--at", "25:00", cwd=tmp_path).returncode == 2
+    assert run_cli("schedule", cwd=tmp_path).returncode == 2
+    assert run_cli("schedule", "--cron", "--at", "25:00", cwd=tmp_path).returncode == 2
