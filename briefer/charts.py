@@ -314,22 +314,34 @@ def metric_svg(
             path.append(f"V{_f(y(cur.value))}")
     path.append(f"H{_f(axis.x(end))}")
     body.append(f'<path d="{"".join(path)}" fill="none" stroke="#0072B2" stroke-width="1.6"/>')
-    placed: list[tuple[float, float]] = []
     for p in pts:
+        body.append(_marker("circle", axis.x(p.at), y(p.value), 3.2, "#0072B2", p.approximate))
+    # Label each report (the latest first) where a free slot near its point exists;
+    # in a dense series some points stay unlabelled rather than overprinted.
+    placed: list[tuple[float, float]] = []
+    labels: list[str] = []
+    for p in reversed(pts):
         px, py = axis.x(p.at), y(p.value)
-        body.append(_marker("circle", px, py, 3.2, "#0072B2", p.approximate))
-        label = f"{_fmt_value(p.value)} {p.label}".strip()
-        ly = py - 8
-        # Nudge labels that would overlap an earlier one (disagreeing sources, same time).
-        while any(abs(ly - oy) < 11 and abs(px - ox) < 70 for ox, oy in placed):
-            ly -= 11 if ly - 11 > top else -22
-        placed.append((px, ly))
+        slot = next(
+            (
+                ly
+                for ly in (py - 8, py + 14, py - 19, py + 25, py - 30, py + 36)
+                if top + 8 <= ly <= bottom - 2
+                and not any(abs(ly - oy) < 11 and abs(px - ox) < 70 for ox, oy in placed)
+            ),
+            None,
+        )
+        if slot is None:
+            continue
+        placed.append((px, slot))
         anchor = "end" if px > WIDTH - 110 else "start"
         dx = -5 if anchor == "end" else 5
-        body.append(
-            f'<text x="{_f(px + dx)}" y="{_f(ly)}" text-anchor="{anchor}" fill="#000" '
+        label = f"{_fmt_value(p.value)} {p.label}".strip()
+        labels.append(
+            f'<text x="{_f(px + dx)}" y="{_f(slot)}" text-anchor="{anchor}" fill="#000" '
             f'font-size="9">{escape(label)}</text>'
         )
+    body += reversed(labels)
     body.append(
         f'<text x="{left}" y="{height - 6}" fill="#555" font-size="8.5">Step line: the last '
         "reported value holds until the next report. Hollow: approximate date. "

@@ -182,3 +182,15 @@ def test_metric_edge_cases() -> None:
     ]
     svg = metric_svg(METRIC, negative, tz=TZ, start=ts(2023, 1, 1), end=ts(2023, 3, 1))
     assert "-5" in texts(parse(svg)) or "-6" in texts(parse(svg))
+
+
+def test_metric_with_a_dense_series_terminates_and_keeps_the_latest_label() -> None:
+    points = [
+        MetricPoint(ts(2023, 1, 1) + i * 3600, float(i % 7), f"[{i}]", False) for i in range(500)
+    ]
+    started = time.perf_counter()
+    svg = metric_svg(METRIC, points, tz=TZ, start=ts(2023, 1, 1), end=ts(2023, 2, 1))
+    assert time.perf_counter() - started < 5
+    labels = texts(parse(svg))
+    assert "2 [499]" in labels  # the latest report is always labelled
+    assert len([t for t in labels if t.endswith("]")]) < 100
