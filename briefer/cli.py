@@ -251,6 +251,12 @@ def _when(value: str, *, now: int, tz: object, relative_to: int, end_of_day: boo
 )
 @click.option("--filter", "filter_text", metavar="QUERY", help="Only events matching QUERY.")
 @click.option(
+    "--events",
+    "events_text",
+    metavar="ID,…",
+    help="Only these events (comma-separated ids), e.g. those marked in the browser.",
+)
+@click.option(
     "--template", default="brief", show_default=True, metavar="NAME", help="Use NAME.md.j2."
 )
 @click.option(
@@ -290,6 +296,7 @@ def render(
     as_of_text: str,
     since_text: str | None,
     filter_text: str | None,
+    events_text: str | None,
     template: str,
     templates_dir: Path | None,
     output_text: str | None,
@@ -324,6 +331,15 @@ def render(
             query = parse_query(filter_text, tz=tz, kinds=log.kinds, now=as_of)
         except QueryError as exc:
             raise InvalidInput(f"--filter {filter_text!r}: {exc}") from None
+    only_ids = None
+    if events_text is not None:
+        from briefer.errors import did_you_mean
+
+        only_ids = tuple(i.strip() for i in events_text.split(",") if i.strip())
+        unknown = [i for i in only_ids if i not in log.by_id]
+        if unknown:
+            hint = did_you_mean(unknown[0], log.by_id)
+            raise InvalidInput(f"--events: unknown event '{unknown[0]}'{hint}")
     project = Path(settings.log_path).parent
     dirs = tuple(d for d in (templates_dir, project / "templates") if d is not None)
     request = RenderRequest(
@@ -331,6 +347,7 @@ def render(
         since=since,
         since_last=since_text == "last",
         query=query,
+        only_ids=only_ids,
         pdf=want_pdf,
         reports_dir=project / "reports",
         output=None if output_text is None else Path(output_text),

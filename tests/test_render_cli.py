@@ -198,3 +198,22 @@ def test_quiet_prints_nothing(project: Path, tmp_path: Path) -> None:
     proc = run_cli("render", "-q", "--as-of", AS_OF, "--output", f"{tmp_path}/", cwd=project)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
     assert len(list(tmp_path.glob("*.md"))) == 1
+
+
+def test_render_only_given_events(project: Path, tmp_path: Path) -> None:
+    out = f"{tmp_path}/"
+    ids = "banjska-attack,plates-deadline-2023"
+    proc = run_cli(
+        "render", "--as-of", AS_OF, "--since", "2023-09-01", "--events", ids, "--output", out,
+        cwd=project,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    text = Path(proc.stdout.strip()).read_text()
+    assert "Armed Serbs clash with Kosovo police in Banjska" in text
+    assert "Stoltenberg says NATO" not in text
+    assert "Deadline for Serb motorists" in text
+    bad = run_cli("render", "--events", "banjska-atack", "--output", out, cwd=project)
+    assert bad.returncode == 1
+    assert bad.stderr == (
+        "briefer: error: --events: unknown event 'banjska-atack' (did you mean 'banjska-attack'?)\n"
+    )
