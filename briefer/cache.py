@@ -204,4 +204,4 @@ def store(path: str, display: str, data: bytes, parsed: Parsed) -> None:
             os.unlink(tmp)
             raise
     except OSError:
-        pass
+        pass  # an unwritable cache only costs speed

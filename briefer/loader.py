@@ -153,7 +153,7 @@ def parse(path: str, data: bytes, display: str | None = None) -> Parsed:
                 reader.walk_included(inc_root)
         reader.check_references()
     except Stop:
-        pass
+        pass  # a foreign format version: its one error says all there is to say
     problems = tuple(_ordered(reader.problems, display))
     if any(p.severity == "error" for p in problems):
         return Parsed(LoadResult(None, problems), patterns, inputs)

@@ -98,7 +98,7 @@ def _parse_number(text: str) -> float | None:
     try:
         return int(text)
     except ValueError:
-        pass
+        pass  # not an integer; try a float
     try:
         value = float(text)
     except ValueError:
