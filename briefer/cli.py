@@ -423,6 +423,71 @@ def schedule(settings: Settings, fmt: str | None, at: str, every: str) -> None:
         click.echo(text, nl=False)
 
 
+@cli.command("export", context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, type=click.UNPROCESSED)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ics", "json", "timelinejs", "csv"]),
+    required=True,
+    help="ics: calendar; json: every field; timelinejs: TimelineJS3; csv: spreadsheet.",
+)
+@click.option(
+    "-o", "--output", "output", metavar="FILE", help="Write here (atomically) instead of stdout."
+)
+@click.pass_obj
+def export_(settings: Settings, query: Sequence[str], fmt: str, output: str | None) -> None:
+    """Export the events matching QUERY (all when empty) for other tools."""
+    from briefer.exchange.export import export
+    from briefer.query import QueryError, parse_query
+
+    log = settings.load_valid()
+    text = " ".join(query)
+    try:
+        q = parse_query(text, tz=log.tzinfo, kinds=log.kinds)
+    except QueryError as exc:
+        raise InvalidInput(f"query {text!r}: {exc}") from None
+    data = export(log, q.filter(log.events), fmt)
+    if output is None:
+        click.echo(data, nl=False)
+        return
+    from briefer.atomic import write_atomic
+    from briefer.errors import OutputError
+
+    try:
+        write_atomic(Path(output), data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+@cli.command("import")
+@click.argument("source", type=click.Choice(["acled", "timelinejs"]))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--fragment", is_flag=True, help="Only sources: and events:, for an include file.")
+@click.option("--timezone", default="UTC", show_default=True, help="The new log's time zone.")
+def import_(source: str, file: Path, fragment: bool, timezone: str) -> None:
+    """Print YAML converted from an ACLED CSV export or a TimelineJS JSON file.
+
+    Items the log format cannot express are reported on stderr, one line
+    each, and left out; the exit code is then 1 (the rest is still printed).
+    """
+    from briefer.dates import DateError, get_timezone
+    from briefer.exchange.imports import import_acled, import_timelinejs, to_yaml
+
+    try:
+        get_timezone(timezone)
+    except DateError as exc:
+        raise click.BadParameter(str(exc), param_hint="--timezone") from None
+    if not file.is_file():
+        raise InvalidInput(f"{file}: no such file")
+    result = import_acled(file) if source == "acled" else import_timelinejs(file)
+    click.echo(to_yaml(result, fragment=fragment, timezone=timezone), nl=False)
+    for line in result.skipped:
+        click.echo(line, err=True)
+    if result.skipped:
+        sys.exit(1)
+
+
 def _format_instant(ts: int, log: EventLog) -> str:
     from briefer.brief import format_instant
 

@@ -1,0 +1,2 @@
+"""Interchange with other tools: exports (iCalendar, JSON, CSV, TimelineJS) and imports
+(ACLED, TimelineJS)."""
