@@ -6,7 +6,6 @@ commands that need them, so ``briefer check`` starts in well under a second.
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import os
@@ -142,43 +141,11 @@ def list_(settings: Settings, query: Sequence[str], fmt: str) -> None:
         json.dump([event_record(log, e) for e in events], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif fmt == "csv":
-        _write_csv(log, events)
+        from briefer.exchange.export import to_csv
+
+        sys.stdout.write(to_csv(log, events))
     else:
         _write_table(log, events)
-
-
-_CSV_COLUMNS = (
-    "id",
-    "date",
-    "start",
-    "end",
-    "precision",
-    "title",
-    "kind",
-    "significance",
-    "confidence",
-    "tags",
-    "actors",
-    "location",
-    "sources",
-    "related",
-    "summary",
-)
-
-
-def _write_csv(log: EventLog, events: Sequence[Event]) -> None:
-    from briefer.records import event_record
-
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(_CSV_COLUMNS)
-    for e in events:
-        rec = event_record(log, e)
-        rec["location"] = "" if e.location is None else str(e.location)
-        row = [
-            "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
-            for v in (rec[c] for c in _CSV_COLUMNS)
-        ]
-        writer.writerow(row)
 
 
 def _write_table(log: EventLog, events: Sequence[Event]) -> None:

@@ -117,7 +117,7 @@ def test_list_csv_round_trips() -> None:
     rows = list(csv.DictReader(io.StringIO(proc.stdout)))
     everything = json.loads(run_cli("list", "--format", "json").stdout)
     assert [r["id"] for r in rows] == [e["id"] for e in everything]
-    assert rows[0]["tags"] == "; ".join(everything[0]["tags"])
+    assert rows[0]["tags"] == ";".join(everything[0]["tags"])
 
 
 def test_negated_terms_are_not_options() -> None:
