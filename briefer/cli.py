@@ -23,6 +23,7 @@ from briefer.errors import InvalidInput
 if TYPE_CHECKING:
     from briefer.loader import LoadResult
     from briefer.model import Event, EventLog
+    from briefer.query import Query
 
 __all__ = ["cli", "main"]
 
@@ -38,6 +39,16 @@ class Settings:
         from briefer.loader import load_log
 
         return load_log(self.log_path, use_cache=self.use_cache, need_log=need_log)
+
+    def query(self, log: EventLog, terms: Sequence[str]) -> Query:
+        """QUERY arguments parsed against ``log``, or InvalidInput naming the bad term."""
+        from briefer.query import QueryError, parse_query
+
+        text = " ".join(terms)
+        try:
+            return parse_query(text, tz=log.tzinfo, kinds=log.kinds)
+        except QueryError as exc:
+            raise InvalidInput(f"query {text!r}: {exc}") from None
 
     def load_valid(self) -> EventLog:
         """The log, or InvalidInput after printing every error (warnings stay quiet here)."""
@@ -127,15 +138,10 @@ def list_(settings: Settings, query: Sequence[str], fmt: str) -> None:
       sig>=N                   also sig>N sig=N sig<=N sig<N
       -TERM                    negates a term
     """
-    from briefer.query import QueryError, parse_query
     from briefer.records import event_record
 
     log = settings.load_valid()
-    text = " ".join(query)
-    try:
-        q = parse_query(text, tz=log.tzinfo, kinds=log.kinds)
-    except QueryError as exc:
-        raise InvalidInput(f"query {text!r}: {exc}") from None
+    q = settings.query(log, query)
     events = q.filter(log.events)
     if fmt == "json":
         json.dump([event_record(log, e) for e in events], sys.stdout, ensure_ascii=False, indent=2)
@@ -406,14 +412,9 @@ def schedule(settings: Settings, fmt: str | None, at: str, every: str) -> None:
 def export_(settings: Settings, query: Sequence[str], fmt: str, output: str | None) -> None:
     """Export the events matching QUERY (all when empty) for other tools."""
     from briefer.exchange.export import export
-    from briefer.query import QueryError, parse_query
 
     log = settings.load_valid()
-    text = " ".join(query)
-    try:
-        q = parse_query(text, tz=log.tzinfo, kinds=log.kinds)
-    except QueryError as exc:
-        raise InvalidInput(f"query {text!r}: {exc}") from None
+    q = settings.query(log, query)
     data = export(log, q.filter(log.events), fmt)
     if output is None:
         click.echo(data, nl=False)

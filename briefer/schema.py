@@ -30,7 +30,7 @@ from briefer.model import (
 )
 from briefer.yamlread import NodeReader, Pairs, describe, format_number, is_null
 
-__all__ = ["FORMAT_VERSION", "LogReader", "Stop"]
+__all__ = ["EVENT_KEYS", "FORMAT_VERSION", "LogReader", "Stop"]
 
 FORMAT_VERSION = 1
 
@@ -54,7 +54,7 @@ _TOP_KEYS = (
 _INCLUDED_KEYS = ("sources", "events")
 _SOURCE_KEYS = ("id", "title", "publisher", "published", "url")
 _METRIC_KEYS = ("label", "unit")
-_EVENT_KEYS = (
+EVENT_KEYS = (
     "id",
     "date",
     "title",
@@ -305,7 +305,7 @@ class LogReader(NodeReader):
         return value
 
     def walk_event(self, node: Node) -> None:
-        pairs = self.mapping(node, _EVENT_KEYS, _named("event", node))
+        pairs = self.mapping(node, EVENT_KEYS, _named("event", node))
         if pairs is None:
             return
         pos = self.pos(node)

@@ -25,6 +25,7 @@ import yaml
 from briefer.dates import DateError, get_timezone, parse_date
 from briefer.errors import InvalidInput
 from briefer.model import BUILTIN_KINDS
+from briefer.schema import EVENT_KEYS
 
 __all__ = ["ImportResult", "import_acled", "import_timelinejs", "to_yaml"]
 
@@ -355,22 +356,10 @@ def html_to_markdown(text: str) -> str:
 
 # -- output ---------------------------------------------------------------------------
 
-_EVENT_ORDER = (
-    "id",
-    "date",
-    "title",
-    "kind",
-    "summary",
-    "actors",
-    "location",
-    "tags",
-    "sources",
-    "figures",
-)
-
 
 def _ordered_event(event: dict[str, Any]) -> dict[str, Any]:
-    return {k: event[k] for k in _EVENT_ORDER if k in event and event[k] not in (None, [], "")}
+    # The order the log format documents its keys in.
+    return {k: event[k] for k in EVENT_KEYS if k in event and event[k] not in (None, [], "")}
 
 
 def to_yaml(result: ImportResult, *, fragment: bool, timezone: str = "UTC") -> str:
