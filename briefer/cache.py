@@ -32,11 +32,12 @@ from briefer import __version__
 
 if TYPE_CHECKING:
     from briefer.loader import LoadResult, Parsed
-    from briefer.model import EventLog
 
-__all__ = ["Header", "cache_dir", "lookup", "store"]
+__all__ = ["Header", "cache_dir", "key", "lookup", "store"]
 
-_MAGIC = b"briefer-log-cache 2\n"
+_MAGIC = b"briefer-log-cache 3\n"
+#: What ``_load_part`` returns for a damaged part (None is a valid body: an invalid log).
+_DAMAGED = object()
 
 
 def cache_dir() -> Path:
@@ -75,6 +76,11 @@ def _code_stamp() -> str:
     return ",".join(parts)
 
 
+def key(data: bytes) -> str:
+    """What a cache entry for a main file holding ``data`` is keyed by."""
+    return _key(data)
+
+
 def _key(data: bytes) -> str:
     version = f"{__version__}/{sys.version_info[:2]}/{_code_stamp()}"
     return _digest(version.encode() + b"\0" + data)
@@ -96,37 +102,72 @@ class Header:
 
 def _read_part(f: BinaryIO) -> bytes | None:
     """One ``LENGTH DIGEST\\n`` + payload part, or None if it is damaged."""
-    line = f.readline(200)
-    try:
-        length_text, expected = line.decode("ascii").split()
-        length = int(length_text)
-    except ValueError:
+    found = _part_header(f)
+    if found is None:
         return None
+    length, expected = found
     payload = f.read(length)
     if len(payload) != length or _digest(payload) != expected:
         return None
     return payload
 
 
-def _loads(payload: bytes) -> object:
+def _part_header(f: BinaryIO) -> tuple[int, str] | None:
+    line = f.readline(200)
+    try:
+        length_text, expected = line.decode("ascii").split()
+        return int(length_text), expected
+    except ValueError:
+        return None
+
+
+def _load_part(f: BinaryIO) -> object:
+    """Unpickle the next part straight from the file once its digest checks out.
+
+    Reading a 140 MB body into one bytes object first would add its size to the
+    peak memory of every program that loads a large log (the browser included).
+    """
+    found = _part_header(f)
+    if found is None:
+        return _DAMAGED
+    length, expected = found
+    start = f.tell()
+    hasher = hashlib.blake2b(digest_size=20)
+    left = length
+    while left:
+        chunk = f.read(min(left, 1 << 20))
+        if not chunk:
+            return _DAMAGED
+        hasher.update(chunk)
+        left -= len(chunk)
+    if hasher.hexdigest() != expected:
+        return _DAMAGED
+    f.seek(start)
+    return _loads(f)
+
+
+def _loads(payload: bytes | BinaryIO) -> object:
     # Unpickling 100,000 events allocates millions of objects; the cyclic
     # garbage collector would rescan them over and over for nothing.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(payload)
+        if isinstance(payload, bytes):
+            return pickle.loads(payload)
+        return pickle.load(payload)
     finally:
         if enabled:
             gc.enable()
 
 
-def lookup(path: str, display: str, data: bytes, *, need_log: bool = True) -> LoadResult | None:
+def lookup(path: str, display: str, data_key: str, *, need_log: bool = True) -> LoadResult | None:
     """The cached result for this log if nothing it was built from has changed.
 
     With ``need_log=False`` the log itself is not unpickled (``result.log`` is
     None): enough for ``briefer check``.
     """
     from briefer.loader import LoadResult
+    from briefer.model import EventLog
 
     try:
         with open(_entry_path(path), "rb") as f:
@@ -136,21 +177,20 @@ def lookup(path: str, display: str, data: bytes, *, need_log: bool = True) -> Lo
             if raw_header is None:
                 return None
             header = _loads(raw_header)
-            if not isinstance(header, Header) or header.key != _key(data):
+            if not isinstance(header, Header) or header.key != data_key:
                 return None
             if header.display != display or not _includes_unchanged(header, path, display):
                 return None
             if not need_log:
                 return header.result
-            raw_body = _read_part(f)
+            try:
+                log = _load_part(f)
+            except Exception:  # a damaged body that passed its digest is vanishingly rare
+                return None
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         return None
-    if raw_body is None:
-        return None
-    try:
-        log: EventLog | None = _loads(raw_body)  # type: ignore[assignment]
-    except Exception:  # a damaged body that passed its digest is vanishingly rare; still a miss
-        return None
+    if log is not None and not isinstance(log, EventLog):
+        return None  # damaged, or not ours
     return LoadResult(log, header.result.problems, header.result.deadlines)
 
 

@@ -24,6 +24,8 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from briefer.frozen import fast_pickle
+
 __all__ = [
     "DateError",
     "EDate",
@@ -49,7 +51,8 @@ class Precision(IntEnum):
     SECOND = 5
 
 
-@dataclass(frozen=True)
+@fast_pickle
+@dataclass(frozen=True, slots=True)
 class Point:
     """One end of a date: what was written, reduced to numbers."""
 
@@ -118,7 +121,8 @@ def _after(last_day: date, zone: tzinfo) -> int:
     return _midnight(last_day + timedelta(days=1), zone)
 
 
-@dataclass(frozen=True)
+@fast_pickle
+@dataclass(frozen=True, slots=True)
 class EDate:
     """A parsed date or interval with its bounds in a given time zone."""
 

@@ -195,6 +195,11 @@ def time_problems(deadlines: Iterable[Deadline], now: int) -> list[Problem]:
     ]
 
 
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def load_log(
     path: str, *, use_cache: bool = True, now: int | None = None, need_log: bool = True
 ) -> LoadResult:
@@ -207,12 +212,19 @@ def load_log(
 
     display = display_name(path)
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = _read(path)
+        result = None
+        if use_cache:
+            data_key = cache.key(data)
+            # Let the bytes go before a large cached log is unpickled (the peak
+            # memory of a 100,000-event log); a miss reads the file again.
+            data = b""
+            result = cache.lookup(path, display, data_key, need_log=need_log)
+            if result is None:
+                data = _read(path)
     except OSError as exc:
         problem = Problem(Pos(display, 0, 0), "error", f"cannot read: {exc.strerror}")
         return LoadResult(None, (problem,))
-    result = cache.lookup(path, display, data, need_log=need_log) if use_cache else None
     if result is None:
         parsed = parse(path, data, display)
         result = parsed.result

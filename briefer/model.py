@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Literal
 
 from briefer.dates import EDate, get_timezone
+from briefer.frozen import fast_pickle
 
 __all__ = [
     "BUILTIN_KINDS",
@@ -53,7 +54,8 @@ class Confidence(StrEnum):
     LOW = "low"
 
 
-@dataclass(frozen=True, order=True)
+@fast_pickle
+@dataclass(frozen=True, order=True, slots=True)
 class Pos:
     """Where something stands in the log's files (1-based line and column)."""
 
@@ -69,7 +71,8 @@ class Pos:
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
+@fast_pickle
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One validation finding, printed as ``FILE:LINE:COL: severity: message``."""
 
@@ -81,7 +84,8 @@ class Problem:
         return f"{self.pos}: {self.severity}: {self.message}"
 
 
-@dataclass(frozen=True)
+@fast_pickle
+@dataclass(frozen=True, slots=True)
 class Location:
     """A place: a name, optionally a region and coordinates."""
 
@@ -94,7 +98,8 @@ class Location:
         return f"{self.name}, {self.region}" if self.region else self.name
 
 
-@dataclass(frozen=True)
+@fast_pickle
+@dataclass(frozen=True, slots=True)
 class Citation:
     """A reference from an event to a source, with an optional quote or page."""
 
@@ -124,7 +129,8 @@ class Metric:
     unit: str | None = None
 
 
-@dataclass(frozen=True)
+@fast_pickle
+@dataclass(frozen=True, slots=True)
 class Event:
     """One dated entry of the log."""
 
@@ -151,15 +157,22 @@ class Event:
         """Deadlines and scheduled events look ahead; they feed the watch list."""
         return self.kind in FORWARD_KINDS
 
-    @cached_property
+    #: Cache of ``haystack``; filled on first use, never compared or printed.
+    _haystack: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
     def haystack(self) -> str:
         """Lower-case text that bare query words search: title, summary, actors, place, tags."""
+        if self._haystack is not None:
+            return self._haystack
         parts = [self.title, self.summary, *self.actors, *self.tags]
         if self.location is not None:
             parts.append(self.location.name)
             if self.location.region:
                 parts.append(self.location.region)
-        return "\n".join(parts).lower()
+        text = "\n".join(parts).lower()
+        object.__setattr__(self, "_haystack", text)
+        return text
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import zoneinfo
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
@@ -33,6 +33,8 @@ from briefer.yamlread import NodeReader, Pairs, describe, format_number, is_null
 __all__ = ["EVENT_KEYS", "FORMAT_VERSION", "LogReader", "Stop"]
 
 FORMAT_VERSION = 1
+
+T = TypeVar("T")
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 # Metric ids read like identifiers in the spec's own example (kfor_troops).
@@ -104,6 +106,14 @@ class LogReader(NodeReader):
     bad_sources: set[str] = field(default_factory=set)
     #: The include patterns' nodes, to point at one that matches nothing.
     include_nodes: list[ScalarNode] = field(default_factory=list)
+    #: One object per distinct actor, tag, kind, place and citation: a 100,000-event log
+    #: repeats them endlessly, and sharing them keeps the loaded log (and its cache) small.
+    _shared: dict[object, Any] = field(default_factory=dict)
+
+    def shared(self, value: T) -> T:
+        """The first equal value seen before, else ``value`` itself."""
+        found: T = self._shared.setdefault(value, value)
+        return found
 
     def slug(self, node: Node, what: str, pattern: re.Pattern[str] = _SLUG) -> str | None:
         value = self.string(node, what, required=True)
@@ -364,7 +374,7 @@ class LogReader(NodeReader):
             hint = did_you_mean(kind, self.kinds) or " (declare it under 'kinds:' at the top)"
             self.error(node, f"{what}: unknown kind '{kind}'{hint}")
             return None
-        return kind
+        return self.shared(kind)
 
     def f_summary(self, node: Node, what: str, _eid: str) -> str | None:
         text = self.string(node, f"{what}: summary")
@@ -375,7 +385,7 @@ class LogReader(NodeReader):
         for item in self.sequence(node, f"{what}: {key}"):
             value = self.string(item, f"{what}: {key} item", required=True)
             if value is not None:
-                out.append(value)
+                out.append(self.shared(value))
         return tuple(out)
 
     def f_actors(self, node: Node, what: str, _eid: str) -> tuple[str, ...] | None:
@@ -387,7 +397,7 @@ class LogReader(NodeReader):
     def f_location(self, node: Node, what: str, _eid: str) -> Location | None:
         if isinstance(node, ScalarNode):
             name = self.string(node, f"{what}: location", required=True)
-            return None if name is None else Location(name)
+            return None if name is None else self.shared(Location(name))
         pairs = self.mapping(node, _LOCATION_KEYS, f"{what}: location")
         if pairs is None:
             return None
@@ -409,7 +419,7 @@ class LogReader(NodeReader):
                 coords[key] = value
         if name is None:
             return None
-        return Location(name, region, coords["lat"], coords["lon"])
+        return self.shared(Location(name, region, coords["lat"], coords["lon"]))
 
     def f_sources(self, node: Node, what: str, eid: str) -> tuple[Citation, ...] | None:
         out = []
@@ -429,7 +439,7 @@ class LogReader(NodeReader):
                 note, ref_node = None, item
             if sid is not None:
                 self.refs.append(_Ref("source", sid, self.pos(ref_node), eid))
-                out.append(Citation(sid, note))
+                out.append(self.shared(Citation(sid, note)))
         return tuple(out)
 
     def f_significance(self, node: Node, what: str, _eid: str) -> int | None:

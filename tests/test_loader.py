@@ -127,17 +127,31 @@ def test_cache_round_trip_and_invalidation(tmp_path: Path) -> None:
     entries = list((cache.cache_dir() / "logs").glob("*.pickle"))
     assert len(entries) == 1
     # a hit returns the same result without parsing
-    assert cache.lookup(str(main), str(main), main.read_bytes()) == first
+    assert cache.lookup(str(main), str(main), cache.key(main.read_bytes())) == first
 
     # an included file changing invalidates the entry
     inc.write_text("sources:\n  - {id: s2, title: Two}\n  - {id: s3, title: Three}\n")
-    assert cache.lookup(str(main), str(main), main.read_bytes()) is None
+    assert cache.lookup(str(main), str(main), cache.key(main.read_bytes())) is None
     second = load_log(str(main), now=NOW)
     assert len(second.problems) == 2
 
     # so does a new file matching the include pattern
     write(tmp_path / "events.d" / "b.yaml", "sources: []\n")
-    assert cache.lookup(str(main), str(main), main.read_bytes()) is None
+    assert cache.lookup(str(main), str(main), cache.key(main.read_bytes())) is None
+
+
+def test_pickled_log_round_trips_with_shared_values(tmp_path: Path) -> None:
+    main = write(tmp_path / "events.yaml", FULL)
+    log = load_log(str(main), use_cache=False, now=NOW).log
+    assert log is not None
+    for event in log.events:
+        assert event.haystack  # computed (and kept) before pickling; must survive it
+    again = pickle.loads(pickle.dumps(log, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again.events == log.events
+    assert [e.haystack for e in again.events] == [e.haystack for e in log.events]
+    # equal actors, places and citations are one object each, in memory and in the cache
+    citations = [c for e in again.events for c in e.sources]
+    assert len({id(c) for c in citations}) == len(set(citations))
 
 
 def test_corrupt_cache_entries_are_misses(tmp_path: Path) -> None:
@@ -153,12 +167,12 @@ def test_corrupt_cache_entries_are_misses(tmp_path: Path) -> None:
         raw.replace(b"briefer", b"Briefer", 1),
     ):
         entry.write_bytes(damaged)
-        assert cache.lookup(str(main), str(main), main.read_bytes()) is None
+        assert cache.lookup(str(main), str(main), cache.key(main.read_bytes())) is None
         assert load_log(str(main), now=NOW) == good
     # a valid pickle of something else is a miss too
     payload = pickle.dumps({"not": "an entry"})
     entry.write_bytes(b"briefer-log-cache 1\n" + cache._digest(payload).encode() + b"\n" + payload)
-    assert cache.lookup(str(main), str(main), main.read_bytes()) is None
+    assert cache.lookup(str(main), str(main), cache.key(main.read_bytes())) is None
 
 
 def test_unwritable_cache_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
