@@ -24,7 +24,7 @@ from __future__ import annotations
 import operator
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
@@ -32,7 +32,7 @@ from briefer.dates import DateError, parse_date, parse_duration
 from briefer.errors import did_you_mean
 from briefer.model import BUILTIN_KINDS, Confidence, Event
 
-__all__ = ["FIELDS", "Query", "QueryError", "Term", "parse_query"]
+__all__ = ["FIELDS", "Query", "QueryError", "Term", "parse_query", "refines"]
 
 #: Field names a term may start with.
 FIELDS = ("tag", "kind", "actor", "place", "source", "after", "before", "sig", "conf", "id")
@@ -84,8 +84,57 @@ class Query:
             return [e for e in events if preds[0](e)]
         return [e for e in events if all(p(e) for p in preds)]
 
+    def select(
+        self,
+        events: Sequence[Event],
+        haystacks: Sequence[str],
+        candidates: Sequence[int] | None = None,
+    ) -> list[int]:
+        """Indices (ascending) of the matching events among ``candidates`` (default: all).
+
+        ``haystacks[i]`` must be ``events[i].haystack``: free-text terms then test
+        a plain list of strings, several times faster than going through each
+        event (the browser filters 100,000 events on every keystroke).
+        """
+        picked: Sequence[int] = range(len(events)) if candidates is None else candidates
+        for term, pred in zip(self.terms, self.predicates, strict=True):
+            if term.field is None and not term.negate:
+                low = term.value.lower()
+                if candidates is None and isinstance(picked, range):
+                    picked = [i for i, h in enumerate(haystacks) if low in h]
+                else:
+                    picked = [i for i in picked if low in haystacks[i]]
+            else:
+                picked = [i for i in picked if pred(events[i])]
+        return list(picked)
+
     def __bool__(self) -> bool:
         return bool(self.terms)
+
+
+def refines(old: str, new: str) -> bool:
+    """True when every event matching query ``new`` also matches query ``old``.
+
+    Only the cheap, common case is recognised, so that the browser can filter
+    the previous result instead of the whole log while someone types: ``new``
+    is ``old`` with more text after it, which either continues ``old``'s last
+    term (a plain word: a longer word matches fewer events) or adds new terms.
+    """
+    if not new.startswith(old):
+        return False
+    if not old.strip():
+        return True
+    rest = new[len(old) :]
+    if old[-1].isspace() or not rest or rest[0].isspace():
+        return True  # old's terms are untouched; new only adds terms
+    try:
+        tokens = list(_tokens(old))
+    except QueryError:
+        return False
+    if not tokens:
+        return True
+    _column, negate, field, _op, _value, quoted = tokens[-1]
+    return field is None and not negate and not quoted and '"' not in rest
 
 
 _SIG_OPS: dict[str, Callable[[int, int], bool]] = {
@@ -187,14 +236,14 @@ def _compile(
     if field is None:
         return lambda e: low in e.haystack
     if field == "tag":
-        return lambda e: any(t.lower() == low for t in e.tags)
+        return _memo_on("tags", lambda tags: any(t.lower() == low for t in tags))
     if field == "kind":
         choices = kinds if kinds is not None else BUILTIN_KINDS
         if kinds is not None and low not in choices:
             raise QueryError(f"unknown kind '{value}'{did_you_mean(low, choices)}", column)
         return lambda e: e.kind is not None and e.kind.lower() == low
     if field == "actor":
-        return lambda e: any(low in a.lower() for a in e.actors)
+        return _memo_on("actors", lambda actors: any(low in a.lower() for a in actors))
     if field == "place":
         return lambda e: e.location is not None and low in str(e.location).lower()
     if field == "source":
@@ -217,6 +266,25 @@ def _compile(
     if field == "after":
         return lambda e: e.date.earliest is not None and e.date.earliest >= bound
     return lambda e: e.date.earliest is None or e.date.earliest < bound
+
+
+def _memo_on(attr: str, test: Callable[[tuple[str, ...]], bool]) -> Predicate:
+    """``test`` of an event's tuple of strings, remembered per distinct tuple.
+
+    Logs repeat the same few tag and actor combinations; a dictionary lookup
+    is much cheaper than lower-casing and comparing every string again.
+    """
+    seen: dict[tuple[str, ...], bool] = {}
+    get = operator.attrgetter(attr)
+
+    def pred(e: Event) -> bool:
+        value: tuple[str, ...] = get(e)
+        found = seen.get(value)
+        if found is None:
+            found = seen[value] = test(value)
+        return found
+
+    return pred
 
 
 def _instant(value: str, column: int, tz: tzinfo, now: float) -> int:

@@ -7,7 +7,7 @@ import pytest
 from briefer.dates import get_timezone
 from briefer.loader import load_log
 from briefer.model import EventLog
-from briefer.query import QueryError, parse_query
+from briefer.query import QueryError, parse_query, refines
 from tests.conftest import NOW, write
 
 LOG = """\
@@ -70,47 +70,47 @@ def ids(log: EventLog, text: str) -> list[str]:
     return [e.id for e in q.filter(log.events)]
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("", ["kfor-enters", "banjska", "plates", "hack"]),
-        ("kosovo", ["kfor-enters", "banjska"]),
-        ("KOSOVO police", ["banjska"]),
-        ('"kosovo police"', ["banjska"]),
-        ('"police kosovo"', []),
-        ("monastery", ["banjska"]),
-        ("[q2]", ["plates"]),
-        ("tag:north-kosovo", ["banjska"]),
-        ("tag:NORTH-KOSOVO", ["banjska"]),
-        ("tag:north", []),
-        ("kind:deadline", ["plates"]),
-        ("kind:cyber", ["hack"]),
-        ("-kind:deadline -kind:cyber", ["kfor-enters", "banjska"]),
-        ("actor:police", ["banjska"]),
-        ('actor:"Kosovo Police"', ["banjska"]),
-        ("place:kosovo", ["kfor-enters"]),
-        ("place:banj", ["banjska"]),
-        ("source:nato", ["kfor-enters", "banjska"]),
-        ("source:NATO -source:press", ["kfor-enters"]),
-        ("sig>=5", ["kfor-enters", "banjska"]),
-        ("sig>4", ["kfor-enters", "banjska"]),
-        ("sig<3", ["hack"]),
-        ("sig<=3", ["plates", "hack"]),
-        ("sig=3", ["plates"]),
-        ("sig:3", ["plates"]),
-        ("conf:moderate", ["banjska"]),
-        ("-conf:high", ["banjska", "plates", "hack"]),
-        ("id:plates", ["plates"]),
-        ("after:2023", ["banjska", "plates", "hack"]),
-        ("after:2023-09-24", ["banjska", "plates", "hack"]),
-        ("after:2023-09-25", ["plates", "hack"]),
-        ("before:2023-09-24", ["kfor-enters"]),
-        ("after:2023-09 before:2023-12", ["banjska"]),
-        ("after:2024-01", ["hack"]),
-        ("after:1000w", ["banjska", "plates", "hack"]),
-        ("kosovo -violence", ["kfor-enters"]),
-    ],
-)
+MATCHING: list[tuple[str, list[str]]] = [
+    ("", ["kfor-enters", "banjska", "plates", "hack"]),
+    ("kosovo", ["kfor-enters", "banjska"]),
+    ("KOSOVO police", ["banjska"]),
+    ('"kosovo police"', ["banjska"]),
+    ('"police kosovo"', []),
+    ("monastery", ["banjska"]),
+    ("[q2]", ["plates"]),
+    ("tag:north-kosovo", ["banjska"]),
+    ("tag:NORTH-KOSOVO", ["banjska"]),
+    ("tag:north", []),
+    ("kind:deadline", ["plates"]),
+    ("kind:cyber", ["hack"]),
+    ("-kind:deadline -kind:cyber", ["kfor-enters", "banjska"]),
+    ("actor:police", ["banjska"]),
+    ('actor:"Kosovo Police"', ["banjska"]),
+    ("place:kosovo", ["kfor-enters"]),
+    ("place:banj", ["banjska"]),
+    ("source:nato", ["kfor-enters", "banjska"]),
+    ("source:NATO -source:press", ["kfor-enters"]),
+    ("sig>=5", ["kfor-enters", "banjska"]),
+    ("sig>4", ["kfor-enters", "banjska"]),
+    ("sig<3", ["hack"]),
+    ("sig<=3", ["plates", "hack"]),
+    ("sig=3", ["plates"]),
+    ("sig:3", ["plates"]),
+    ("conf:moderate", ["banjska"]),
+    ("-conf:high", ["banjska", "plates", "hack"]),
+    ("id:plates", ["plates"]),
+    ("after:2023", ["banjska", "plates", "hack"]),
+    ("after:2023-09-24", ["banjska", "plates", "hack"]),
+    ("after:2023-09-25", ["plates", "hack"]),
+    ("before:2023-09-24", ["kfor-enters"]),
+    ("after:2023-09 before:2023-12", ["banjska"]),
+    ("after:2024-01", ["hack"]),
+    ("after:1000w", ["banjska", "plates", "hack"]),
+    ("kosovo -violence", ["kfor-enters"]),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), MATCHING)
 def test_matching(log: EventLog, query: str, expected: list[str]) -> None:
     assert ids(log, query) == expected
 
@@ -162,3 +162,34 @@ def test_terms_record_what_was_parsed() -> None:
     ]
     assert q
     assert not parse_query("   ")
+
+
+def test_select_agrees_with_filter_on_every_matching_case(log: EventLog) -> None:
+    hay = [e.haystack for e in log.events]
+    for query, _expected in MATCHING:
+        q = parse_query(query, tz=log.tzinfo, kinds=log.kinds, now=NOW)
+        picked = q.select(log.events, hay)
+        assert [log.events[i] for i in picked] == q.filter(log.events), query
+        # narrowing an earlier result gives the same answer
+        assert q.select(log.events, hay, candidates=list(range(len(log.events)))) == picked
+        assert q.select(log.events, hay, candidates=picked[1:]) == picked[1:]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("", "kos", True),
+        ("kos", "koso", True),
+        ("kos", "kos sig>=4", True),
+        ("kos ", "kos -tag:x", True),
+        ("tag:north", "tag:north-kosovo", False),  # a different tag, not a narrower one
+        ("before:2020", "before:2020-06", False),  # a later bound matches more
+        ("-kos", "-koso", False),  # excluding a longer word excludes less
+        ('"kos', '"koso', False),
+        ("kos", 'kos"', False),
+        ("kosovo", "koso", False),
+        ("kos", "xkos", False),
+    ],
+)
+def test_refines_only_when_new_matches_a_subset(old: str, new: str, expected: bool) -> None:
+    assert refines(old, new) is expected
