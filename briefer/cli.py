@@ -94,9 +94,53 @@ def cli(ctx: click.Context, log_path: str, no_cache: bool, debug: bool) -> None:
     ctx.obj = Settings(log_path, use_cache=not no_cache)
     ctx.meta["debug"] = debug
     if ctx.invoked_subcommand is None:
-        # The timeline browser is the default command once it exists; until then
-        # the help is the most useful thing to show.
-        click.echo(ctx.get_help())
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            ctx.invoke(browse)
+        else:
+            # No terminal to draw on (a pipe, cron): the help is the useful answer.
+            click.echo(ctx.get_help())
+
+
+@cli.command()
+@click.option(
+    "--as-of",
+    "as_of_text",
+    metavar="WHEN",
+    help="Run the clock from this date-time (countdowns, t, and briefs rendered with r).",
+)
+@click.pass_obj
+def browse(settings: Settings, as_of_text: str | None) -> None:
+    """Browse, filter and search the log in the terminal (the default command).
+
+    Keys: / filter, enter details, space mark, r render a brief, e edit, o open
+    the source, t today, R reload, ? help, q quit.
+    """
+    import time
+
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        raise InvalidInput("browse needs a terminal; use 'briefer list' in scripts")
+    as_of = None
+    if as_of_text is not None:
+        from briefer.dates import get_timezone
+
+        now = int(time.time())
+        as_of = _when(
+            as_of_text, now=now, tz=get_timezone("UTC"), relative_to=now, end_of_day=False
+        )
+        if as_of_text.strip() != "now":
+            as_of = _as_of_in_log_zone(settings, as_of_text, now)
+    from briefer.tui import make_app
+
+    make_app(settings.log_path, use_cache=settings.use_cache, as_of=as_of).run()
+
+
+def _as_of_in_log_zone(settings: Settings, text: str, now: int) -> int:
+    """A WHEN read in the log's time zone (UTC when the log cannot be read)."""
+    from briefer.dates import get_timezone
+
+    result = settings.load()
+    tz = result.log.tzinfo if result.log is not None else get_timezone("UTC")
+    return _when(text, now=now, tz=tz, relative_to=now, end_of_day=False)
 
 
 @cli.command()

@@ -1,0 +1,313 @@
+"""The timeline: a Line API widget that draws only the rows on screen.
+
+Textual's DataTable builds every row up front (about 24 s for 100,000 rows);
+this widget keeps the shown events as a list of indices and renders a row
+when it scrolls into view, so showing or filtering 100,000 events costs the
+same as showing 30.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from briefer.tui.kinds import kind_glyph, kind_rich_style
+from briefer.tui.view import LogView, Rows
+
+if TYPE_CHECKING:
+    from briefer.model import Event
+
+__all__ = ["Timeline"]
+
+DATE_WIDTH = 23
+KIND_WIDTH = 12
+
+
+class Timeline(ScrollView, can_focus=True):
+    """Date, kind, significance and title of each shown event, one per row."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("enter", "choose", "Show", show=False),
+        Binding("space", "toggle_mark", "Mark"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "timeline--cursor",
+        "timeline--year",
+        "timeline--marked",
+        "timeline--dim",
+    }
+
+    DEFAULT_CSS = """
+    Timeline {
+        background: $surface;
+        scrollbar-gutter: stable;
+    }
+    Timeline > .timeline--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    Timeline:focus > .timeline--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    Timeline > .timeline--year {
+        color: $text-accent;
+        text-style: bold;
+    }
+    Timeline > .timeline--marked {
+        color: $text-warning;
+        text-style: bold;
+    }
+    Timeline > .timeline--dim {
+        color: $text-muted;
+    }
+    """
+
+    #: Position of the cursor in the shown events (None when nothing is shown).
+    cursor: reactive[int | None] = reactive(None, always_update=True, repaint=False)
+
+    class Highlighted(Message):
+        """The cursor moved to another event."""
+
+        def __init__(self, event: Event | None) -> None:
+            super().__init__()
+            self.event = event
+
+    class Chosen(Message):
+        """``enter`` on an event."""
+
+        def __init__(self, event: Event) -> None:
+            super().__init__()
+            self.event = event
+
+    class MarkToggled(Message):
+        """``space`` on an event."""
+
+        def __init__(self, event: Event) -> None:
+            super().__init__()
+            self.event = event
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.view: LogView | None = None
+        self.rows: Rows | None = None
+        self.marked: set[str] = set()
+        self.placeholder = "Loading…"
+        self._dates: dict[int, str] = {}
+        self.date_width = DATE_WIDTH
+
+    # -- data ---------------------------------------------------------------
+
+    def show(self, view: LogView, shown: list[int], keep: str | None = None) -> None:
+        """Show ``shown`` (indices into ``view``); keep the event ``keep`` under the cursor."""
+        if view is not self.view:
+            self._dates.clear()
+        self.view = view
+        self.rows = Rows(view, shown)
+        position: int | None = None
+        if shown:
+            position = 0
+            if keep is not None and keep in view.index_by_id:
+                target = view.index_by_id[keep]
+                position = _bisect(shown, target)
+                if position == len(shown):
+                    position -= 1
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.date_width = view.date_width
+        self.cursor = position
+        self._scroll_to_cursor(center=True)
+        # The first time, the size is only known after layout.
+        self.call_after_refresh(self._scroll_to_cursor, center=True)
+        self.refresh()
+
+    @property
+    def shown(self) -> list[int]:
+        return [] if self.rows is None else self.rows.shown
+
+    @property
+    def current(self) -> Event | None:
+        """The event under the cursor."""
+        if self.view is None or self.rows is None or self.cursor is None:
+            return None
+        return self.view.events[self.rows.shown[self.cursor]]
+
+    def move_to(self, position: int | None) -> None:
+        """Put the cursor on the event at ``position`` in shown (clamped)."""
+        if position is None or self.rows is None or not self.rows.shown:
+            return
+        self.cursor = max(0, min(position, len(self.rows.shown) - 1))
+        self._scroll_to_cursor()
+
+    def move_to_id(self, event_id: str) -> bool:
+        """Put the cursor on an event by id; False if it is not shown."""
+        if self.view is None or self.rows is None:
+            return False
+        index = self.view.index_by_id.get(event_id)
+        if index is None:
+            return False
+        p = _bisect(self.rows.shown, index)
+        if p < len(self.rows.shown) and self.rows.shown[p] == index:
+            self.move_to(p)
+            self._scroll_to_cursor(center=True)
+            return True
+        return False
+
+    def watch_cursor(self, old: int | None, new: int | None) -> None:
+        self.refresh()
+        self.post_message(self.Highlighted(self.current))
+
+    def _scroll_to_cursor(self, *, center: bool = False) -> None:
+        if self.rows is None or self.cursor is None:
+            return
+        row = self.rows.row_of(self.cursor)
+        height = max(self.scrollable_content_region.height, 1)
+        top = int(self.scroll_y)
+        if center and not top <= row < top + height:
+            self.scroll_to(y=max(0, row - height // 2), animate=False, immediate=True)
+        elif row < top:
+            # show the year separator above the first event of a year too
+            above = row - 1 if row and self.rows.at(row - 1)[0] is None else row
+            self.scroll_to(y=above, animate=False, immediate=True)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+
+    # -- actions ------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        if self.cursor is not None:
+            self.move_to(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        if self.cursor is not None:
+            self.move_to(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        if self.cursor is not None:
+            self.move_to(self.cursor - max(self.scrollable_content_region.height - 1, 1))
+
+    def action_page_down(self) -> None:
+        if self.cursor is not None:
+            self.move_to(self.cursor + max(self.scrollable_content_region.height - 1, 1))
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        if self.rows is not None:
+            self.move_to(len(self.rows.shown) - 1)
+
+    def action_choose(self) -> None:
+        event = self.current
+        if event is not None:
+            self.post_message(self.Chosen(event))
+
+    def action_toggle_mark(self) -> None:
+        event = self.current
+        if event is not None:
+            self.post_message(self.MarkToggled(event))
+
+    def on_click(self, click: events.Click) -> None:
+        if self.rows is None:
+            return
+        row = int(self.scroll_y) + click.y
+        if 0 <= row < len(self.rows):
+            position, _year = self.rows.at(row)
+            if position is not None:
+                self.move_to(position)
+                if click.chain >= 2:
+                    self.action_choose()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        if self.rows is not None:
+            self.virtual_size = Size(self.size.width, len(self.rows))
+            self.call_after_refresh(self._scroll_to_cursor)
+
+    # -- drawing ------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = int(self.scroll_y) + y
+        if self.view is None or self.rows is None:
+            if y == 0:
+                return Strip([Segment(self.placeholder.ljust(width)[:width])])
+            return Strip.blank(width)
+        if not self.rows.shown:
+            if y == 0:
+                dim = self.get_component_rich_style("timeline--dim")
+                return Strip([Segment("No events match the filter.".ljust(width)[:width], dim)])
+            return Strip.blank(width)
+        if row >= len(self.rows):
+            return Strip.blank(width)
+        position, year = self.rows.at(row)
+        if position is None:
+            style = self.get_component_rich_style("timeline--year")
+            label = f"── {year} "
+            return Strip([Segment((label + "─" * width)[:width], style)])
+        return self._event_line(position, width)
+
+    def _event_line(self, position: int, width: int) -> Strip:
+        assert self.view is not None
+        assert self.rows is not None
+        index = self.rows.shown[position]
+        event = self.view.events[index]
+        segments: list[Segment] = []
+        if event.id in self.marked:
+            segments.append(Segment("● ", self.get_component_rich_style("timeline--marked")))
+        else:
+            segments.append(Segment("  "))
+        segments.append(Segment(_fit(self._date(index, event), self.date_width) + " "))
+        kind = event.kind or "—"
+        kind_style = kind_rich_style(event.kind, self.app.current_theme.dark)
+        segments.append(Segment(kind_glyph(event.kind) + " ", kind_style))
+        segments.append(Segment(_fit(kind, KIND_WIDTH - 2) + " ", kind_style))
+        sig_style = Style(bold=True) if event.significance >= 4 else None
+        if event.significance <= 2:
+            sig_style = self.get_component_rich_style("timeline--dim")
+        segments.append(Segment(str(event.significance), sig_style))
+        used = 2 + self.date_width + 1 + KIND_WIDTH + 1 + 1
+        title_width = max(width - used, 0)
+        segments.append(Segment(" " + _fit(event.title, title_width - 1) if title_width else ""))
+        strip = Strip(segments).adjust_cell_length(width)
+        if position == self.cursor:
+            strip = strip.apply_style(self.get_component_rich_style("timeline--cursor"))
+        return strip
+
+    def _date(self, index: int, event: Event) -> str:
+        text = self._dates.get(index)
+        if text is None:
+            assert self.view is not None
+            text = self._dates[index] = event.date.display(self.view.log.tzinfo)
+        return text
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` on one line, cut with an ellipsis, padded to ``width``."""
+    if width <= 0:
+        return ""
+    flat = " ".join(text.split())
+    if len(flat) > width:
+        return flat[: width - 1] + "…"
+    return flat.ljust(width)
+
+
+def _bisect(shown: list[int], index: int) -> int:
+    import bisect
+
+    return bisect.bisect_left(shown, index)

@@ -1,0 +1,225 @@
+"""What the browser shows, computed without Textual: filtering, rows, density, watch list.
+
+Everything here works on a loaded log's events by index, so that 100,000 events
+cost a few flat lists (search text, start times, years) computed once per load,
+and a filter keystroke costs one pass over plain strings and a few bisections.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from briefer.model import Event, EventLog
+from briefer.query import Query, QueryError, parse_query, refines
+
+__all__ = [
+    "FilterOutcome",
+    "LogView",
+    "Rows",
+    "WatchEntry",
+    "countdown",
+    "watch_entries",
+]
+
+
+@dataclass(frozen=True)
+class FilterOutcome:
+    """The result of a filter text: the shown indices, or the error to show."""
+
+    text: str
+    shown: list[int] | None
+    error: QueryError | None = None
+
+
+class LogView:
+    """A loaded log prepared for browsing: per-event search text, starts and years."""
+
+    def __init__(self, log: EventLog) -> None:
+        self.log = log
+        self.events: tuple[Event, ...] = log.events
+        tz = log.tzinfo
+        self.haystacks: list[str] = [e.haystack for e in self.events]
+        # Open starts (``../2008``) sort first; they count as the earliest instant.
+        self.starts: list[int] = [
+            e.date.earliest if e.date.earliest is not None else -(2**62) for e in self.events
+        ]
+        self.years: list[int | None] = []
+        #: year → index of its first event (events are sorted by start, so years ascend).
+        self.first_of_year: dict[int, int] = {}
+        year: int | None = None
+        year_end = -(2**62)  # starts are ascending: a year changes only past its end
+        for i, start in enumerate(self.starts):
+            if start == -(2**62):
+                self.years.append(None)
+                continue
+            if start >= year_end:
+                year = _year(start, tz)
+                year_end = _year_end(year, tz)
+                self.first_of_year[year] = i
+            self.years.append(year)
+        self.date_width = min(max((_date_width(e.date.text) for e in self.events), default=11), 25)
+        self.index_by_id: dict[str, int] = {e.id: i for i, e in enumerate(self.events)}
+        self._last: FilterOutcome = FilterOutcome("", list(range(len(self.events))))
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def apply(self, text: str, *, now: float) -> FilterOutcome:
+        """Filter by query ``text``; narrows the previous result when the text only grew."""
+        try:
+            query: Query = parse_query(text, tz=self.log.tzinfo, kinds=self.log.kinds, now=now)
+        except QueryError as exc:
+            return FilterOutcome(text, None, exc)
+        previous = self._last
+        candidates = None
+        if previous.shown is not None and refines(previous.text, text):
+            candidates = previous.shown
+        if query:
+            shown = query.select(self.events, self.haystacks, candidates)
+        else:
+            shown = list(range(len(self.events)))
+        outcome = FilterOutcome(text, shown)
+        self._last = outcome
+        return outcome
+
+    def nearest(self, shown: Sequence[int], moment: float) -> int | None:
+        """The position in ``shown`` of the event starting nearest to ``moment``."""
+        if not shown:
+            return None
+        starts = self.starts
+        lo, hi = 0, len(shown)
+        while lo < hi:  # bisect over starts[shown[...]] without building a list
+            mid = (lo + hi) // 2
+            if starts[shown[mid]] < moment:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == len(shown):
+            return lo - 1
+        if lo > 0 and moment - starts[shown[lo - 1]] <= starts[shown[lo]] - moment:
+            return lo - 1
+        return lo
+
+    def density(self, shown: Sequence[int], bins: int) -> tuple[list[int], int | None, int | None]:
+        """Events per time bin over the span of ``shown``, with the span's first and last year."""
+        dated = [self.starts[i] for i in shown if self.years[i] is not None]
+        if not dated or bins <= 0:
+            return [], None, None
+        first, last = dated[0], dated[-1]
+        span = max(last - first, 1)
+        counts = []
+        lo = 0
+        for b in range(1, bins + 1):
+            edge = first + span * b / bins
+            hi = len(dated) if b == bins else bisect.bisect_right(dated, edge, lo)
+            counts.append(hi - lo)
+            lo = hi
+        tz = self.log.tzinfo
+        return counts, _year(first, tz), _year(last, tz)
+
+
+class Rows:
+    """The timeline's rows: the shown events with a separator row before each year.
+
+    Row numbers map to events (or separators) by bisection over the separators,
+    so building the rows for 100,000 shown events costs one bisection per year.
+    """
+
+    def __init__(self, view: LogView, shown: list[int]) -> None:
+        self.shown = shown
+        seps: list[int] = []  # positions in shown that start a year
+        self.sep_years: list[int] = []
+        for year, first in view.first_of_year.items():
+            p = bisect.bisect_left(shown, first)
+            if p < len(shown) and view.years[shown[p]] == year:
+                seps.append(p)
+                self.sep_years.append(year)
+        self.sep_positions = seps
+        #: The row each separator is drawn on.
+        self.sep_rows = [p + k for k, p in enumerate(seps)]
+
+    def __len__(self) -> int:
+        return len(self.shown) + len(self.sep_rows)
+
+    def at(self, row: int) -> tuple[int | None, int | None]:
+        """(position in shown, None) for an event row, (None, year) for a separator."""
+        k = bisect.bisect_right(self.sep_rows, row)
+        if k and self.sep_rows[k - 1] == row:
+            return None, self.sep_years[k - 1]
+        return row - k, None
+
+    def row_of(self, position: int) -> int:
+        """The row showing the event at ``position`` in shown."""
+        return position + bisect.bisect_right(self.sep_positions, position)
+
+
+@dataclass(frozen=True)
+class WatchEntry:
+    """A forward-looking event on the watch list."""
+
+    event: Event
+    passed: bool
+
+
+def watch_entries(log: EventLog, now: float, limit: int = 50) -> list[WatchEntry]:
+    """Upcoming deadlines and scheduled events (soonest first), then those passed recently."""
+    upcoming, passed = [], []
+    for e in log.events:
+        if not e.forward_looking or e.date.earliest is None:
+            continue
+        end = e.date.latest if e.date.latest is not None else e.date.earliest
+        if end > now:
+            upcoming.append(WatchEntry(e, False))
+        elif now - end <= log.horizon:
+            passed.append(WatchEntry(e, True))
+    return upcoming[:limit] + passed[::-1][: max(0, limit - len(upcoming))]
+
+
+def countdown(event: Event, now: float) -> str:
+    """``in 8d 14:03:22``, ``now``, ``passed 2d ago``: a ticking countdown to the event."""
+    start = event.date.earliest
+    assert start is not None
+    end = event.date.latest if event.date.latest is not None else start
+    if start > now:
+        return "in " + _span(start - now, seconds=True)
+    if end > now:
+        return "now"
+    return "passed " + _span(now - end, seconds=False) + " ago"
+
+
+def _date_width(text: str) -> int:
+    """Roughly how wide a date written as ``text`` displays (without formatting it)."""
+    if "/" in text:
+        return 25  # "24 Sep 2023 – c. Nov 2023"
+    if "T" in text:
+        return 22  # "24 Sep 2023 07:30 CEST"
+    width = {4: 4, 7: 8}.get(len(text.rstrip("~?%")), 11)
+    if text[-1:] in "~%":
+        width += 3  # "c. "
+    if text[-1:] in "?%":
+        width += 1
+    return width
+
+
+def _span(delta: float, *, seconds: bool) -> str:
+    days, rest = divmod(int(delta), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if seconds:
+        clock = f"{hours:02}:{minutes:02}:{secs:02}"
+        return f"{days}d {clock}" if days else clock
+    if days:
+        return f"{days}d"
+    return f"{hours}h" if hours else f"{minutes}m"
+
+
+def _year(ts: int, tz: tzinfo) -> int:
+    return datetime.fromtimestamp(ts, tz).year
+
+
+def _year_end(year: int, tz: tzinfo) -> int:
+    """The first instant of ``year + 1`` in ``tz``."""
+    return int(datetime(year + 1, 1, 1, tzinfo=tz).timestamp()) if year < 9999 else 2**62

@@ -1,0 +1,62 @@
+"""The watch list: deadlines and scheduled events with countdowns that tick."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from briefer.model import EventLog
+from briefer.tui.view import WatchEntry, countdown, watch_entries
+
+__all__ = ["WatchList"]
+
+
+class WatchList(Static):
+    """Soonest first; passed ones (within the log's horizon) after, dimmed."""
+
+    DEFAULT_CSS = """
+    WatchList {
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        height: auto;
+        max-height: 9;
+        padding: 0 1;
+        background: $surface;
+        border-top: hkey $secondary;
+        border-title-color: $text-accent;
+        border-title-style: bold;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.entries: list[WatchEntry] = []
+        self.border_title = "Watch list"
+        self._log: EventLog | None = None
+
+    def set_log(self, log: EventLog | None, now: float) -> None:
+        self._log = log
+        self.entries = [] if log is None else watch_entries(log, now)
+        self.tick(now)
+
+    def tick(self, now: float) -> None:
+        """Redraw the countdowns for ``now``."""
+        if self._log is None:
+            self.update("")
+            return
+        if not self.entries:
+            self.update(Text("No deadlines or scheduled events ahead.", style="dim"))
+            return
+        tz = self._log.tzinfo
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for n, entry in enumerate(self.entries):
+            if n:
+                text.append("\n")
+            event = entry.event
+            style = "dim" if entry.passed else ""
+            text.append(f"{countdown(event, now):>17}", style="bold" if not entry.passed else "dim")
+            text.append("  ")
+            text.append(event.date.display(tz), style=style or "italic")
+            text.append("  ")
+            text.append(event.title, style=style)
+        self.update(text)
