@@ -129,6 +129,10 @@ class Metric:
     unit: str | None = None
 
 
+#: One shared empty mapping for the many events without figures (never mutated).
+_NO_FIGURES: Mapping[str, float] = {}
+
+
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class Event:
@@ -149,7 +153,7 @@ class Event:
     significance: int = 3
     confidence: Confidence | None = None
     #: Metric id → value as reported at this event's date.
-    figures: Mapping[str, float] = field(default_factory=dict)
+    figures: Mapping[str, float] = field(default_factory=lambda: _NO_FIGURES)
     related: tuple[str, ...] = ()
 
     @property

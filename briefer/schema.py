@@ -340,6 +340,8 @@ class LogReader(NodeReader):
             ok = False
         else:
             date = self.date(pairs["date"][1], f"{what}: date")
+            if date is not None:
+                date = self.shared(date)  # thousands of events share a day
             ok = ok and date is not None
         title = None
         if "title" not in pairs:
@@ -362,7 +364,9 @@ class LogReader(NodeReader):
             assert eid is not None
             assert date is not None
             assert title is not None
-            self.events.append(Event(id=eid, date=date, title=title, pos=pos, **fields))
+            event = Event(id=eid, date=date, title=title, pos=pos, **fields)
+            _ = event.haystack  # computed here, so that it comes out of the cache ready
+            self.events.append(event)
 
     # -- event fields (each returns the model value, or None when absent/invalid) --
 
@@ -386,7 +390,7 @@ class LogReader(NodeReader):
             value = self.string(item, f"{what}: {key} item", required=True)
             if value is not None:
                 out.append(self.shared(value))
-        return tuple(out)
+        return self.shared(tuple(out))
 
     def f_actors(self, node: Node, what: str, _eid: str) -> tuple[str, ...] | None:
         return self.f_strings(node, what, "actors")
@@ -440,7 +444,7 @@ class LogReader(NodeReader):
             if sid is not None:
                 self.refs.append(_Ref("source", sid, self.pos(ref_node), eid))
                 out.append(self.shared(Citation(sid, note)))
-        return tuple(out)
+        return self.shared(tuple(out))
 
     def f_significance(self, node: Node, what: str, _eid: str) -> int | None:
         value = self.number(node, f"{what}: significance")
@@ -497,7 +501,7 @@ class LogReader(NodeReader):
                 continue
             self.refs.append(_Ref("event", rid, self.pos(item), eid))
             out.append(rid)
-        return tuple(out)
+        return self.shared(tuple(out))
 
     # -- cross-references and warnings -------------------------------------------
 

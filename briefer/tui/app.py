@@ -305,12 +305,12 @@ class BrieferApp(App[None]):
         if self.view is not None:
             current = self.timeline.current
             if current is not self.detail.event:
-                self.detail.show_event(self.view.log, current)
+                self.detail.show_event(self.view.log, current, self.view.event)
 
     @on(Timeline.Chosen)
     def _chosen(self, message: Timeline.Chosen) -> None:
         if self.view is not None:
-            self.detail.show_event(self.view.log, message.event)
+            self.detail.show_event(self.view.log, message.event, self.view.event)
             self.detail.focus()
 
     @on(DetailPane.Leave)

@@ -6,6 +6,7 @@ Markdown widget as Markdown; it is never parsed as Textual markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.style import Style
@@ -76,7 +77,9 @@ class DetailPane(VerticalScroll, can_focus=True):
         for child in self.children:
             child.display = shown if child.id != "detail-empty" else not shown
 
-    def show_event(self, log: EventLog, event: Event | None) -> None:
+    def show_event(
+        self, log: EventLog, event: Event | None, lookup: Callable[[str], Event | None]
+    ) -> None:
         """Fill the pane with ``event`` (or the empty message)."""
         self.event = event
         if event is None:
@@ -124,9 +127,8 @@ class DetailPane(VerticalScroll, can_focus=True):
 
         related = self.query_one("#detail-related", OptionList)
         related.clear_options()
-        by_id = log.by_id
         for rid in event.related:
-            other = by_id.get(rid)
+            other = lookup(rid)
             entry = Text()
             if other is None:
                 entry.append(rid, style="dim")

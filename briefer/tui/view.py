@@ -8,6 +8,7 @@ and a filter keystroke costs one pass over plain strings and a few bisections.
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -23,6 +24,10 @@ __all__ = [
     "countdown",
     "watch_entries",
 ]
+
+
+#: The start of an open-started date (``../2008``): before everything else.
+_OPEN = -(2**62)
 
 
 @dataclass(frozen=True)
@@ -43,29 +48,36 @@ class LogView:
         tz = log.tzinfo
         self.haystacks: list[str] = [e.haystack for e in self.events]
         # Open starts (``../2008``) sort first; they count as the earliest instant.
-        self.starts: list[int] = [
-            e.date.earliest if e.date.earliest is not None else -(2**62) for e in self.events
-        ]
-        self.years: list[int | None] = []
+        # Flat arrays rather than lists of int objects: 100,000 of them add up.
+        self.starts = array(
+            "q", [e.date.earliest if e.date.earliest is not None else _OPEN for e in self.events]
+        )
+        #: The year each event starts in, 0 for an open start.
+        self.years = array("H", bytes(2 * len(self.events)))
         #: year → index of its first event (events are sorted by start, so years ascend).
         self.first_of_year: dict[int, int] = {}
-        year: int | None = None
-        year_end = -(2**62)  # starts are ascending: a year changes only past its end
+        year = 0
+        year_end = _OPEN  # starts are ascending: a year changes only past its end
+        years = self.years
         for i, start in enumerate(self.starts):
-            if start == -(2**62):
-                self.years.append(None)
+            if start == _OPEN:
                 continue
             if start >= year_end:
                 year = _year(start, tz)
                 year_end = _year_end(year, tz)
                 self.first_of_year[year] = i
-            self.years.append(year)
+            years[i] = year
         self.date_width = min(max((_date_width(e.date.text) for e in self.events), default=11), 25)
         self.index_by_id: dict[str, int] = {e.id: i for i, e in enumerate(self.events)}
         self._last: FilterOutcome = FilterOutcome("", list(range(len(self.events))))
 
     def __len__(self) -> int:
         return len(self.events)
+
+    def event(self, event_id: str) -> Event | None:
+        """The event with this id, if any."""
+        index = self.index_by_id.get(event_id)
+        return None if index is None else self.events[index]
 
     def apply(self, text: str, *, now: float) -> FilterOutcome:
         """Filter by query ``text``; narrows the previous result when the text only grew."""
@@ -105,7 +117,7 @@ class LogView:
 
     def density(self, shown: Sequence[int], bins: int) -> tuple[list[int], int | None, int | None]:
         """Events per time bin over the span of ``shown``, with the span's first and last year."""
-        dated = [self.starts[i] for i in shown if self.years[i] is not None]
+        dated = [self.starts[i] for i in shown if self.years[i]]
         if not dated or bins <= 0:
             return [], None, None
         first, last = dated[0], dated[-1]
@@ -222,4 +234,4 @@ def _year(ts: int, tz: tzinfo) -> int:
 
 def _year_end(year: int, tz: tzinfo) -> int:
     """The first instant of ``year + 1`` in ``tz``."""
-    return int(datetime(year + 1, 1, 1, tzinfo=tz).timestamp()) if year < 9999 else 2**62
+    return int(datetime(year + 1, 1, 1, tzinfo=tz).timestamp()) if year < 9999 else -_OPEN
