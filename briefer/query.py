@@ -128,13 +128,24 @@ def refines(old: str, new: str) -> bool:
     if old[-1].isspace() or not rest or rest[0].isspace():
         return True  # old's terms are untouched; new only adds terms
     try:
-        tokens = list(_tokens(old))
+        before, after = list(_tokens(old)), list(_tokens(new))
     except QueryError:
         return False
-    if not tokens:
-        return True
-    _column, negate, field, _op, _value, quoted = tokens[-1]
-    return field is None and not negate and not quoted and '"' not in rest
+    if not before or len(after) != len(before) or after[:-1] != before[:-1]:
+        return False
+    # The last word grew: it must still be a plain word ("sig" → "sig>=4" is not).
+    column, negate, field, _op, value, quoted = after[-1]
+    old_column, _neg, _field, _o, old_value, old_quoted = before[-1]
+    return (
+        column == old_column
+        and field is None
+        and _field is None
+        and not negate
+        and not _neg
+        and not quoted
+        and not old_quoted
+        and value.startswith(old_value)
+    )
 
 
 _SIG_OPS: dict[str, Callable[[int, int], bool]] = {

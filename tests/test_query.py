@@ -189,6 +189,9 @@ def test_select_agrees_with_filter_on_every_matching_case(log: EventLog) -> None
         ("kos", 'kos"', False),
         ("kosovo", "koso", False),
         ("kos", "xkos", False),
+        ("kfor sig", "kfor sig>=4", False),  # the word became a field term
+        ("kfor -", "kfor -x", False),
+        ("kfor kos", "kfor koso", True),
     ],
 )
 def test_refines_only_when_new_matches_a_subset(old: str, new: str, expected: bool) -> None:

@@ -242,7 +242,13 @@ class BrieferApp(App[None]):
         if self._stat(self._watched()) != self._signature:
             self._load(announce=True)
 
+    def _mounted(self) -> bool:
+        """False once the app is closing (a timer can still fire then)."""
+        return bool(self.query(Timeline))
+
     def _tick(self) -> None:
+        if not self._mounted():
+            return
         now = self.now()
         log = self.view.log if self.view else None
         header = self.query_one(BriefHeader)
@@ -283,7 +289,7 @@ class BrieferApp(App[None]):
         self.filter_bar.show_count(len(self.timeline.shown), len(self.view), len(self.marked))
 
     def _update_density(self) -> None:
-        if self.view is None:
+        if self.view is None or not self._mounted():
             return
         density = self.query_one(DensityBar)
         counts, first, last = self.view.density(self.timeline.shown, density.bins)
@@ -302,7 +308,7 @@ class BrieferApp(App[None]):
         self._detail_timer = self.set_timer(0.08, self._update_detail)
 
     def _update_detail(self) -> None:
-        if self.view is not None:
+        if self.view is not None and self._mounted():
             current = self.timeline.current
             if current is not self.detail.event:
                 self.detail.show_event(self.view.log, current, self.view.event)
@@ -378,14 +384,14 @@ class BrieferApp(App[None]):
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         command = [*shlex.split(editor), f"+{line}", path]
         try:
-            try:
+            if self.is_headless:  # tests: there is no terminal to hand over
+                code = subprocess.call(command, stdin=subprocess.DEVNULL)
+            else:
                 with self.suspend():
                     code = subprocess.call(command)
-            except SuspendNotSupported:
-                if not self.is_headless:
-                    self.notify("Cannot hand the terminal to an editor here.", severity="error")
-                    return
-                code = subprocess.call(command, stdin=subprocess.DEVNULL)
+        except SuspendNotSupported:
+            self.notify("Cannot hand the terminal to an editor here.", severity="error")
+            return
         except OSError as exc:
             self.notify(f"Cannot run {editor!r}: {exc.strerror}", severity="error")
             return

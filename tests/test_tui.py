@@ -1,0 +1,558 @@
+"""The terminal browser, driven headless through Textual's Pilot with a fixed clock."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import stat
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from briefer.tui import BrieferApp, make_app
+from briefer.tui.problems import ProblemsPanel
+from briefer.tui.view import LogView, Rows, countdown, watch_entries
+from tests.conftest import write
+
+#: Wed 22 Nov 2023 09:00 CET, the browser's clock in these tests.
+CLOCK = 1700640000
+
+LOG = """\
+briefer: 1
+title: Browser test log
+timezone: Europe/Belgrade
+marking: "UNCLASSIFIED // TEST"
+metrics:
+  kfor_troops: {label: KFOR troops, unit: troops}
+sources:
+  - id: nato
+    title: NATO press release
+    publisher: NATO
+    url: https://www.nato.int/kfor
+  - id: paper
+    title: Printed report
+events:
+  - id: kfor-enters
+    date: 1999-06-12
+    title: KFOR enters Kosovo
+    kind: deployment
+    actors: [NATO, KFOR]
+    location: {name: Pristina, region: Kosovo}
+    tags: [kfor]
+    sources: [nato]
+    significance: 5
+    confidence: high
+  - id: independence
+    date: 2008-02-17
+    title: Kosovo declares independence
+    kind: political
+    sources: [paper]
+    significance: 5
+  - id: banjska
+    date: 2023-09-24T07:30
+    title: Clash in Banjska
+    kind: incident
+    summary: |
+      Armed group and **Kosovo Police** exchange fire near the monastery.
+    actors: [Kosovo Police]
+    sources: [paper, nato]
+    significance: 5
+    confidence: moderate
+    related: [reinforce]
+  - id: reinforce
+    date: 2023-10~
+    title: KFOR reinforced to 4,500
+    kind: deployment
+    sources: [nato]
+    figures: {kfor_troops: 4500}
+    significance: 4
+  - id: markup
+    date: 2023-11-20
+    title: "Deadline [Q2] [bold]not bold[/bold] [link=file:///etc/passwd]x[/link]"
+    kind: statement
+    sources: [paper]
+    significance: 2
+  - id: plates
+    date: 2023-12-01
+    title: Plate deadline
+    kind: deadline
+    sources: [paper]
+    related: [banjska]
+"""
+
+
+def log_file(tmp_path: Path, text: str = LOG) -> Path:
+    return write(tmp_path / "events.yaml", text)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: float = CLOCK) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10) -> None:
+    """Let the app run until ``condition()`` holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("timed out waiting for the browser")
+        await pilot.pause(0.02)
+
+
+@asynccontextmanager
+async def browse(
+    path: Path, *, clock: Clock | None = None, size: tuple[int, int] = (160, 45), poll: float = 0
+) -> AsyncIterator[tuple[BrieferApp, Pilot[None]]]:
+    app = make_app(str(path), clock=clock or Clock(), poll_interval=poll)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: app.result is not None)
+        await pilot.pause(0.05)
+        yield app, pilot
+
+
+def keys(text: str) -> list[str]:
+    """Key names that type ``text``."""
+    names = {
+        " ": "space",
+        ">": "greater_than_sign",
+        "=": "equals_sign",
+        ":": "colon",
+        "-": "minus",
+        "'": "apostrophe",
+        ",": "comma",
+        "/": "slash",
+    }
+    return [names.get(c, c) for c in text]
+
+
+def line_text(app: BrieferApp, y: int) -> str:
+    return app.timeline.render_line(y).text
+
+
+def screen_rows(app: BrieferApp) -> list[str]:
+    height = app.timeline.scrollable_content_region.height
+    return [line_text(app, y) for y in range(height)]
+
+
+def focused(app: BrieferApp) -> str | None:
+    return None if app.focused is None else app.focused.id
+
+
+def current_id(app: BrieferApp) -> str | None:
+    event = app.timeline.current
+    return None if event is None else event.id
+
+
+# --------------------------------------------------------------------------- #
+# the screen
+# --------------------------------------------------------------------------- #
+
+
+async def test_opens_on_the_event_nearest_now_with_header_and_count(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, _pilot):
+        assert app.view is not None
+        assert len(app.view) == 6
+        assert current_id(app) == "markup"  # 20 Nov, nearest to 22 Nov 09:00
+        header = str(app.query_one("#header-title").render())
+        assert "Browser test log" in header
+        assert "UNCLASSIFIED // TEST" in str(app.query_one("#header-marking").render())
+        assert "Wed 22 Nov 2023 09:00:00 CET" in str(app.query_one("#header-clock").render())
+        assert "6 events" in str(app.query_one("#filter-status").render())
+        rows = screen_rows(app)
+        # year separators, then date, kind and significance per event
+        assert rows[0].startswith("── 1999 ")
+        assert "12 Jun 1999" in rows[1]
+        assert "deployment" in rows[1]
+        assert "KFOR enters Kosovo" in rows[1]
+        assert any("24 Sep 2023 07:30 CEST" in r for r in rows)
+        assert any("c. Oct 2023" in r for r in rows)
+
+
+async def test_user_text_is_never_markup(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, _pilot):
+        title = "Deadline [Q2] [bold]not bold[/bold] [link=file:///etc/passwd]x[/link]"
+        assert any(title[:40] in r for r in screen_rows(app))
+        assert title in str(app.query_one("#detail-title").render())
+        rows, cursor = app.timeline.rows, app.timeline.cursor
+        assert rows is not None
+        assert cursor is not None
+        strip = app.timeline.render_line(rows.row_of(cursor) - int(app.timeline.scroll_y))
+        assert not any(seg.style and seg.style.link for seg in strip)
+
+
+async def test_detail_pane_shows_summary_facts_related_and_sources(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        app.timeline.move_to_id("banjska")
+        await pilot.press("enter")
+        assert focused(app) == "detail"
+        facts = str(app.query_one("#detail-facts").render())
+        assert "24 Sep 2023 07:30 CEST" in facts
+        assert "incident" in facts
+        assert "confidence moderate" in facts
+        assert "Kosovo Police" in facts
+        markdown = app.query_one("#detail-summary")
+        assert "Kosovo Police" in markdown.source  # type: ignore[attr-defined]
+        sources = str(app.query_one("#detail-sources").render())
+        assert "[1] Printed report" in sources
+        assert "[2] NATO press release" in sources
+        assert "https://www.nato.int/kfor" in sources
+        related = app.query_one("#detail-related", OptionList)
+        assert related.option_count == 1
+        await pilot.press("escape")
+        assert focused(app) == "timeline"
+
+        # figures, place and tags of another event
+        app.timeline.move_to_id("reinforce")
+        await pilot.press("enter")
+        assert "KFOR troops: 4,500 troops" in str(app.query_one("#detail-facts").render())
+        assert "(2023-10~)" in str(app.query_one("#detail-facts").render())
+
+
+async def test_related_events_can_be_jumped_to_even_when_filtered_out(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        await pilot.press("slash", *keys("clash"), "enter")
+        assert [app.view.events[i].id for i in app.timeline.shown] == ["banjska"]  # type: ignore[union-attr]
+        await pilot.press("enter")
+        related = app.query_one("#detail-related", OptionList)
+        related.focus()
+        related.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause(0.05)
+        assert current_id(app) == "reinforce"
+        assert app.filter_text == ""  # cleared to show it
+
+
+# --------------------------------------------------------------------------- #
+# keys
+# --------------------------------------------------------------------------- #
+
+
+async def test_movement_keys(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        await pilot.press("g")
+        assert current_id(app) == "kfor-enters"
+        await pilot.press("j")
+        assert current_id(app) == "independence"
+        await pilot.press("down", "down")
+        assert current_id(app) == "reinforce"
+        await pilot.press("k", "up")
+        assert current_id(app) == "independence"
+        await pilot.press("G")
+        assert current_id(app) == "plates"
+        await pilot.press("down")  # stays on the last
+        assert current_id(app) == "plates"
+        await pilot.press("pageup")
+        assert current_id(app) == "kfor-enters"
+        await pilot.press("pagedown")
+        assert current_id(app) == "plates"
+        await pilot.press("t")
+        assert current_id(app) == "markup"
+
+
+async def test_cursor_follows_in_a_long_log_and_t_finds_today(tmp_path: Path) -> None:
+    events = "".join(
+        f"  - {{id: e{n:04}, date: {1990 + n // 365}-{n % 12 + 1:02}-{n % 28 + 1:02}, "
+        f"title: Event {n}, sources: [s]}}\n"
+        for n in range(2000)
+    )
+    text = f"briefer: 1\ntitle: Long\nsources:\n  - {{id: s, title: S}}\nevents:\n{events}"
+    async with browse(write(tmp_path / "long.yaml", text), size=(100, 30)) as (app, pilot):
+        timeline = app.timeline
+        assert timeline.current is not None
+        top = int(timeline.scroll_y)
+        height = timeline.scrollable_content_region.height
+        row = timeline.rows.row_of(timeline.cursor)  # type: ignore[union-attr, arg-type]
+        assert top <= row < top + height  # the event nearest now is on screen
+        await pilot.press("G")
+        row = timeline.rows.row_of(timeline.cursor)  # type: ignore[union-attr, arg-type]
+        assert int(timeline.scroll_y) <= row < int(timeline.scroll_y) + height
+        await pilot.press("g")
+        assert int(timeline.scroll_y) == 0
+
+
+async def test_filter_bar_counts_reports_errors_and_escape_clears(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        await pilot.press("slash")
+        assert focused(app) == "filter-input"
+        await pilot.press(*keys("kfor"))
+        assert "2 of 6 events" in str(app.query_one("#filter-status").render())
+        await pilot.press("space", *keys("sig>=5"))
+        assert [app.view.events[i].id for i in app.timeline.shown] == ["kfor-enters"]  # type: ignore[union-attr]
+        # a malformed query: a clear message, the last good result stays
+        app.filter_bar.input.value = "kfor sig>=5 kind:inciden"
+        await pilot.pause()
+        status = app.query_one("#filter-status")
+        assert status.has_class("-error")
+        assert "column 13: unknown kind 'inciden'" in str(status.render())
+        assert "did you mean 'incident'" in str(status.render())
+        assert len(app.timeline.shown) == 1
+        await pilot.press("escape")
+        assert focused(app) == "timeline"
+        assert app.filter_bar.input.value == ""
+        assert "6 events" in str(app.query_one("#filter-status").render())
+        # enter keeps the filter and returns to the timeline
+        await pilot.press("slash", *keys("kind:deadline"), "enter")
+        assert focused(app) == "timeline"
+        assert current_id(app) == "plates"
+        await pilot.press("slash", *keys("nothing-like-this"), "enter")
+        assert "No events match" in line_text(app, 0)
+
+
+async def test_space_marks_and_moves_on(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        await pilot.press("g", "space")
+        assert app.marked == {"kfor-enters"}
+        assert current_id(app) == "independence"
+        assert "1 marked" in str(app.query_one("#filter-status").render())
+        assert line_text(app, 1).startswith("● ")
+        await pilot.press("k", "space")
+        assert app.marked == set()
+
+
+async def test_help_screen_opens_and_closes(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        await pilot.press("question_mark")
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "Screen"
+
+
+async def test_command_palette_offers_the_same_actions(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        titles = {c.title: c for c in app.get_system_commands(app.screen)}
+        for title in (
+            "Filter",
+            "Jump to today",
+            "Mark / unmark event",
+            "Render brief",
+            "Edit event",
+            "Open source",
+            "Reload log",
+            "Help",
+            "Clear marks",
+        ):
+            assert title in titles
+        await pilot.press("g")
+        titles["Mark / unmark event"].callback()
+        await pilot.pause()
+        assert app.marked == {"kfor-enters"}
+        titles["Clear marks"].callback()
+        assert app.marked == set()
+        await pilot.press("ctrl+p")
+        assert type(app.screen).__name__ == "CommandPalette"
+        await pilot.press(*keys("jump to today"), "enter")
+        await pilot.pause(0.1)
+        assert current_id(app) == "markup"
+
+
+async def test_o_opens_the_first_source_url(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        opened: list[str] = []
+
+        def open_url(url: str, *, new_tab: bool = True) -> None:
+            opened.append(url)
+
+        app.open_url = open_url  # type: ignore[method-assign]
+        app.timeline.move_to_id("banjska")  # paper (no URL) first, then nato
+        await pilot.press("o")
+        assert opened == ["https://www.nato.int/kfor"]
+        app.timeline.move_to_id("independence")
+        await pilot.press("o")
+        assert opened == ["https://www.nato.int/kfor"]  # nothing to open: a notice instead
+
+
+async def test_q_quits(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0 or not app.is_running
+
+
+# --------------------------------------------------------------------------- #
+# time
+# --------------------------------------------------------------------------- #
+
+
+async def test_watch_list_counts_down_as_the_clock_ticks(tmp_path: Path) -> None:
+    clock = Clock()
+    async with browse(log_file(tmp_path), clock=clock) as (app, pilot):
+        watch = str(app.query_one("#watch").render())
+        # 1 Dec 00:00 CET is 8 days 15 hours after 22 Nov 09:00 CET
+        assert "in 8d 15:00:00" in watch
+        assert "Plate deadline" in watch
+        clock.now += 5
+        await pilot.pause(1.2)
+        assert "in 8d 14:59:55" in str(app.query_one("#watch").render())
+        assert "09:00:05" in str(app.query_one("#header-clock").render())
+
+
+# --------------------------------------------------------------------------- #
+# render, edit, reload
+# --------------------------------------------------------------------------- #
+
+
+async def test_r_renders_marked_events_in_another_process(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        app.timeline.move_to_id("banjska")
+        await pilot.press("space")
+        notes: list[str] = []
+        original = app.notify
+
+        def notify(message: str, **kw: object) -> None:
+            notes.append(f"{kw.get('title', '')}: {message}")
+            original(message, **kw)  # type: ignore[arg-type]
+
+        app.notify = notify  # type: ignore[method-assign]
+        started = asyncio.get_running_loop().time()
+        await pilot.press("r")
+        # the UI answers while the brief renders
+        assert asyncio.get_running_loop().time() - started < 1
+        await pilot.press("down")
+        await wait_for(pilot, lambda: any("Brief written" in n for n in notes), timeout=60)
+        written = next(n for n in notes if "Brief written" in n)
+        assert ".md" in written
+        assert ".pdf" in written
+        brief = next((tmp_path / "reports").glob("*.md")).read_text()
+        assert "Clash in Banjska" in brief
+        assert "KFOR enters Kosovo" not in brief
+
+
+async def test_e_edits_the_event_at_its_line_and_reloads(tmp_path: Path) -> None:
+    path = log_file(tmp_path)
+    calls = tmp_path / "editor-calls.txt"
+    editor = tmp_path / "fake-editor"
+    editor.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        f"open({str(calls)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+        "line, name = int(sys.argv[1][1:]), sys.argv[2]\n"
+        "lines = open(name).read().splitlines(True)\n"
+        "for n in range(line - 1, line + 3):\n"
+        "    lines[n] = lines[n].replace('Clash in Banjska', 'Clash in Banjska (edited)')\n"
+        "open(name, 'w').write(''.join(lines))\n"
+    )
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    old = {k: os.environ.get(k) for k in ("EDITOR", "VISUAL")}
+    os.environ["EDITOR"] = str(editor)
+    os.environ.pop("VISUAL", None)
+    try:
+        async with browse(path) as (app, pilot):
+            app.timeline.move_to_id("banjska")
+            line = app.timeline.current.pos.line  # type: ignore[union-attr]
+            await pilot.press("e")
+            await wait_for(pilot, lambda: "edited" in (app.timeline.current or app).title)
+            assert calls.read_text().split() == [f"+{line}", str(app.timeline.current.pos.file)]  # type: ignore[union-attr]
+            assert current_id(app) == "banjska"
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+async def test_log_reloads_by_itself_keeping_selection_and_filter(tmp_path: Path) -> None:
+    path = log_file(tmp_path)
+    async with browse(path, poll=0.05) as (app, pilot):
+        await pilot.press("slash", *keys("kfor"), "enter")
+        app.timeline.move_to_id("reinforce")
+        path.write_text(LOG.replace("KFOR reinforced to 4,500", "KFOR reinforced to 4,600"))
+        await wait_for(pilot, lambda: "4,600" in app.timeline.current.title)  # type: ignore[union-attr]
+        assert current_id(app) == "reinforce"
+        assert app.filter_text == "kfor"
+        assert len(app.timeline.shown) == 2
+
+
+async def test_invalid_log_at_start_lists_problems_without_crashing(tmp_path: Path) -> None:
+    path = log_file(tmp_path, LOG.replace("kind: incident", "kind: incidnet"))
+    async with browse(path) as (app, pilot):
+        assert app.has_class("-no-log")
+        panel = app.query_one(ProblemsPanel)
+        assert panel.display
+        text = str(app.query_one("#problems-text").render())
+        assert "events.yaml:" in text
+        assert ": error: event 'banjska': unknown kind 'incidnet'" in text
+        await pilot.press("down", "slash", "t", "space", "o")  # nothing to act on; no crash
+        assert app.is_running
+
+
+async def test_invalid_edit_keeps_the_last_good_log(tmp_path: Path) -> None:
+    path = log_file(tmp_path)
+    async with browse(path, poll=0.05) as (app, pilot):
+        path.write_text(LOG.replace("date: 2008-02-17", "date: 2008-02-30"))
+        await wait_for(pilot, lambda: app.query_one(ProblemsPanel).display)
+        assert not app.has_class("-no-log")
+        assert len(app.timeline.shown) == 6  # still browsable
+        assert "2008-02-30" in str(app.query_one("#problems-text").render())
+        await pilot.press("g", "j")
+        assert current_id(app) == "independence"
+        path.write_text(LOG)
+        await wait_for(pilot, lambda: not app.query_one(ProblemsPanel).display)
+
+
+# --------------------------------------------------------------------------- #
+# the pieces without Textual
+# --------------------------------------------------------------------------- #
+
+
+def test_rows_put_a_separator_before_each_year(tmp_path: Path) -> None:
+    from briefer.loader import load_log
+
+    log = load_log(str(log_file(tmp_path)), use_cache=False).log
+    assert log is not None
+    view = LogView(log)
+    rows = Rows(view, [0, 2, 3, 5])  # 1999, 2023, 2023, 2023
+    assert len(rows) == 6
+    assert [rows.at(r) for r in range(6)] == [
+        (None, 1999),
+        (0, None),
+        (None, 2023),
+        (1, None),
+        (2, None),
+        (3, None),
+    ]
+    assert [rows.row_of(p) for p in range(4)] == [1, 3, 4, 5]
+    assert view.nearest([0, 1, 2], CLOCK) == 2
+    assert view.nearest([0, 1], CLOCK) == 1
+    assert view.nearest([], CLOCK) is None
+    counts, first, last = view.density(list(range(6)), 5)
+    assert sum(counts) == 6
+    assert (first, last) == (1999, 2023)
+
+
+def test_countdowns_and_watch_entries(tmp_path: Path) -> None:
+    from briefer.loader import load_log
+
+    log = load_log(str(log_file(tmp_path)), use_cache=False).log
+    assert log is not None
+    plates = log.by_id["plates"]
+    assert countdown(plates, CLOCK) == "in 8d 15:00:00"
+    assert countdown(plates, plates.date.earliest + 60) == "now"  # type: ignore[operator]
+    assert countdown(plates, plates.date.latest + 2 * 86400) == "passed 2d ago"  # type: ignore[operator]
+    assert [w.event.id for w in watch_entries(log, CLOCK)] == ["plates"]
+    later = plates.date.latest + 86400  # type: ignore[operator]
+    assert [(w.event.id, w.passed) for w in watch_entries(log, later)] == [("plates", True)]
+    assert watch_entries(log, later + 400 * 86400) == []
+
+
+@pytest.mark.parametrize("width", [80, 160])
+async def test_layout_fits_small_and_wide_terminals(tmp_path: Path, width: int) -> None:
+    size = (width, 24 if width == 80 else 45)
+    async with browse(log_file(tmp_path), size=size) as (app, _pilot):
+        assert app.has_class("-narrow") is (width == 80)
+        for widget_id in ("#timeline", "#detail", "#watch", "#filter", "#density", "#header"):
+            region = app.query_one(widget_id).region
+            assert region.width > 0
+            assert region.height > 0, widget_id
+            assert region.right <= width
