@@ -189,3 +189,15 @@ def test_no_traceback_for_any_bad_input(tmp_path: Path, content: bytes) -> None:
         assert proc.returncode == 1
         assert "Traceback" not in proc.stderr
         assert proc.stderr.startswith("events.yaml:")
+
+
+def test_without_a_terminal_briefer_prints_help_and_browse_refuses() -> None:
+    proc = run_cli()
+    assert proc.returncode == 0
+    assert "Usage:" in proc.stdout
+    assert "browse" in proc.stdout
+    proc = run_cli("browse")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (
+        "briefer: error: browse needs a terminal; use 'briefer list' in scripts"
+    )

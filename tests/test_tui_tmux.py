@@ -1,0 +1,79 @@
+"""End to end: the real ``briefer`` in a real terminal (tmux), typing a filter and quitting."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.test_tui import LOG
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)"
+)
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[str]:
+    name = f"briefer-test-{os.getpid()}"
+    (tmp_path / "events.yaml").write_text(LOG, encoding="utf-8")
+    exit_file = tmp_path / "exit-code"
+    briefer = f"{sys.executable} -m briefer"
+    # The default command (no subcommand) opens the browser when on a terminal;
+    # its output must stay on the terminal (Textual draws there).
+    command = f"cd {tmp_path} && PYTHONPATH={REPO} {briefer}; echo $? > {exit_file}; sleep 30"
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command],
+        check=True,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    try:
+        yield name
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)
+
+
+def screen(name: str) -> str:
+    done = subprocess.run(
+        ["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True, check=False
+    )
+    return done.stdout if done.returncode == 0 else f"(tmux: {done.stderr.strip()})"
+
+
+def wait_for_text(name: str, text: str, timeout: float = 30, *, gone: str = "") -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        shown = screen(name)
+        if text in shown and not (gone and gone in shown):
+            return shown
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
+        time.sleep(0.1)
+
+
+def test_type_a_filter_and_quit(session: str, tmp_path: Path) -> None:
+    shown = wait_for_text(session, "6 events", gone="Loading")
+    assert "Browser test log" in shown
+    assert "Clash in Banjska" in shown
+    subprocess.run(["tmux", "send-keys", "-t", session, "/"], check=True)
+    time.sleep(0.5)  # focus moves to the filter before we type
+    subprocess.run(["tmux", "send-keys", "-t", session, "-l", "kfor"], check=True)
+    shown = wait_for_text(session, "2 of 6 events")
+    assert "KFOR enters Kosovo" in shown
+    assert "Clash in Banjska" not in shown.split("Watch list")[0]
+    subprocess.run(["tmux", "send-keys", "-t", session, "Escape"], check=True)
+    wait_for_text(session, "6 events", gone="of 6 events")
+    subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+    exit_file = tmp_path / "exit-code"
+    deadline = time.monotonic() + 20
+    while not exit_file.exists() or not exit_file.read_text().strip():
+        assert time.monotonic() < deadline, screen(session)
+        time.sleep(0.1)
+    assert exit_file.read_text().strip() == "0"
