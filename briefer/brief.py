@@ -27,6 +27,7 @@ __all__ = [
     "Reference",
     "WatchItem",
     "build_brief",
+    "day_of",
     "dtg",
     "format_instant",
 ]
@@ -163,14 +164,15 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _day_of(moment: datetime) -> str:
+def day_of(moment: datetime) -> str:
+    """``Wed 22 Nov 2023``: fixed English names, whatever the locale."""
     return f"{_WEEKDAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month]} {moment.year}"
 
 
 def format_instant(ts: int, tz: tzinfo) -> str:
     """``Wed 22 Nov 2023 09:00 CET`` in ``tz``."""
     moment = datetime.fromtimestamp(ts, tz)
-    return f"{_day_of(moment)} {moment:%H:%M} {moment.tzname()}"
+    return f"{day_of(moment)} {moment:%H:%M} {moment.tzname()}"
 
 
 def dtg(ts: int) -> str:
@@ -180,7 +182,7 @@ def dtg(ts: int) -> str:
 
 
 def _day(ts: int, tz: tzinfo) -> str:
-    return _day_of(datetime.fromtimestamp(ts, tz))
+    return day_of(datetime.fromtimestamp(ts, tz))
 
 
 def _countdown(event_date: EDate, as_of: int, tz: tzinfo) -> tuple[str, bool]:

@@ -355,7 +355,7 @@ class BrieferApp(App[None]):
             return
         position = self.view.nearest(self.timeline.shown, self.now())
         self.timeline.move_to(position)
-        self.timeline._scroll_to_cursor(center=True)
+        self.timeline.scroll_to_cursor(center=True)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

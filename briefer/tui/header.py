@@ -9,16 +9,15 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-__all__ = ["BriefHeader"]
+from briefer.brief import day_of
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+__all__ = ["BriefHeader"]
 
 
 def clock_text(now: float, tz: tzinfo) -> str:
     """``Wed 22 Nov 2023 09:00:05 CET``."""
-    m = datetime.fromtimestamp(now, tz)
-    return f"{_WEEKDAYS[m.weekday()]} {m.day} {_MONTHS[m.month]} {m.year} {m:%H:%M:%S} {m.tzname()}"
+    moment = datetime.fromtimestamp(now, tz)
+    return f"{day_of(moment)} {moment:%H:%M:%S} {moment.tzname()}"
 
 
 class BriefHeader(Horizontal):

@@ -132,9 +132,9 @@ class Timeline(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.rows))
         self.date_width = view.date_width
         self.cursor = position
-        self._scroll_to_cursor(center=True)
+        self.scroll_to_cursor(center=True)
         # The first time, the size is only known after layout.
-        self.call_after_refresh(self._scroll_to_cursor, center=True)
+        self.call_after_refresh(self.scroll_to_cursor, center=True)
         self.refresh()
 
     @property
@@ -153,7 +153,7 @@ class Timeline(ScrollView, can_focus=True):
         if position is None or self.rows is None or not self.rows.shown:
             return
         self.cursor = max(0, min(position, len(self.rows.shown) - 1))
-        self._scroll_to_cursor()
+        self.scroll_to_cursor()
 
     def move_to_id(self, event_id: str) -> bool:
         """Put the cursor on an event by id; False if it is not shown."""
@@ -165,7 +165,7 @@ class Timeline(ScrollView, can_focus=True):
         p = _bisect(self.rows.shown, index)
         if p < len(self.rows.shown) and self.rows.shown[p] == index:
             self.move_to(p)
-            self._scroll_to_cursor(center=True)
+            self.scroll_to_cursor(center=True)
             return True
         return False
 
@@ -173,7 +173,7 @@ class Timeline(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Highlighted(self.current))
 
-    def _scroll_to_cursor(self, *, center: bool = False) -> None:
+    def scroll_to_cursor(self, *, center: bool = False) -> None:
         if self.rows is None or self.cursor is None:
             return
         row = self.rows.row_of(self.cursor)
@@ -237,7 +237,7 @@ class Timeline(ScrollView, can_focus=True):
     def on_resize(self, _event: events.Resize) -> None:
         if self.rows is not None:
             self.virtual_size = Size(self.size.width, len(self.rows))
-            self.call_after_refresh(self._scroll_to_cursor)
+            self.call_after_refresh(self.scroll_to_cursor)
 
     # -- drawing ------------------------------------------------------------
 
