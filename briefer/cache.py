@@ -78,10 +78,6 @@ def _code_stamp() -> str:
 
 def key(data: bytes) -> str:
     """What a cache entry for a main file holding ``data`` is keyed by."""
-    return _key(data)
-
-
-def _key(data: bytes) -> str:
     version = f"{__version__}/{sys.version_info[:2]}/{_code_stamp()}"
     return _digest(version.encode() + b"\0" + data)
 
@@ -222,7 +218,7 @@ def store(path: str, display: str, data: bytes, parsed: Parsed) -> None:
 
     result = parsed.result
     header = Header(
-        _key(data),
+        key(data),
         display,
         tuple(parsed.patterns),
         tuple((i.path, _digest(i.data)) for i in parsed.inputs),

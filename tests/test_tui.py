@@ -511,7 +511,7 @@ def test_rows_put_a_separator_before_each_year(tmp_path: Path) -> None:
 
     log = load_log(str(log_file(tmp_path)), use_cache=False).log
     assert log is not None
-    view = LogView(log)
+    view = LogView(log, CLOCK)
     rows = Rows(view, [0, 2, 3, 5])  # 1999, 2023, 2023, 2023
     assert len(rows) == 6
     assert [rows.at(r) for r in range(6)] == [

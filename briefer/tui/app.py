@@ -186,7 +186,8 @@ class BrieferApp(App[None]):
     @work(thread=True, exclusive=True, group="load")
     def _load_worker(self, before: _Signature) -> None:
         result = load_log(self.log_path, use_cache=self.use_cache, now=int(self.now()))
-        view = LogView(result.log) if result.log is not None else None
+        # Everything proportional to the log's size happens here, off the event loop.
+        view = LogView(result.log, self.now()) if result.log is not None else None
         files = [self.log_path]
         if result.log is not None:
             files += [str(f) for f in result.log.files if str(f) != self.log_path]
@@ -223,7 +224,7 @@ class BrieferApp(App[None]):
         self.marked &= set(view.index_by_id)
         self.timeline.marked = self.marked
         self.query_one(BriefHeader).set_log(log.title, log.marking)
-        self.query_one(WatchList).set_log(log, self.now())
+        self.query_one(WatchList).set_log(log, view.watch, self.now())
         self._apply_filter(self.filter_text, keep=keep)
         if keep is None:
             self.action_today()
@@ -260,7 +261,8 @@ class BrieferApp(App[None]):
 
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, message: Input.Changed) -> None:
-        self._apply_filter(message.value)
+        if message.value != self.filter_text:  # already applied (e.g. cleared by a jump)
+            self._apply_filter(message.value)
 
     def _apply_filter(self, text: str, keep: str | None = None) -> None:
         self.filter_text = text

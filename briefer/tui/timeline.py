@@ -8,6 +8,7 @@ same as showing 30.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
@@ -126,7 +127,7 @@ class Timeline(ScrollView, can_focus=True):
             position = 0
             if keep is not None and keep in view.index_by_id:
                 target = view.index_by_id[keep]
-                position = _bisect(shown, target)
+                position = bisect_left(shown, target)
                 if position == len(shown):
                     position -= 1
         self.virtual_size = Size(self.size.width, len(self.rows))
@@ -162,7 +163,7 @@ class Timeline(ScrollView, can_focus=True):
         index = self.view.index_by_id.get(event_id)
         if index is None:
             return False
-        p = _bisect(self.rows.shown, index)
+        p = bisect_left(self.rows.shown, index)
         if p < len(self.rows.shown) and self.rows.shown[p] == index:
             self.move_to(p)
             self.scroll_to_cursor(center=True)
@@ -305,9 +306,3 @@ def _fit(text: str, width: int) -> str:
     if len(flat) > width:
         return flat[: width - 1] + "…"
     return flat.ljust(width)
-
-
-def _bisect(shown: list[int], index: int) -> int:
-    import bisect
-
-    return bisect.bisect_left(shown, index)

@@ -42,8 +42,10 @@ class FilterOutcome:
 class LogView:
     """A loaded log prepared for browsing: per-event search text, starts and years."""
 
-    def __init__(self, log: EventLog) -> None:
+    def __init__(self, log: EventLog, now: float) -> None:
         self.log = log
+        #: The watch list as of ``now`` (the countdowns tick from there).
+        self.watch = watch_entries(log, now)
         self.events: tuple[Event, ...] = log.events
         tz = log.tzinfo
         self.haystacks: list[str] = [e.haystack for e in self.events]

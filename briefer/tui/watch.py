@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from briefer.model import EventLog
-from briefer.tui.view import WatchEntry, countdown, watch_entries
+from briefer.tui.view import WatchEntry, countdown
 
 __all__ = ["WatchList"]
 
@@ -34,9 +34,9 @@ class WatchList(Static):
         self.border_title = "Watch list"
         self._log: EventLog | None = None
 
-    def set_log(self, log: EventLog | None, now: float) -> None:
+    def set_log(self, log: EventLog, entries: list[WatchEntry], now: float) -> None:
         self._log = log
-        self.entries = [] if log is None else watch_entries(log, now)
+        self.entries = entries
         self.tick(now)
 
     def tick(self, now: float) -> None:
