@@ -309,6 +309,18 @@ async def test_filter_bar_counts_reports_errors_and_escape_clears(tmp_path: Path
         assert "No events match" in line_text(app, 0)
 
 
+async def test_selection_survives_a_filter_that_hides_it_for_a_while(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        app.timeline.move_to_id("reinforce")
+        await pilot.pause()
+        await pilot.press("slash", *keys("zzz"))
+        assert app.timeline.current is None
+        await pilot.press("backspace", "backspace", "backspace")
+        assert current_id(app) == "reinforce"
+        await pilot.press(*keys("kfor"))  # still matches: stays
+        assert current_id(app) == "reinforce"
+
+
 async def test_space_marks_and_moves_on(tmp_path: Path) -> None:
     async with browse(log_file(tmp_path)) as (app, pilot):
         await pilot.press("g", "space")

@@ -94,6 +94,9 @@ class BrieferApp(App[None]):
         self._detail_timer: Timer | None = None
         self._density_timer: Timer | None = None
         self._loading = False
+        #: The event the user last put the cursor on: filters that hide it for a while
+        #: (typing a query passes through many) bring it back once it matches again.
+        self._selected_id: str | None = None
         self._announce_load = False
         #: perf_counter() at the first paint and when the log became visible (benchmarks).
         self.painted_at: float | None = None
@@ -218,7 +221,7 @@ class BrieferApp(App[None]):
             return
         problems.display = False
         self.remove_class("-no-log")
-        keep = self.timeline.current.id if self.timeline.current else None
+        keep = self._selected_id
         self.view = view
         log = view.log
         self.marked &= set(view.index_by_id)
@@ -277,8 +280,8 @@ class BrieferApp(App[None]):
             if self.timeline.view is not view:  # a reload made the old filter invalid
                 self.timeline.show(view, list(range(len(view))), keep=keep)
             return
-        if keep is None and self.timeline.current is not None:
-            keep = self.timeline.current.id
+        if keep is None:
+            keep = self._selected_id
         self.timeline.show(view, outcome.shown, keep=keep)
         self._show_count()
         if self._density_timer is not None:
@@ -304,7 +307,9 @@ class BrieferApp(App[None]):
     # -- selection and detail ---------------------------------------------------------
 
     @on(Timeline.Highlighted)
-    def _highlighted(self, _message: Timeline.Highlighted) -> None:
+    def _highlighted(self, message: Timeline.Highlighted) -> None:
+        if message.event is not None and not message.by_filter:
+            self._selected_id = message.event.id
         if self._detail_timer is not None:
             self._detail_timer.stop()
         self._detail_timer = self.set_timer(0.08, self._update_detail)
@@ -330,6 +335,7 @@ class BrieferApp(App[None]):
         if self.view is None or message.event_id not in self.view.index_by_id:
             self.notify(f"No event '{message.event_id}' in the log.", severity="warning")
             return
+        self._selected_id = message.event_id
         if not self.timeline.move_to_id(message.event_id):
             self.filter_bar.input.value = ""  # posts Changed; clear the filter at once too
             self._apply_filter("", keep=message.event_id)

@@ -87,9 +87,11 @@ class Timeline(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The cursor moved to another event."""
 
-        def __init__(self, event: Event | None) -> None:
+        def __init__(self, event: Event | None, *, by_filter: bool = False) -> None:
             super().__init__()
             self.event = event
+            #: True when the cursor only moved because the shown events changed.
+            self.by_filter = by_filter
 
     class Chosen(Message):
         """``enter`` on an event."""
@@ -113,6 +115,7 @@ class Timeline(ScrollView, can_focus=True):
         self.placeholder = "Loading…"
         self._dates: dict[int, str] = {}
         self.date_width = DATE_WIDTH
+        self._by_filter = False
 
     # -- data ---------------------------------------------------------------
 
@@ -132,7 +135,11 @@ class Timeline(ScrollView, can_focus=True):
                     position -= 1
         self.virtual_size = Size(self.size.width, len(self.rows))
         self.date_width = view.date_width
-        self.cursor = position
+        self._by_filter = True
+        try:
+            self.cursor = position
+        finally:
+            self._by_filter = False
         self.scroll_to_cursor(center=True)
         # The first time, the size is only known after layout.
         self.call_after_refresh(self.scroll_to_cursor, center=True)
@@ -172,7 +179,7 @@ class Timeline(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int | None, new: int | None) -> None:
         self.refresh()
-        self.post_message(self.Highlighted(self.current))
+        self.post_message(self.Highlighted(self.current, by_filter=self._by_filter))
 
     def scroll_to_cursor(self, *, center: bool = False) -> None:
         if self.rows is None or self.cursor is None:
