@@ -309,3 +309,22 @@ def test_files_over_the_size_limit_are_refused(
 def test_size_limit_fits_a_large_log() -> None:
     """The 100,000-event bench log is about 58 MB: well inside the limit."""
     assert files.MAX_FILE_BYTES >= 4 * 58 * 1000 * 1000
+
+
+def test_urls_that_are_accepted(tmp_path: Path) -> None:
+    urls = [
+        "https://bücher.example/kosovo",
+        "https://xn--bcher-kva.example/",
+        "HTTPS://WWW.NATO.INT/",
+        "http://[2001:db8::1]:8080/a?q=ü#frag",
+        "https://sq.wikipedia.org/wiki/Mitrovicë",
+        "https://example.com:443/a%20b",
+        "http://192.0.2.1/",
+    ]
+    sources = "".join(f"  - {{id: u{i}, title: U, url: '{u}'}}\n" for i, u in enumerate(urls))
+    cites = ", ".join(f"u{i}" for i in range(len(urls)))
+    text = MINIMAL.replace("sources:\n", "sources:\n" + sources).replace("[s1]", f"[s1, {cites}]")
+    result = load_log(str(write(tmp_path / "events.yaml", text)), use_cache=False, now=NOW)
+    assert result.problems == ()
+    assert result.log is not None
+    assert [result.log.sources[f"u{i}"].url for i in range(len(urls))] == urls
