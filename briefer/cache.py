@@ -67,7 +67,16 @@ def _code_stamp() -> str:
     """
     here = Path(__file__).parent
     parts = []
-    for name in ("cache.py", "dates.py", "loader.py", "model.py", "schema.py", "yamlread.py"):
+    for name in (
+        "cache.py",
+        "dates.py",
+        "files.py",
+        "loader.py",
+        "model.py",
+        "schema.py",
+        "urls.py",
+        "yamlread.py",
+    ):
         try:
             st = (here / name).stat()
             parts.append(f"{st.st_size}:{st.st_mtime_ns}")
@@ -191,19 +200,21 @@ def lookup(path: str, display: str, data_key: str, *, need_log: bool = True) -> 
 
 
 def _includes_unchanged(header: Header, path: str, display: str) -> bool:
-    from briefer.loader import expand_includes
+    from briefer.files import expand_includes, read_log_file
 
     for inc_path, inc_digest in header.includes:
         try:
-            with open(inc_path, "rb") as f:
-                if _digest(f.read()) != inc_digest:
-                    return False
+            if _digest(read_log_file(inc_path)) != inc_digest:
+                return False
         except OSError:
             return False
     if header.patterns:
-        # The patterns might match more or fewer files now.
-        matched = [a for _, a, _ in expand_includes(list(header.patterns), path, display) if a]
-        if matched != [p for p, _ in header.includes]:
+        # The patterns might match more or fewer files now; a refused one is
+        # refused again by a fresh parse, which is cheap next to what it reports.
+        matches = expand_includes(list(header.patterns), path, display)
+        if any(m.problem for m in matches):
+            return False
+        if [m.path for m in matches if m.path] != [p for p, _ in header.includes]:
             return False
     return True
 

@@ -8,16 +8,16 @@ the cache must not keep).
 
 from __future__ import annotations
 
-import glob
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from briefer.files import expand_includes, read_log_file
 from briefer.model import BUILTIN_KINDS, EventLog, Pos, Problem
 
-__all__ = ["LoadResult", "Parsed", "expand_includes", "load_log", "parse", "time_problems"]
+__all__ = ["LoadResult", "Parsed", "load_log", "parse", "time_problems"]
 
 
 @dataclass(frozen=True)
@@ -78,36 +78,6 @@ def display_name(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def expand_includes(
-    patterns: list[str], main: str, main_display: str
-) -> Iterator[tuple[str, str, str]]:
-    """(pattern, absolute path, display path) for every file an include pattern matches.
-
-    Globs are relative to the main file; matches are sorted, each file comes once
-    and the main file never includes itself. A pattern that matches nothing yields
-    one tuple with empty paths.
-    """
-    base_dir = os.path.dirname(os.path.abspath(main))
-    seen = {os.path.abspath(main)}
-    for pattern in patterns:
-        full = os.path.join(base_dir, os.path.expanduser(pattern))
-        matches = sorted(p for p in glob.glob(full, recursive=True) if os.path.isfile(p))
-        if not matches:
-            yield pattern, "", ""
-            continue
-        for match in matches:
-            absolute = os.path.abspath(match)
-            if absolute in seen:
-                continue
-            seen.add(absolute)
-            rel = os.path.relpath(absolute, base_dir)
-            yield (
-                pattern,
-                absolute,
-                os.path.normpath(os.path.join(os.path.dirname(main_display), rel)),
-            )
-
-
 def parse(path: str, data: bytes, display: str | None = None) -> Parsed:
     """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes."""
     from briefer.schema import LogReader, Stop
@@ -129,19 +99,23 @@ def parse(path: str, data: bytes, display: str | None = None) -> Parsed:
         if root is None:
             return Parsed(LoadResult(None, tuple(reader.problems)), patterns, inputs)
         header, patterns = reader.walk_main(root)
-        for pattern, absolute, inc_display in expand_includes(patterns, path, display):
-            if not absolute:
-                node = next(n for n in reader.include_nodes if n.value == pattern)
+        for match in expand_includes(patterns, path, display):
+            if not match.path:
+                node = reader.include_nodes[match.nth]
                 reader.begin(main_text)
-                reader.report(node, "warning", f"include pattern '{pattern}' matches no file")
+                if match.problem:
+                    reader.error(node, match.problem)
+                else:
+                    message = f"include pattern '{match.pattern}' matches no file"
+                    reader.report(node, "warning", message)
                 continue
+            inc_display = match.display
             try:
-                with open(absolute, "rb") as f:
-                    inc_data = f.read()
+                inc_data = read_log_file(match.path)
             except OSError as exc:
                 reader.error(Pos(inc_display, 0, 0), f"cannot read: {exc.strerror}")
                 continue
-            inputs.append(FileRead(absolute, inc_display, inc_data))
+            inputs.append(FileRead(match.path, inc_display, inc_data))
             inc_text, problem = decode(inc_data, inc_display)
             if problem is not None:
                 reader.problems.append(problem)
@@ -195,11 +169,6 @@ def time_problems(deadlines: Iterable[Deadline], now: int) -> list[Problem]:
     ]
 
 
-def _read(path: str) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()
-
-
 def load_log(
     path: str, *, use_cache: bool = True, now: int | None = None, need_log: bool = True
 ) -> LoadResult:
@@ -212,7 +181,7 @@ def load_log(
 
     display = display_name(path)
     try:
-        data = _read(path)
+        data = read_log_file(path)
         result = None
         if use_cache:
             data_key = cache.key(data)
@@ -221,7 +190,7 @@ def load_log(
             data = b""
             result = cache.lookup(path, display, data_key, need_log=need_log)
             if result is None:
-                data = _read(path)
+                data = read_log_file(path)
     except OSError as exc:
         problem = Problem(Pos(display, 0, 0), "error", f"cannot read: {exc.strerror}")
         return LoadResult(None, (problem,))

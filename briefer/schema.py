@@ -28,6 +28,7 @@ from briefer.model import (
     Pos,
     Source,
 )
+from briefer.urls import shown, url_problem
 from briefer.yamlread import NodeReader, Pairs, describe, format_number, is_null
 
 __all__ = ["EVENT_KEYS", "FORMAT_VERSION", "LogReader", "Stop"]
@@ -39,7 +40,6 @@ T = TypeVar("T")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 # Metric ids read like identifiers in the spec's own example (kfor_troops).
 _METRIC_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-_URL = re.compile(r"https?://[^\s/?#]+[^\s]*\Z", re.IGNORECASE)
 
 _TOP_KEYS = (
     "briefer",
@@ -307,10 +307,9 @@ class LogReader(NodeReader):
         value = self.string(node, what, required=True)
         if value is None:
             return None
-        if not _URL.match(value):
-            scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", value)
-            why = f"scheme '{scheme.group(1)}' is not allowed" if scheme else "not a URL"
-            self.error(node, f"{what} '{value}': {why} (only http:// and https:// links)")
+        why = url_problem(value)
+        if why is not None:
+            self.error(node, f"{what} '{shown(value)}': {why}")
             return None
         return value
 

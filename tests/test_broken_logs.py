@@ -41,7 +41,7 @@ from pathlib import Path
 import pytest
 
 from briefer.loader import LoadResult, load_log
-from tests.conftest import NOW
+from tests.conftest import MINIMAL, NOW, run_cli, write
 
 BROKEN = Path(__file__).resolve().parent / "data" / "broken"
 EXPECT = b"# expect: "
@@ -191,3 +191,95 @@ def test_check_strict_fails_on_warnings(tmp_path: Path) -> None:
     assert (lenient.returncode, lenient.stdout, lenient.stderr.splitlines()) == (0, "", [warning])
     strict = run_check(case, tmp_path, "--strict")
     assert (strict.returncode, strict.stdout, strict.stderr.splitlines()) == (1, "", [warning])
+
+
+# Files that are not files. Each runs the real CLI with a timeout, so a
+# regression (a read that blocks on a pipe, a walk of the whole disk) fails
+# the test instead of hanging the suite.
+
+INCLUDING = MINIMAL + "include: [events.d/*.yaml]\n"
+
+
+def check_in(folder: Path, log: str = "events.yaml") -> tuple[int, str, str]:
+    """``briefer --log LOG check`` in ``folder``: (exit code, stdout, stderr)."""
+    proc = run_cli("--log", log, "check", cwd=folder, timeout=30)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_named_pipe_as_log_is_refused(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "events.yaml")
+    assert check_in(tmp_path) == (
+        1,
+        "",
+        "events.yaml: error: cannot read: not a regular file (a named pipe)\n",
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_named_pipe_as_included_file_is_refused(tmp_path: Path) -> None:
+    write(tmp_path / "events.yaml", INCLUDING)
+    write(tmp_path / "events.d" / "a.yaml", "sources: []\n")
+    os.mkfifo(tmp_path / "events.d" / "b.yaml")
+    assert check_in(tmp_path) == (
+        1,
+        "",
+        "events.d/b.yaml: error: cannot read: not a regular file (a named pipe)\n",
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_included_file_swapped_for_a_pipe_after_caching(tmp_path: Path) -> None:
+    """The cache re-reads included files to check them: through the same guard."""
+    write(tmp_path / "events.yaml", INCLUDING)
+    inc = write(tmp_path / "events.d" / "a.yaml", "sources: []\n")
+    assert check_in(tmp_path) == (0, "", "")  # now cached
+    inc.unlink()
+    os.mkfifo(inc)
+    assert check_in(tmp_path) == (
+        1,
+        "",
+        "events.d/a.yaml: error: cannot read: not a regular file (a named pipe)\n",
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_device_as_log_is_refused(tmp_path: Path) -> None:
+    assert check_in(tmp_path, "/dev/zero") == (
+        1,
+        "",
+        "/dev/zero: error: cannot read: not a regular file (a device)\n",
+    )
+
+
+def test_folder_as_log_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "events.yaml").mkdir()
+    assert check_in(tmp_path) == (
+        1,
+        "",
+        "events.yaml: error: cannot read: not a regular file (a folder)\n",
+    )
+
+
+def test_absolute_include_pattern_is_refused_without_walking(tmp_path: Path) -> None:
+    write(tmp_path / "events.yaml", MINIMAL + 'include: ["/**/*.nomatch"]\n')
+    assert check_in(tmp_path) == (
+        1,
+        "",
+        "events.yaml:12:11: error: include pattern '/**/*.nomatch' reaches outside the"
+        " log's folder; included files must be in the folder of events.yaml or below it\n",
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_folder_link_loop_under_double_star(tmp_path: Path) -> None:
+    """'**' never follows a folder link, so a link to a parent cannot loop."""
+    write(tmp_path / "events.yaml", MINIMAL + 'include: ["**/*.yaml"]\n')
+    write(tmp_path / "events.d" / "a.yaml", "sources:\n  - {id: s2, title: Two}\n")
+    os.symlink("..", tmp_path / "events.d" / "up")
+    os.symlink(".", tmp_path / "events.d" / "here")
+    assert check_in(tmp_path) == (
+        0,
+        "",
+        "events.d/a.yaml:2:10: warning: source 's2' is never cited\n",
+    )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import time
 from pathlib import Path
 
 import pytest
 
-from briefer import cache
+from briefer import cache, files
 from briefer.loader import load_log
 from briefer.model import Citation, Confidence, Location
 from tests.conftest import MINIMAL, NOW, REPO, write
@@ -213,3 +214,117 @@ def test_shipped_log_is_valid_and_curated() -> None:
     article_dates = [s.published for s in log.sources.values() if s.url is None]
     assert article_dates
     assert all(d is not None and d.approximate for d in article_dates)
+
+
+def _problems(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.chdir(folder)
+    return [str(p) for p in load_log("events.yaml", use_cache=False, now=NOW).problems]
+
+
+OUTSIDE_RULE = "included files must be in the folder of events.yaml or below it"
+needs_links = pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+
+
+@needs_links
+def test_include_links_inside_the_folder_are_read_once(tmp_path: Path) -> None:
+    """A link to a file in the project is fine; a file reached twice is read once."""
+    main = write(tmp_path / "events.yaml", MINIMAL + "include: [events.d/*.yaml, '**/*.yaml']\n")
+    write(tmp_path / "events.d" / "a.yaml", "sources:\n  - {id: s2, title: Two}\n")
+    os.symlink("a.yaml", tmp_path / "events.d" / "also-a.yaml")
+    os.symlink("../events.yaml", tmp_path / "events.d" / "main.yaml")
+    result = load_log(str(main), use_cache=False, now=NOW)
+    assert [p.message for p in result.problems] == ["source 's2' is never cited"]
+    assert result.log is not None
+    assert len(result.log.files) == 2
+
+
+@needs_links
+def test_include_links_leading_outside_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    write(project / "events.yaml", MINIMAL + "include: [events.d/*.yaml]\n")
+    write(project / "events.d" / "a.yaml", "sources: []\n")
+    write(tmp_path / "elsewhere" / "secret.yaml", "sources: []\n")
+    os.symlink("../../elsewhere/secret.yaml", project / "events.d" / "b.yaml")
+    assert _problems(project, monkeypatch) == [
+        "events.yaml:12:11: error: include pattern 'events.d/*.yaml' reaches outside the "
+        f"log's folder; {OUTSIDE_RULE} (events.d/b.yaml is a link to elsewhere)"
+    ]
+    # a folder link counts the same, wherever it stands in the pattern
+    (project / "events.d" / "b.yaml").unlink()
+    os.symlink("../elsewhere", project / "shared")
+    write(project / "events.yaml", MINIMAL + "include: [shared/*.yaml]\n")
+    assert _problems(project, monkeypatch) == [
+        "events.yaml:12:11: error: include pattern 'shared/*.yaml' reaches outside the "
+        f"log's folder; {OUTSIDE_RULE} (shared is a link to elsewhere)"
+    ]
+
+
+def test_include_matches_are_sorted(tmp_path: Path) -> None:
+    main = write(tmp_path / "events.yaml", MINIMAL + "include: [b/*.yaml, a/**/*.yaml]\n")
+    for name in ("b/z.yaml", "b/a.yaml", "b/m.yaml", "a/y/1.yaml", "a/x.yaml", "a/b/2.yaml"):
+        write(tmp_path / name, "sources: []\n")
+    result = load_log(str(main), use_cache=False, now=NOW)
+    assert result.log is not None
+    shown = [Path(f).relative_to(tmp_path).as_posix() for f in result.log.files]
+    assert shown == [
+        "events.yaml",
+        *("b/a.yaml", "b/m.yaml", "b/z.yaml"),
+        *("a/b/2.yaml", "a/x.yaml", "a/y/1.yaml"),
+    ]
+
+
+def test_include_walk_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "events.yaml", MINIMAL + "include: ['**/*.yaml', other/*.yaml]\n")
+    for n in range(8):
+        write(tmp_path / "events.d" / f"{n}.yaml", "sources: []\n")
+    monkeypatch.setattr(files, "MAX_INCLUDE_ENTRIES", 5)
+    message = (
+        "include patterns may look at 5 files and folders, and '{}' needs more; "
+        "name the folders to search (e.g. events.d/*.yaml)"
+    )
+    assert _problems(tmp_path, monkeypatch) == [
+        f"events.yaml:12:11: error: {message.format('**/*.yaml')}",
+        f"events.yaml:12:24: error: {message.format('other/*.yaml')}",
+    ]
+
+
+def test_files_over_the_size_limit_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "events.yaml", MINIMAL + "include: [events.d/*.yaml]\n")
+    write(tmp_path / "events.d" / "big.yaml", "sources: []\n" + "#" * 400 + "\n")
+    size = len(MINIMAL) + 100
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", size)
+    too_large = f"file is larger than {size // (1024 * 1024)} MiB, the most briefer reads"
+    assert _problems(tmp_path, monkeypatch) == [
+        f"events.d/big.yaml: error: cannot read: {too_large}"
+    ]
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 100)
+    too_large = "file is larger than 0 MiB, the most briefer reads"
+    assert _problems(tmp_path, monkeypatch) == [f"events.yaml: error: cannot read: {too_large}"]
+
+
+def test_size_limit_fits_a_large_log() -> None:
+    """The 100,000-event bench log is about 58 MB: well inside the limit."""
+    assert files.MAX_FILE_BYTES >= 4 * 58 * 1000 * 1000
+
+
+def test_urls_that_are_accepted(tmp_path: Path) -> None:
+    urls = [
+        "https://bücher.example/kosovo",
+        "https://xn--bcher-kva.example/",
+        "HTTPS://WWW.NATO.INT/",
+        "http://[2001:db8::1]:8080/a?q=ü#frag",
+        "https://sq.wikipedia.org/wiki/Mitrovicë",
+        "https://example.com:443/a%20b",
+        "http://192.0.2.1/",
+    ]
+    sources = "".join(f"  - {{id: u{i}, title: U, url: '{u}'}}\n" for i, u in enumerate(urls))
+    cites = ", ".join(f"u{i}" for i in range(len(urls)))
+    text = MINIMAL.replace("sources:\n", "sources:\n" + sources).replace("[s1]", f"[s1, {cites}]")
+    result = load_log(str(write(tmp_path / "events.yaml", text)), use_cache=False, now=NOW)
+    assert result.problems == ()
+    assert result.log is not None
+    assert [result.log.sources[f"u{i}"].url for i in range(len(urls))] == urls

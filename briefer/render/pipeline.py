@@ -27,6 +27,7 @@ from briefer.brief import BriefContext, build_brief
 from briefer.changes import Changes, compare
 from briefer.dates import get_timezone
 from briefer.errors import InvalidInput, OutputError
+from briefer.files import read_log_file
 from briefer.lock import reports_lock
 from briefer.model import EventLog
 from briefer.query import Query
@@ -103,8 +104,7 @@ def input_hash(files: Iterable[str]) -> str:
     digest = hashlib.sha256()
     for name in files:
         try:
-            with open(name, "rb") as f:
-                data = f.read()
+            data = read_log_file(name)  # the loader's guard: no pipe or device read
         except OSError as exc:
             raise OutputError(f"cannot read {name}: {exc.strerror}") from None
         digest.update(len(data).to_bytes(8, "big"))
