@@ -484,7 +484,7 @@ def import_(source: str, file: Path, fragment: bool, timezone: str) -> None:
     each, and left out; the exit code is then 1 (the rest is still printed).
     """
     from briefer.dates import DateError, get_timezone
-    from briefer.exchange.imports import import_acled, import_timelinejs, to_yaml
+    from briefer.exchange.imports import drop_invalid, import_acled, import_timelinejs, to_yaml
 
     try:
         get_timezone(timezone)
@@ -493,6 +493,7 @@ def import_(source: str, file: Path, fragment: bool, timezone: str) -> None:
     if not file.is_file():
         raise InvalidInput(f"{file}: no such file")
     result = import_acled(file) if source == "acled" else import_timelinejs(file)
+    drop_invalid(result, timezone=timezone)
     click.echo(to_yaml(result, fragment=fragment, timezone=timezone), nl=False)
     for line in result.skipped:
         click.echo(line, err=True)

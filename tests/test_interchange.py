@@ -221,3 +221,243 @@ def test_html_to_markdown() -> None:
     assert html_to_markdown("<p>a <b>b</b></p><p>c<br>d</p>") == "a **b**\n\nc d"
     assert html_to_markdown("x &amp; *y*") == "x & *y*"
     assert html_to_markdown('<a href="file:///etc">z</a>') == "z"
+
+
+# -- imports at the edges ---------------------------------------------------------------
+
+ACLED_HEADER = "event_id_cnty,event_date,time_precision,event_type,actor1,location,source,notes"
+
+
+def import_and_check(tmp_path: Path, kind: str, source: Path, *options: str) -> tuple[int, str]:
+    """Import ``source``, then run the real ``briefer check`` on what was printed.
+
+    A fragment is checked inside a minimal log that declares the metric an ACLED
+    import reports. Returns the import's exit code and its stderr.
+    """
+    proc = run_cli("import", kind, str(source), *options)
+    assert "Traceback" not in proc.stderr
+    folder = tmp_path / f"{kind}{'-'.join(options)}"
+    if "--fragment" in options:
+        write(folder / "part.yaml", proc.stdout)
+        write(
+            folder / "events.yaml",
+            "briefer: 1\ntitle: Main\nmetrics: {fatalities: {label: Fatalities}}\n"
+            "include: [part.yaml]\n",
+        )
+    else:
+        write(folder / "events.yaml", proc.stdout)
+    check = run_cli("check", cwd=folder)
+    assert check.returncode == 0, check.stderr
+    assert "error" not in check.stderr, check.stderr
+    return proc.returncode, proc.stderr
+
+
+NASTY_ACLED = [
+    "row 5 (NSTY4): fatalities 'nan' is not a whole number of people",
+    "row 6 (NSTY5): fatalities 'inf' is not a whole number of people",
+    "row 7 (NSTY6): fatalities '-3' is not a whole number of people",
+    "row 8 (NSTY7): fatalities '2.5' is not a whole number of people",
+    "row 9 (NSTY8): fatalities '1e400' is not a whole number of people",
+    "row 10 (NSTY9): fatalities 'four' is not a whole number of people",
+    "row 11 (NSTY10): event_date '31 February 2023': day must be 1..28 in Feb 2023",
+    "row 12 (NSTY11): event_date '11/01/2023' is not a date such as"
+    " 2023-11-01, 01 November 2023 or 1-Nov-23",
+    "row 13 (NSTY12): event_date '1 Novembre 2023' is not a date such as"
+    " 2023-11-01, 01 November 2023 or 1-Nov-23",
+    "row 20 (NSTY17): event_id_cnty repeats row 19",
+    "row 23 (NSTY20): event_date '' is not a date such as 2023-11-01, 01 November 2023 or 1-Nov-23",
+]
+NASTY_TIMELINE = [
+    "item 10: not an object",
+    "item 11 (no-start): start_date is missing",
+    'item 12 (string-start): start_date must be an object such as {"year": 2023}',
+    "item 13 (no-year): start_date has no year",
+    "item 14 (roman): start_date.year 'MMXXIII' is not a whole number",
+    "item 15 (bool-year): start_date.year 'True' is not a whole number",
+    "item 16 (nan-year): start_date.year 'nan' is not a whole number",
+    "item 17 (inf-year): start_date.year 'inf' is not a whole number",
+    "item 18 (half-year): start_date.year '2023.5' is not a whole number",
+    "item 19 (bce): start_date: year -500 cannot be expressed (the log's dates run 1..9999)",
+    "item 20 (month-13): date '2023-13': month must be 1..12",
+    "item 21 (feb-30): date '2023-02-30': day must be 1..28 in Feb 2023",
+    "item 22 (hour-25): date '2023-02-03T25:00': hour must be 0..23",
+    "item 23 (backwards): date '2023-03/2023-01': interval ends before it starts",
+    "item 24 (far-end): end_date: year 99999 cannot be expressed (the log's dates run 1..9999)",
+]
+
+
+@pytest.mark.parametrize("fragment", [(), ("--fragment",)], ids=["log", "fragment"])
+@pytest.mark.parametrize(
+    ("kind", "name", "expected"),
+    [("acled", "nasty.csv", NASTY_ACLED), ("timelinejs", "nasty.json", NASTY_TIMELINE)],
+)
+def test_nasty_items_never_reach_the_log(
+    tmp_path: Path, kind: str, name: str, expected: list[str], fragment: tuple[str, ...]
+) -> None:
+    code, stderr = import_and_check(tmp_path, kind, DATA / name, *fragment)
+    assert code == 1
+    assert stderr.splitlines() == [f"{DATA / name}: {line}" for line in expected]
+
+
+def test_every_shipped_import_passes_check(tmp_path: Path) -> None:
+    for kind, name in (("acled", "acled.csv"), ("timelinejs", "timeline.json")):
+        for options in ((), ("--fragment",)):
+            code, _ = import_and_check(tmp_path, kind, DATA / name, *options)
+            assert code == 1  # each holds one item that cannot be expressed
+
+
+def test_nasty_acled_rows_that_are_kept(tmp_path: Path) -> None:
+    proc = run_cli("import", "acled", str(DATA / "nasty.csv"))
+    check_yaml(tmp_path, proc.stdout, strict=False)
+    log = load_log(str(tmp_path / "imported.yaml"), use_cache=False, now=NOW).log
+    assert log is not None
+    by_id = log.by_id
+    # The Data Export Tool's and Excel's dates; POSIX's pivot for two-digit years.
+    assert by_id["nsty1"].date.text == "2023-11-01"
+    assert by_id["nsty2"].date.text == "2025-02-07"
+    assert by_id["nsty3"].date.text == "1997-03-03~"
+    assert by_id["nsty2"].figures == {"fatalities": 4}  # "4.0"
+    assert by_id["nsty3"].figures == {}  # empty: not reported
+    loc = by_id["nsty3"].location
+    assert loc is not None
+    assert (loc.lat, loc.lon) == (None, None)  # nan, inf
+    # Ids that slug alike stay distinct; a source slugging to a taken id gets its own.
+    assert {"nsty-16", "nsty-16-2"} <= set(by_id)
+    assert [c.source for c in by_id["nsty13"].sources] == ["acled"]
+    assert [c.source for c in by_id["nsty14"].sources] == ["acled-2"]
+    assert log.sources["acled-2"].url == "https://acleddata.com/"
+    assert [c.source for c in by_id["nsty21"].sources] == ["acled-2"]  # a short row
+    # A leading "'" is the file's own text: kept, not taken for a spreadsheet's escape.
+    assert by_id["nsty17"].summary == "'=cmd|' /C calc'!A0 (kept as written)"
+    # Control characters are dropped; a cell's line separator stays inside the cell.
+    assert by_id["nst-y18"].title == "Peaceful protest in Square"
+    assert by_id["nst-y18"].actors == ("P\u2028Q",)
+    assert "peaceful-protest-2023-11-07" in by_id  # no usable event_id_cnty
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("2023-11-01", "2023-11-01"),
+        ("01 November 2023", "2023-11-01"),
+        ("1 november 2023", "2023-11-01"),
+        ("7-Feb-25", "2025-02-07"),
+        ("7-Feb-68", "2068-02-07"),
+        ("7-Feb-69", "1969-02-07"),
+        ("31-Dec-99", "1999-12-31"),
+        ("1-Jan-00", "2000-01-01"),
+        ("01 Sep 2023", "2023-09-01"),
+    ],
+)
+def test_acled_date_forms(written: str, iso: str) -> None:
+    from briefer.exchange.imports import acled_date
+
+    assert acled_date(written) == iso
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # 2024 onwards: inter1/inter2 as text; older exports: data_id, iso3, ...
+        "event_id_cnty,event_date,event_type,actor1,inter1,actor2,inter2,location,fatalities",
+        "data_id,iso,event_id_cnty,event_id_no_cnty,event_date,year,time_precision,event_type,"
+        "actor1,inter1,actor2,inter2,location,fatalities,iso3,unknown_column",
+        "EVENT_ID_CNTY,EVENT_DATE,EVENT_TYPE,ACTOR1,INTER1,ACTOR2,INTER2,LOCATION,FATALITIES",
+    ],
+)
+def test_acled_column_variants(tmp_path: Path, header: str) -> None:
+    values = {
+        "event_id_cnty": "KOS1",
+        "event_date": "24 September 2023",
+        "event_type": "Battles",
+        "actor1": "Police",
+        "actor2": "Gunmen",
+        "inter1": "State forces" if "unknown" not in header else "1",
+        "inter2": "Political militia" if "unknown" not in header else "3",
+        "location": "Banjska",
+        "fatalities": "4",
+        "time_precision": "1",
+    }
+    row = [values.get(c.lower(), "x") for c in header.split(",")]
+    source = write(tmp_path / "acled.csv", f"{header}\n{','.join(row)}\n")
+    code, stderr = import_and_check(tmp_path, "acled", source)
+    assert (code, stderr) == (0, "")
+    proc = run_cli("import", "acled", str(source))
+    assert "id: kos1\n  date: '2023-09-24'\n" in proc.stdout
+    assert "fatalities: 4" in proc.stdout
+
+
+def test_drop_invalid_is_the_last_guard() -> None:
+    from briefer.exchange.imports import ImportResult, drop_invalid, to_yaml
+
+    result = ImportResult(title="T", sources=[{"id": "s", "title": "S"}])
+    result.metrics["n"] = {"label": "N"}
+    good = {"id": "good", "date": "2023", "title": "Good", "sources": ["s"]}
+    bad = {"id": "bad", "date": "2023", "title": "Bad", "sources": ["s"], "figures": {"n": 1e400}}
+    worse = {"id": "worse", "date": "2023", "title": "W", "sources": ["s"], "related": ["nope"]}
+    result.add(bad, 2, "f.csv: row 2 (BAD)")
+    result.add(good, 3, "f.csv: row 3 (GOOD)")
+    result.add(worse, 4, "f.csv: row 4 (WORSE)")
+    drop_invalid(result)
+    assert [e["id"] for e in result.events] == ["good"]
+    assert result.skipped == [
+        "f.csv: row 2 (BAD): figure 'n' must be a number, not '.inf'",
+        "f.csv: row 4 (WORSE): unknown event 'nope'",
+    ]
+    assert "bad" not in to_yaml(result, fragment=False)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[]", "not a TimelineJS file: a JSON list, not an object with an 'events' list"),
+        ('"text"', "not a TimelineJS file: JSON str, not an object with an 'events' list"),
+        ('{"title": {}}', "not a TimelineJS file: no 'events' list"),
+        ('{"events": {}}', "not a TimelineJS file: no 'events' list"),
+        (
+            '{"timeline": {"slides": []}}',
+            "not a TimelineJS file: no 'events' list (it has 'slides': TimelineJS3 reads 'events')",
+        ),
+        (
+            '{"timeline": {"headline": "x", "type": "default", "date": []}}',
+            "not a TimelineJS file: no 'events' list"
+            " (a TimelineJS 2 file, with a 'date' list: only TimelineJS3 is read)",
+        ),
+        ('{"events": [\n  {"a": 1},\n  oops]}', "3:3: invalid JSON: Expecting value"),
+        ("[" * 100_000 + "]" * 100_000, "not a TimelineJS file: JSON nested too deeply"),
+        ('{"events": [{"start_date": {"year": ' + "9" * 5000 + "}}]}", "invalid JSON: Exceeds"),
+        ("\udcff", "cannot read: not UTF-8 text (invalid start byte)"),
+    ],
+    ids=["list", "string", "no-events", "events-object", "slides", "timelinejs2", "syntax",
+         "deep", "huge-int", "not-utf8"],
+)  # fmt: skip
+def test_what_is_not_a_timelinejs_file(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "t.json"
+    path.write_bytes(content.encode("utf-8", "surrogateescape"))
+    proc = run_cli("import", "timelinejs", "t.json", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr.startswith(f"briefer: error: t.json{'' if message[0].isdigit() else ':'}")
+    assert message in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+
+
+def test_wrapped_timelinejs_file(tmp_path: Path) -> None:
+    inner = {"events": [{"start_date": {"year": 2023}, "text": {"headline": "Wrapped"}}]}
+    for data in (inner, {"timeline": inner}):
+        (tmp_path / "t.json").write_text(json.dumps(data))
+        proc = run_cli("import", "timelinejs", "t.json", cwd=tmp_path)
+        assert (proc.returncode, proc.stderr) == (0, "")
+        assert "title: Wrapped" in proc.stdout
+
+
+def test_huge_timelinejs_file_is_refused_unread(tmp_path: Path) -> None:
+    from briefer.exchange.imports import TIMELINE_MAX_BYTES
+
+    path = tmp_path / "big.json"
+    with path.open("wb") as f:
+        f.truncate(TIMELINE_MAX_BYTES + 1)  # sparse: nothing written to disk
+    proc = run_cli("import", "timelinejs", "big.json", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr == (
+        "briefer: error: big.json: larger than 64 MiB: not read as a TimelineJS file\n"
+    )
