@@ -461,3 +461,125 @@ def test_huge_timelinejs_file_is_refused_unread(tmp_path: Path) -> None:
     assert proc.stderr == (
         "briefer: error: big.json: larger than 64 MiB: not read as a TimelineJS file\n"
     )
+
+
+# -- CSV cells that a spreadsheet would run ---------------------------------------------
+
+FORMULAS_LOG = """\
+briefer: 1
+title: Formulas
+metrics: {delta: {label: Change}}
+sources: [{id: s, title: S}]
+events:
+  - {id: eq, date: 2023-01-01, title: '=HYPERLINK("http://x","y")', sources: [s],
+     summary: '+1+1', actors: ['@SUM(A1)', '-2+3'], figures: {delta: -3},
+     location: {name: '-Town', lat: -0.5, lon: -12.25}}
+  - {id: tab, date: 2023-01-02, title: "\\t=1", summary: "\\r=2", sources: [s],
+     tags: [minus], figures: {delta: -0.5}}
+  - {id: plain, date: 2023-01-03, title: 'A = B, -x', sources: [s], summary: "'=already"}
+"""
+
+
+@pytest.mark.parametrize("command", ["list", "export"])
+def test_csv_cells_never_run_as_formulas(tmp_path: Path, command: str) -> None:
+    write(tmp_path / "events.yaml", FORMULAS_LOG)
+    proc = run_cli(command, "--format", "csv", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(proc.stdout, newline=""))}
+    eq, tab, plain = rows["eq"], rows["tab"], rows["plain"]
+    assert eq["title"] == '\'=HYPERLINK("http://x","y")'
+    assert eq["summary"] == "'+1+1"
+    assert eq["actors"] == "'@SUM(A1);-2+3"  # one cell: only its start matters
+    assert eq["location"] == "'-Town"
+    # Plain numbers stay numbers.
+    assert (eq["lat"], eq["lon"]) == ("-0.5", "-12.25")
+    assert eq["figures"] == "delta=-3"
+    assert tab["title"] == "'\t=1"
+    assert tab["summary"].startswith("'")  # the log may have dropped the CR itself
+    assert tab["figures"] == "delta=-0.5"
+    assert plain["title"] == "A = B, -x"
+    assert plain["summary"] == "'=already"  # a leading ' of the log's own is not doubled
+    for row in rows.values():
+        for cell in row.values():
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+            assert not cell.startswith("-") or cell.replace(".", "").lstrip("-").isdigit()
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ("-3", "-3"),
+        ("-0.5", "-0.5"),
+        ("-1e-05", "-1e-05"),
+        ("-.5", "-.5"),
+        ("-", "'-"),
+        ("-3+4", "'-3+4"),
+        ("-inf", "'-inf"),
+        ("+3", "'+3"),
+        ("3", "3"),
+        ("", ""),
+    ],
+)
+def test_spreadsheet_safe(cell: str, safe: str) -> None:
+    from briefer.exchange.export import spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == safe
+
+
+# -- exports at the ends of the calendar ---------------------------------------------------
+
+EXTREMES_LOG = """\
+briefer: 1
+title: Extremes
+timezone: {zone}
+sources: [{{id: s, title: S}}]
+events:
+  - {{id: y1, date: '0001', title: y1, sources: [s]}}
+  - {{id: d1, date: '0001-01-01', title: d1, sources: [s]}}
+  - {{id: t1, date: '0001-01-01T00:00', title: t1, sources: [s]}}
+  - {{id: since1, date: '0001/..', title: since1, sources: [s]}}
+  - {{id: y9999, date: '9999', title: y9999, sources: [s], kind: deadline}}
+  - {{id: m9999, date: '9999-12', title: m9999, sources: [s]}}
+  - {{id: d9999, date: '9999-12-31', title: d9999, sources: [s]}}
+  - {{id: t9999, date: '9999-12-31T23:59', title: t9999, sources: [s]}}
+  - {{id: until9999, date: '../9999', title: until9999, sources: [s]}}
+  - {{id: span9999, date: '9999-12-30/9999-12-31', title: span9999, sources: [s]}}
+  - {{id: fuzzy9999, date: '9999-12-31T23:59~', title: fuzzy9999, sources: [s]}}
+"""
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati"])
+def test_exports_at_years_1_and_9999(tmp_path: Path, zone: str) -> None:
+    write(tmp_path / "events.yaml", EXTREMES_LOG.format(zone=zone))
+    assert run_cli("check", cwd=tmp_path).returncode == 0
+    out = {}
+    for fmt in ("ics", "json", "timelinejs", "csv"):
+        proc = run_cli("export", "--format", fmt, cwd=tmp_path)
+        assert (proc.returncode, proc.stderr) == (0, ""), fmt
+        out[fmt] = proc.stdout
+    assert run_cli("list", "--format", "csv", cwd=tmp_path).returncode == 0
+    assert run_cli("list", "--format", "json", cwd=tmp_path).returncode == 0
+    offset = "+00:00" if zone == "UTC" else "+14:00"
+    events = {e["id"]: e for e in json.loads(out["json"])["events"]}
+    # The first instant after 9999-12-31 is in year 10000: written out, not a crash.
+    assert events["d9999"]["end"] == f"10000-01-01T00:00:00{offset}"
+    assert events["until9999"]["end"] == f"10000-01-01T00:00:00{offset}"
+    assert events["d9999"]["start"] == f"9999-12-31T00:00:00{offset}"
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out["csv"]))}
+    assert rows["d9999"]["end"] == f"10000-01-01T00:00:00{offset}"
+    cal = {
+        str(e["uid"]).split("@")[0]: e
+        for e in icalendar.Calendar.from_ical(out["ics"]).walk("VEVENT")
+    }
+    # DTEND (exclusive) would be in year 10000: a DURATION says the same.
+    assert cal["d9999"].decoded("dtstart").isoformat() == "9999-12-31"
+    assert "dtend" not in cal["d9999"]
+    assert cal["d9999"].decoded("duration").days == 1
+    assert cal["m9999"].decoded("duration").days == 31
+    assert cal["y9999"].decoded("duration").days == 365
+    assert cal["span9999"].decoded("duration").days == 2
+    assert cal["y1"].decoded("dtend").isoformat() == "0002-01-01"
+    slides = {s["unique_id"]: s for s in json.loads(out["timelinejs"])["events"]}
+    assert slides["t9999"]["start_date"] == {
+        "year": 9999, "month": 12, "day": 31, "hour": 23, "minute": 59,
+    }  # fmt: skip
