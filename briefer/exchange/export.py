@@ -23,8 +23,8 @@ JSON export (``--format json``) — one object:
     ``source_notes`` {id: note}, ``significance``, ``confidence``, ``figures``,
     ``related``) plus computed ``display_date``, ``start`` and ``end`` (ISO 8601
     in the log's time zone; ``end`` is the first instant after the event, null
-    when open, ``10000-01-01T00:00:00...`` after 9999-12-31), ``precision``, ``approximate``, ``uncertain``, and where it was
-    written (``file``, ``line``).
+    when open, ``10000-01-01T00:00:00...`` after 9999-12-31), ``precision``,
+    ``approximate``, ``uncertain``, and where it was written (``file``, ``line``).
 """
 
 from __future__ import annotations

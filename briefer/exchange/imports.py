@@ -45,6 +45,8 @@ class ImportResult:
     origins: list[tuple[int, str]] = field(default_factory=list)
     #: (item number, message) for every item left out.
     problems: list[tuple[int, str]] = field(default_factory=list)
+    #: Each event's YAML by id, once dumped (checking and printing need the same text).
+    dumped: dict[str, str] = field(default_factory=dict)
 
     @property
     def skipped(self) -> list[str]:
@@ -543,8 +545,12 @@ def _without_controls(value: Any) -> Any:
     return value
 
 
+# libyaml's emitter when PyYAML has it: the same text, several times faster.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def _dump(value: Any) -> str:
-    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=100)
+    return str(yaml.dump(value, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100))
 
 
 def _document(result: ImportResult, *, fragment: bool, timezone: str) -> tuple[str, list[int]]:
@@ -570,7 +576,9 @@ def _document(result: ImportResult, *, fragment: bool, timezone: str) -> tuple[s
     # One event at a time: the same text as dumping the list whole (a block
     # sequence under a key is not indented), and each event's lines are known.
     for event in result.events:
-        chunk = _dump([event])
+        chunk = result.dumped.get(event["id"]) or result.dumped.setdefault(
+            event["id"], _dump([event])
+        )
         starts.append(line)
         line += chunk.count("\n")
         parts.append(chunk)
