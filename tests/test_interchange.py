@@ -583,3 +583,14 @@ def test_exports_at_years_1_and_9999(tmp_path: Path, zone: str) -> None:
     assert slides["t9999"]["start_date"] == {
         "year": 9999, "month": 12, "day": 31, "hour": 23, "minute": 59,
     }  # fmt: skip
+
+
+def test_ids_that_slug_alike_stay_distinct() -> None:
+    from briefer.exchange.imports import _Ids
+
+    ids = _Ids()
+    assert [ids.new(b) for b in ("a", "a", "a-2", "a", "", "")] == [
+        "a", "a-2", "a-2-2", "a-3", "item", "item-2",
+    ]  # fmt: skip
+    many = _Ids()
+    assert [many.new("x") for _ in range(20_000)][-1] == "x-20000"  # not quadratic

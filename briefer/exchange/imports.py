@@ -72,12 +72,26 @@ def slug(text: str, limit: int = 60) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].rstrip("-")
 
 
-def _unique(base: str, taken: set[str]) -> str:
-    candidate, n = base or "item", 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
+class _Ids:
+    """Distinct ids: the first of a base as it is, later ones ``base-2``, ``base-3``, ..."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        # The next suffix to try for each base: a file of 10,000 rows that all
+        # slug alike must not test 1, 2, ... n for every row.
+        self.next: dict[str, int] = {}
+
+    def new(self, base: str) -> str:
+        """A new id from ``base`` ("item" when empty), never one given before."""
+        base = base or "item"
+        candidate = base
+        if candidate in self.taken:
+            n = self.next.get(base, 2)
+            while f"{base}-{n}" in self.taken:
+                n += 1
+            candidate, self.next[base] = f"{base}-{n}", n + 1
+        self.taken.add(candidate)
+        return candidate
 
 
 # -- ACLED ----------------------------------------------------------------------------
@@ -147,9 +161,9 @@ def import_acled(path: Path) -> ImportResult:
     rows = _read_csv(path)
     result = ImportResult(title=f"Imported from {path.name}")
     result.metrics["fatalities"] = {"label": "Reported fatalities", "unit": "people"}
-    taken: set[str] = set()
+    ids = _Ids()
     first_row: dict[str, int] = {}
-    sources: dict[str, str] = {}
+    sources = _Sources()
     for number, row in rows:
         ident = (row.get("event_id_cnty") or "").strip()
         where = f"{path}: row {number}" + (f" ({_shown(ident)})" if ident else "")
@@ -164,7 +178,7 @@ def import_acled(path: Path) -> ImportResult:
             continue
         if ident:
             first_row[ident] = number
-        event["id"] = _unique(slug(ident) or slug(f"{event['title']} {event['date']}"), taken)
+        event["id"] = ids.new(slug(ident) or slug(f"{event['title']} {event['date']}"))
         result.add(event, number, where)
     return result
 
@@ -199,9 +213,7 @@ def _cell(row: dict[str, str], column: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _acled_event(
-    row: dict[str, str], sources: dict[str, str], result: ImportResult
-) -> dict[str, Any]:
+def _acled_event(row: dict[str, str], sources: _Sources, result: ImportResult) -> dict[str, Any]:
     written = _cell(row, "event_date")
     day = acled_date(written)
     precision = _cell(row, "time_precision") or "1"
@@ -255,12 +267,18 @@ def _acled_event(
     return event
 
 
-def _source_id(
-    name: str, entry: dict[str, str], sources: dict[str, str], result: ImportResult
-) -> str:
+class _Sources(dict[str, str]):
+    """Source ids by the name the file gives; ``""`` is ACLED itself."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids = _Ids()
+
+
+def _source_id(name: str, entry: dict[str, str], sources: _Sources, result: ImportResult) -> str:
     """The id of the source called ``name``; a new one (never an id in use) the first time."""
     if name not in sources:
-        sid = _unique(slug(name) or ("source" if name else "acled"), set(sources.values()))
+        sid = sources.ids.new(slug(name) or ("source" if name else "acled"))
         sources[name] = sid
         result.sources.append(_without_controls({"id": sid, **entry}))
     return sources[name]
@@ -303,7 +321,7 @@ def _timeline_data(path: Path) -> dict[str, Any]:
         raise InvalidInput(f"{path}: not a TimelineJS file: JSON nested too deeply") from None
     except ValueError as exc:  # e.g. an integer of more than 4300 digits
         raise InvalidInput(f"{path}: invalid JSON: {exc}") from None
-    if isinstance(data, dict) and isinstance(data.get("timeline"), dict):
+    if isinstance(data, dict) and "events" not in data and isinstance(data.get("timeline"), dict):
         # Pages that embed TimelineJS often keep its object under a "timeline" key.
         data = data["timeline"]
     if not isinstance(data, dict):
@@ -333,7 +351,7 @@ def import_timelinejs(path: Path) -> ImportResult:
     result = ImportResult(title=html_to_text(headline) or f"Imported from {path.name}")
     source_id = slug(path.stem) or "timeline"
     result.sources.append({"id": source_id, "title": result.title + " (TimelineJS)"})
-    taken: set[str] = set()
+    ids = _Ids()
     for number, item in enumerate(data["events"], start=1):
         uid = item.get("unique_id") if isinstance(item, dict) else None
         where = f"{path}: item {number}" + (f" ({_shown(str(uid))})" if uid else "")
@@ -343,7 +361,7 @@ def import_timelinejs(path: Path) -> ImportResult:
             result.skip(number, where, str(exc))
             continue
         base = slug(str(uid)) if uid else slug(f"{event['title']} {event['date']}")
-        event["id"] = _unique(base, taken)
+        event["id"] = ids.new(base)
         credit = html_to_markdown(_text_of(item.get("media"), "credit"))
         event["sources"] = [{"id": source_id, "note": credit} if credit else source_id]
         result.add(event, number, where)
