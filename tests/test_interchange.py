@@ -594,3 +594,27 @@ def test_ids_that_slug_alike_stay_distinct() -> None:
     ]  # fmt: skip
     many = _Ids()
     assert [many.new("x") for _ in range(20_000)][-1] == "x-20000"  # not quadratic
+
+
+def test_ics_and_timelinejs_for_instants_outside_utc_years(tmp_path: Path) -> None:
+    # 0001-01-01T00:00+14:00 is in year 0 in UTC, 9999-12-31T23:59-12:00 in year 10000.
+    # (JSON and CSV still fail on these: the display date comes from briefer.dates.)
+    write(
+        tmp_path / "events.yaml",
+        "briefer: 1\ntitle: Edges\nsources: [{id: s, title: S}]\nevents:\n"
+        "  - {id: early, date: '0001-01-01T00:00+14:00', title: early, sources: [s]}\n"
+        "  - {id: late, date: '9999-12-31T23:59-12:00', title: late, sources: [s]}\n",
+    )
+    ics = run_cli("export", "--format", "ics", cwd=tmp_path)
+    assert (ics.returncode, ics.stderr) == (0, "")
+    cal = {
+        str(e["uid"]).split("@")[0]: e
+        for e in icalendar.Calendar.from_ical(ics.stdout).walk("VEVENT")
+    }
+    # Not expressible in UTC: the day as written, which DTSTART alone makes one day long.
+    assert cal["early"].decoded("dtstart").isoformat() == "0001-01-01"
+    assert cal["late"].decoded("dtstart").isoformat() == "9999-12-31"
+    tl = run_cli("export", "--format", "timelinejs", cwd=tmp_path)
+    assert (tl.returncode, tl.stderr) == (0, "")
+    slides = {s["unique_id"]: s for s in json.loads(tl.stdout)["events"]}
+    assert slides["late"]["start_date"]["year"] == 9999
