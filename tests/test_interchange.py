@@ -618,3 +618,36 @@ def test_ics_and_timelinejs_for_instants_outside_utc_years(tmp_path: Path) -> No
     assert (tl.returncode, tl.stderr) == (0, "")
     slides = {s["unique_id"]: s for s in json.loads(tl.stdout)["events"]}
     assert slides["late"]["start_date"]["year"] == 9999
+
+
+def test_fragment_takes_no_id_the_log_uses(tmp_path: Path) -> None:
+    write(
+        tmp_path / "events.yaml",
+        "briefer: 1\ntitle: Main\nmetrics: {fatalities: {label: Fatalities}}\n"
+        "sources: [{id: reuters, title: Reuters wire}]\n"
+        "events:\n  - {id: xkx1, date: 2023-09-24, title: Banjska, sources: [reuters]}\n"
+        "include: [events.d/*.yaml]\n",
+    )
+    write(tmp_path / "events.d" / "old.yaml", "sources: [{id: koha-ditore, title: Koha}]\n")
+    # The file about to be written, already emptied by the shell's '>'.
+    write(tmp_path / "events.d" / "acled.yaml", "")
+    source = write(
+        tmp_path / "acled.csv",
+        f"{ACLED_HEADER},fatalities\n"
+        "XKX1,2023-09-24,1,Battles,Police,Banjska,Reuters,already in the log,4\n"
+        "XKX2,2023-09-25,1,Battles,Police,Zvecan,Koha Ditore; Reuters,new,0\n",
+    )
+    proc = run_cli("import", "acled", "--fragment", "acled.csv", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr == "acled.csv: row 2 (XKX1): event 'xkx1' is already in the log\n"
+    write(tmp_path / "events.d" / "acled.yaml", proc.stdout)
+    check = run_cli("check", cwd=tmp_path)
+    assert "error" not in check.stderr, check.stderr
+    log = load_log(str(tmp_path / "events.yaml"), use_cache=False, now=NOW).log
+    assert log is not None
+    assert [c.source for c in log.by_id["xkx2"].sources] == ["koha-ditore-2", "reuters-2"]
+    assert log.sources["reuters"].title == "Reuters wire"  # the log's own, untouched
+    # Without --fragment the output is a log of its own: nothing to avoid.
+    alone = run_cli("import", "acled", str(source), cwd=tmp_path)
+    assert (alone.returncode, alone.stderr) == (0, "")
+    assert "- id: xkx1\n" in alone.stdout

@@ -16,7 +16,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -30,7 +30,15 @@ from briefer.errors import InvalidInput
 from briefer.model import BUILTIN_KINDS
 from briefer.schema import EVENT_KEYS
 
-__all__ = ["ImportResult", "drop_invalid", "import_acled", "import_timelinejs", "to_yaml"]
+__all__ = [
+    "ImportResult",
+    "LogIds",
+    "drop_invalid",
+    "ids_in_log",
+    "import_acled",
+    "import_timelinejs",
+    "to_yaml",
+]
 
 
 @dataclass
@@ -72,11 +80,55 @@ def slug(text: str, limit: int = 60) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].rstrip("-")
 
 
+@dataclass
+class LogIds:
+    """Ids the log an import is meant for already uses (for ``--fragment``)."""
+
+    sources: set[str] = field(default_factory=set)
+    events: set[str] = field(default_factory=set)
+
+
+def ids_in_log(path: str) -> LogIds:
+    """The source and event ids of the log at ``path`` and the files it includes.
+
+    Read leniently, without validating: the log may be mid-edit, or include the
+    very file the import is about to replace (already emptied by the shell's
+    ``>``). What cannot be read adds nothing.
+    """
+    from briefer.loader import expand_includes
+
+    found = LogIds()
+
+    def read(file: str) -> dict[str, Any]:
+        try:
+            with open(file, encoding="utf-8-sig") as f:
+                data = yaml.load(f, Loader=_LOADER)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        for key, ids in (("sources", found.sources), ("events", found.events)):
+            items = data.get(key)
+            for item in items if isinstance(items, list) else ():
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    ids.add(item["id"])
+        return data
+
+    include = read(path).get("include")
+    patterns = [include] if isinstance(include, str) else include
+    if isinstance(patterns, list):
+        strings = [p for p in patterns if isinstance(p, str)]
+        for _, absolute, _ in expand_includes(strings, path, path):
+            if absolute:
+                read(absolute)
+    return found
+
+
 class _Ids:
     """Distinct ids: the first of a base as it is, later ones ``base-2``, ``base-3``, ..."""
 
-    def __init__(self) -> None:
-        self.taken: set[str] = set()
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.taken = set(taken)
         # The next suffix to try for each base: a file of 10,000 rows that all
         # slug alike must not test 1, 2, ... n for every row.
         self.next: dict[str, int] = {}
@@ -152,18 +204,20 @@ def fatalities(text: str) -> int | None:
     return int(value)
 
 
-def import_acled(path: Path) -> ImportResult:
+def import_acled(path: Path, known: LogIds | None = None) -> ImportResult:
     """ACLED's CSV export (its documented columns) → events with actors, place and fatalities.
 
     Columns are matched case-insensitively; columns this importer does not use
     (``data_id``, ``iso3``, ``inter1`` as a number or as text, ...) are ignored.
+    New ids avoid those in ``known``; an event already there is left out.
     """
+    known = known or LogIds()
     rows = _read_csv(path)
     result = ImportResult(title=f"Imported from {path.name}")
     result.metrics["fatalities"] = {"label": "Reported fatalities", "unit": "people"}
-    ids = _Ids()
+    ids = _Ids(known.events)
     first_row: dict[str, int] = {}
-    sources = _Sources()
+    sources = _Sources(known.sources)
     for number, row in rows:
         ident = (row.get("event_id_cnty") or "").strip()
         where = f"{path}: row {number}" + (f" ({_shown(ident)})" if ident else "")
@@ -178,6 +232,9 @@ def import_acled(path: Path) -> ImportResult:
             continue
         if ident:
             first_row[ident] = number
+            if slug(ident) in known.events:
+                result.skip(number, where, f"event '{slug(ident)}' is already in the log")
+                continue
         event["id"] = ids.new(slug(ident) or slug(f"{event['title']} {event['date']}"))
         result.add(event, number, where)
     return result
@@ -270,9 +327,9 @@ def _acled_event(row: dict[str, str], sources: _Sources, result: ImportResult) -
 class _Sources(dict[str, str]):
     """Source ids by the name the file gives; ``""`` is ACLED itself."""
 
-    def __init__(self) -> None:
+    def __init__(self, taken: set[str]) -> None:
         super().__init__()
-        self.ids = _Ids()
+        self.ids = _Ids(taken)
 
 
 def _source_id(name: str, entry: dict[str, str], sources: _Sources, result: ImportResult) -> str:
@@ -339,19 +396,21 @@ def _timeline_data(path: Path) -> dict[str, Any]:
     return data
 
 
-def import_timelinejs(path: Path) -> ImportResult:
+def import_timelinejs(path: Path, known: LogIds | None = None) -> ImportResult:
     """A TimelineJS3 JSON file → events (HTML text becomes Markdown; groups become kinds).
 
     The file is TimelineJS3's documented object (``events``, optional ``title``;
     ``eras`` and ``scale`` are ignored), at the top level or under a
-    ``timeline`` key.
+    ``timeline`` key. New ids avoid those in ``known``; an event already there
+    (by ``unique_id``) is left out.
     """
+    known = known or LogIds()
     data = _timeline_data(path)
     headline = _text_of(data.get("title"), "headline")
     result = ImportResult(title=html_to_text(headline) or f"Imported from {path.name}")
-    source_id = slug(path.stem) or "timeline"
+    source_id = _Ids(known.sources).new(slug(path.stem) or "timeline")
     result.sources.append({"id": source_id, "title": result.title + " (TimelineJS)"})
-    ids = _Ids()
+    ids = _Ids(known.events)
     for number, item in enumerate(data["events"], start=1):
         uid = item.get("unique_id") if isinstance(item, dict) else None
         where = f"{path}: item {number}" + (f" ({_shown(str(uid))})" if uid else "")
@@ -361,6 +420,9 @@ def import_timelinejs(path: Path) -> ImportResult:
             result.skip(number, where, str(exc))
             continue
         base = slug(str(uid)) if uid else slug(f"{event['title']} {event['date']}")
+        if uid and base in known.events:
+            result.skip(number, where, f"event '{base}' is already in the log")
+            continue
         event["id"] = ids.new(base)
         credit = html_to_markdown(_text_of(item.get("media"), "credit"))
         event["sources"] = [{"id": source_id, "note": credit} if credit else source_id]
@@ -563,8 +625,9 @@ def _without_controls(value: Any) -> Any:
     return value
 
 
-# libyaml's emitter when PyYAML has it: the same text, several times faster.
+# libyaml's emitter and parser when PyYAML has them: the same text, several times faster.
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _dump(value: Any) -> str:
