@@ -651,3 +651,23 @@ def test_fragment_takes_no_id_the_log_uses(tmp_path: Path) -> None:
     alone = run_cli("import", "acled", str(source), cwd=tmp_path)
     assert (alone.returncode, alone.stderr) == (0, "")
     assert "- id: xkx1\n" in alone.stdout
+
+
+def test_nasty_timelinejs_items_that_are_kept(tmp_path: Path) -> None:
+    proc = run_cli("import", "timelinejs", str(DATA / "nasty.json"))
+    check_yaml(tmp_path, proc.stdout, strict=False)
+    log = load_log(str(tmp_path / "imported.yaml"), use_cache=False, now=NOW).log
+    assert log is not None
+    by_id = log.by_id
+    assert log.title == "Nasty timeline"  # under a "timeline" key
+    assert by_id["strings"].date.text == "2023-09-24"
+    assert (by_id["float-year"].date.text, by_id["float-year"].kind) == ("2023-10", "deadline")
+    assert by_id["circa"].date.text == "1990~"  # the slide's own display_date
+    assert by_id["same-end"].date.text == "2023-01"  # an end equal to the start is dropped
+    assert {"dup", "dup-2", "7", "a-b"} <= set(by_id)
+    assert by_id["7"].title == "Untitled"
+    assert "javascript" not in (by_id["a-b"].summary or "")
+    assert by_id["credit"].sources[0].note == "Photo: **Agency**"
+    # Lone surrogates (not encodable) and control characters are dropped.
+    assert by_id["controls"].title == "Lone surrogate, NUL, ESC"
+    assert by_id["controls"].summary == "ab"

@@ -56,6 +56,9 @@ class ImportResult:
     #: Each event's YAML by id, once dumped (checking and printing need the same text).
     dumped: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.title = " ".join(_without_controls(self.title).split()) or "Imported events"
+
     @property
     def skipped(self) -> list[str]:
         """One line per item left out, in the order of the file."""
@@ -608,10 +611,11 @@ def _shown(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Also lone surrogates, which JSON's \ud800 escapes can produce and UTF-8 cannot encode.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _without_controls(value: Any) -> Any:
