@@ -671,3 +671,31 @@ def test_nasty_timelinejs_items_that_are_kept(tmp_path: Path) -> None:
     # Lone surrogates (not encodable) and control characters are dropped.
     assert by_id["controls"].title == "Lone surrogate, NUL, ESC"
     assert by_id["controls"].summary == "ab"
+
+
+def test_acled_saved_by_a_spreadsheet(tmp_path: Path) -> None:
+    # Excel where ',' is the decimal comma: ';' between cells, dates as 7-Feb-25.
+    semicolons = write(
+        tmp_path / "semi.csv",
+        "event_id_cnty;event_date;event_type;actor1;location;latitude;fatalities\n"
+        'KOS1;7-Feb-25;Battles;Police;"Banjska; north";42.97;1\n',
+    )
+    code, stderr = import_and_check(tmp_path, "acled", semicolons)
+    assert (code, stderr) == (0, "")
+    proc = run_cli("import", "acled", str(semicolons))
+    assert "date: '2025-02-07'" in proc.stdout
+    assert "name: Banjska; north" in proc.stdout
+    tabs = write(
+        tmp_path / "tabs.csv",
+        ACLED_HEADER.replace(",", "\t") + "\nK2\t2023-01-01\t1\tRiots\tR\tX\tS\tn\n",
+    )
+    assert run_cli("import", "acled", str(tabs)).returncode == 0
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(f"{ACLED_HEADER}\nK3,2023-01-01,1,Riots,R,Priština,S,n\n".encode("cp1252"))
+    proc = run_cli("import", "acled", str(latin))
+    byte = len(f"{ACLED_HEADER}\nK3,2023-01-01,1,Riots,R,Pri") + 1  # the 'š'
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr == (
+        f"briefer: error: {latin}: cannot read: not UTF-8 text (byte {byte});"
+        " a spreadsheet can save it as 'CSV UTF-8'\n"
+    )

@@ -246,10 +246,18 @@ def import_acled(path: Path, known: LogIds | None = None) -> ImportResult:
 def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{path}: cannot read: not UTF-8 text (byte {exc.start + 1}); "
+            "a spreadsheet can save it as 'CSV UTF-8'"
+        ) from None
+    # A spreadsheet saves CSV with ';' where ',' is the decimal comma, or with tabs.
+    first_line = text.partition("\n")[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
     # Not str.splitlines(): it also breaks at U+2028, U+0085 and form feeds inside a cell.
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = reader.fieldnames or []
     except csv.Error as exc:
