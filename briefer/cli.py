@@ -477,14 +477,16 @@ def export_(settings: Settings, query: Sequence[str], fmt: str, output: str | No
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--fragment", is_flag=True, help="Only sources: and events:, for an include file.")
 @click.option("--timezone", default="UTC", show_default=True, help="The new log's time zone.")
-def import_(source: str, file: Path, fragment: bool, timezone: str) -> None:
+@click.pass_obj
+def import_(settings: Settings, source: str, file: Path, fragment: bool, timezone: str) -> None:
     """Print YAML converted from an ACLED CSV export or a TimelineJS JSON file.
 
     Items the log format cannot express are reported on stderr, one line
     each, and left out; the exit code is then 1 (the rest is still printed).
+    A --fragment takes no id the log (--log) and its includes already use.
     """
     from briefer.dates import DateError, get_timezone
-    from briefer.exchange.imports import import_acled, import_timelinejs, to_yaml
+    from briefer.exchange import imports
 
     try:
         get_timezone(timezone)
@@ -492,8 +494,11 @@ def import_(source: str, file: Path, fragment: bool, timezone: str) -> None:
         raise click.BadParameter(str(exc), param_hint="--timezone") from None
     if not file.is_file():
         raise InvalidInput(f"{file}: no such file")
-    result = import_acled(file) if source == "acled" else import_timelinejs(file)
-    click.echo(to_yaml(result, fragment=fragment, timezone=timezone), nl=False)
+    known = imports.ids_in_log(settings.log_path) if fragment else None
+    convert = imports.import_acled if source == "acled" else imports.import_timelinejs
+    result = convert(file, known)
+    imports.drop_invalid(result, timezone=timezone)
+    click.echo(imports.to_yaml(result, fragment=fragment, timezone=timezone), nl=False)
     for line in result.skipped:
         click.echo(line, err=True)
     if result.skipped:

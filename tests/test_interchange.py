@@ -221,3 +221,481 @@ def test_html_to_markdown() -> None:
     assert html_to_markdown("<p>a <b>b</b></p><p>c<br>d</p>") == "a **b**\n\nc d"
     assert html_to_markdown("x &amp; *y*") == "x & *y*"
     assert html_to_markdown('<a href="file:///etc">z</a>') == "z"
+
+
+# -- imports at the edges ---------------------------------------------------------------
+
+ACLED_HEADER = "event_id_cnty,event_date,time_precision,event_type,actor1,location,source,notes"
+
+
+def import_and_check(tmp_path: Path, kind: str, source: Path, *options: str) -> tuple[int, str]:
+    """Import ``source``, then run the real ``briefer check`` on what was printed.
+
+    A fragment is checked inside a minimal log that declares the metric an ACLED
+    import reports. Returns the import's exit code and its stderr.
+    """
+    proc = run_cli("import", kind, str(source), *options)
+    assert "Traceback" not in proc.stderr
+    folder = tmp_path / f"{kind}{'-'.join(options)}"
+    if "--fragment" in options:
+        write(folder / "part.yaml", proc.stdout)
+        write(
+            folder / "events.yaml",
+            "briefer: 1\ntitle: Main\nmetrics: {fatalities: {label: Fatalities}}\n"
+            "include: [part.yaml]\n",
+        )
+    else:
+        write(folder / "events.yaml", proc.stdout)
+    check = run_cli("check", cwd=folder)
+    assert check.returncode == 0, check.stderr
+    assert "error" not in check.stderr, check.stderr
+    return proc.returncode, proc.stderr
+
+
+NASTY_ACLED = [
+    "row 5 (NSTY4): fatalities 'nan' is not a whole number of people",
+    "row 6 (NSTY5): fatalities 'inf' is not a whole number of people",
+    "row 7 (NSTY6): fatalities '-3' is not a whole number of people",
+    "row 8 (NSTY7): fatalities '2.5' is not a whole number of people",
+    "row 9 (NSTY8): fatalities '1e400' is not a whole number of people",
+    "row 10 (NSTY9): fatalities 'four' is not a whole number of people",
+    "row 11 (NSTY10): event_date '31 February 2023': day must be 1..28 in Feb 2023",
+    "row 12 (NSTY11): event_date '11/01/2023' is not a date such as"
+    " 2023-11-01, 01 November 2023 or 1-Nov-23",
+    "row 13 (NSTY12): event_date '1 Novembre 2023' is not a date such as"
+    " 2023-11-01, 01 November 2023 or 1-Nov-23",
+    "row 20 (NSTY17): event_id_cnty repeats row 19",
+    "row 23 (NSTY20): event_date '' is not a date such as 2023-11-01, 01 November 2023 or 1-Nov-23",
+]
+NASTY_TIMELINE = [
+    "item 10: not an object",
+    "item 11 (no-start): start_date is missing",
+    'item 12 (string-start): start_date must be an object such as {"year": 2023}',
+    "item 13 (no-year): start_date has no year",
+    "item 14 (roman): start_date.year 'MMXXIII' is not a whole number",
+    "item 15 (bool-year): start_date.year 'True' is not a whole number",
+    "item 16 (nan-year): start_date.year 'nan' is not a whole number",
+    "item 17 (inf-year): start_date.year 'inf' is not a whole number",
+    "item 18 (half-year): start_date.year '2023.5' is not a whole number",
+    "item 19 (bce): start_date: year -500 cannot be expressed (the log's dates run 1..9999)",
+    "item 20 (month-13): date '2023-13': month must be 1..12",
+    "item 21 (feb-30): date '2023-02-30': day must be 1..28 in Feb 2023",
+    "item 22 (hour-25): date '2023-02-03T25:00': hour must be 0..23",
+    "item 23 (backwards): date '2023-03/2023-01': interval ends before it starts",
+    "item 24 (far-end): end_date: year 99999 cannot be expressed (the log's dates run 1..9999)",
+]
+
+
+@pytest.mark.parametrize("fragment", [(), ("--fragment",)], ids=["log", "fragment"])
+@pytest.mark.parametrize(
+    ("kind", "name", "expected"),
+    [("acled", "nasty.csv", NASTY_ACLED), ("timelinejs", "nasty.json", NASTY_TIMELINE)],
+)
+def test_nasty_items_never_reach_the_log(
+    tmp_path: Path, kind: str, name: str, expected: list[str], fragment: tuple[str, ...]
+) -> None:
+    code, stderr = import_and_check(tmp_path, kind, DATA / name, *fragment)
+    assert code == 1
+    assert stderr.splitlines() == [f"{DATA / name}: {line}" for line in expected]
+
+
+def test_every_shipped_import_passes_check(tmp_path: Path) -> None:
+    for kind, name in (("acled", "acled.csv"), ("timelinejs", "timeline.json")):
+        for options in ((), ("--fragment",)):
+            code, _ = import_and_check(tmp_path, kind, DATA / name, *options)
+            assert code == 1  # each holds one item that cannot be expressed
+
+
+def test_nasty_acled_rows_that_are_kept(tmp_path: Path) -> None:
+    proc = run_cli("import", "acled", str(DATA / "nasty.csv"))
+    check_yaml(tmp_path, proc.stdout, strict=False)
+    log = load_log(str(tmp_path / "imported.yaml"), use_cache=False, now=NOW).log
+    assert log is not None
+    by_id = log.by_id
+    # The Data Export Tool's and Excel's dates; POSIX's pivot for two-digit years.
+    assert by_id["nsty1"].date.text == "2023-11-01"
+    assert by_id["nsty2"].date.text == "2025-02-07"
+    assert by_id["nsty3"].date.text == "1997-03-03~"
+    assert by_id["nsty2"].figures == {"fatalities": 4}  # "4.0"
+    assert by_id["nsty3"].figures == {}  # empty: not reported
+    loc = by_id["nsty3"].location
+    assert loc is not None
+    assert (loc.lat, loc.lon) == (None, None)  # nan, inf
+    # Ids that slug alike stay distinct; a source slugging to a taken id gets its own.
+    assert {"nsty-16", "nsty-16-2"} <= set(by_id)
+    assert [c.source for c in by_id["nsty13"].sources] == ["acled"]
+    assert [c.source for c in by_id["nsty14"].sources] == ["acled-2"]
+    assert log.sources["acled-2"].url == "https://acleddata.com/"
+    assert [c.source for c in by_id["nsty21"].sources] == ["acled-2"]  # a short row
+    # A leading "'" is the file's own text: kept, not taken for a spreadsheet's escape.
+    assert by_id["nsty17"].summary == "'=cmd|' /C calc'!A0 (kept as written)"
+    # Control characters are dropped; a cell's line separator stays inside the cell.
+    assert by_id["nst-y18"].title == "Peaceful protest in Square"
+    assert by_id["nst-y18"].actors == ("P\u2028Q",)
+    assert "peaceful-protest-2023-11-07" in by_id  # no usable event_id_cnty
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("2023-11-01", "2023-11-01"),
+        ("01 November 2023", "2023-11-01"),
+        ("1 november 2023", "2023-11-01"),
+        ("7-Feb-25", "2025-02-07"),
+        ("7-Feb-68", "2068-02-07"),
+        ("7-Feb-69", "1969-02-07"),
+        ("31-Dec-99", "1999-12-31"),
+        ("1-Jan-00", "2000-01-01"),
+        ("01 Sep 2023", "2023-09-01"),
+    ],
+)
+def test_acled_date_forms(written: str, iso: str) -> None:
+    from briefer.exchange.imports import acled_date
+
+    assert acled_date(written) == iso
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # 2024 onwards: inter1/inter2 as text; older exports: data_id, iso3, ...
+        "event_id_cnty,event_date,event_type,actor1,inter1,actor2,inter2,location,fatalities",
+        "data_id,iso,event_id_cnty,event_id_no_cnty,event_date,year,time_precision,event_type,"
+        "actor1,inter1,actor2,inter2,location,fatalities,iso3,unknown_column",
+        "EVENT_ID_CNTY,EVENT_DATE,EVENT_TYPE,ACTOR1,INTER1,ACTOR2,INTER2,LOCATION,FATALITIES",
+    ],
+)
+def test_acled_column_variants(tmp_path: Path, header: str) -> None:
+    values = {
+        "event_id_cnty": "KOS1",
+        "event_date": "24 September 2023",
+        "event_type": "Battles",
+        "actor1": "Police",
+        "actor2": "Gunmen",
+        "inter1": "State forces" if "unknown" not in header else "1",
+        "inter2": "Political militia" if "unknown" not in header else "3",
+        "location": "Banjska",
+        "fatalities": "4",
+        "time_precision": "1",
+    }
+    row = [values.get(c.lower(), "x") for c in header.split(",")]
+    source = write(tmp_path / "acled.csv", f"{header}\n{','.join(row)}\n")
+    code, stderr = import_and_check(tmp_path, "acled", source)
+    assert (code, stderr) == (0, "")
+    proc = run_cli("import", "acled", str(source))
+    assert "id: kos1\n  date: '2023-09-24'\n" in proc.stdout
+    assert "fatalities: 4" in proc.stdout
+
+
+def test_drop_invalid_is_the_last_guard() -> None:
+    from briefer.exchange.imports import ImportResult, drop_invalid, to_yaml
+
+    result = ImportResult(title="T", sources=[{"id": "s", "title": "S"}])
+    result.metrics["n"] = {"label": "N"}
+    good = {"id": "good", "date": "2023", "title": "Good", "sources": ["s"]}
+    bad = {"id": "bad", "date": "2023", "title": "Bad", "sources": ["s"], "figures": {"n": 1e400}}
+    worse = {"id": "worse", "date": "2023", "title": "W", "sources": ["s"], "related": ["nope"]}
+    result.add(bad, 2, "f.csv: row 2 (BAD)")
+    result.add(good, 3, "f.csv: row 3 (GOOD)")
+    result.add(worse, 4, "f.csv: row 4 (WORSE)")
+    drop_invalid(result)
+    assert [e["id"] for e in result.events] == ["good"]
+    assert result.skipped == [
+        "f.csv: row 2 (BAD): figure 'n' must be a number, not '.inf'",
+        "f.csv: row 4 (WORSE): unknown event 'nope'",
+    ]
+    assert "bad" not in to_yaml(result, fragment=False)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[]", "not a TimelineJS file: a JSON list, not an object with an 'events' list"),
+        ('"text"', "not a TimelineJS file: JSON str, not an object with an 'events' list"),
+        ('{"title": {}}', "not a TimelineJS file: no 'events' list"),
+        ('{"events": {}}', "not a TimelineJS file: no 'events' list"),
+        (
+            '{"timeline": {"slides": []}}',
+            "not a TimelineJS file: no 'events' list (it has 'slides': TimelineJS3 reads 'events')",
+        ),
+        (
+            '{"timeline": {"headline": "x", "type": "default", "date": []}}',
+            "not a TimelineJS file: no 'events' list"
+            " (a TimelineJS 2 file, with a 'date' list: only TimelineJS3 is read)",
+        ),
+        ('{"events": [\n  {"a": 1},\n  oops]}', "3:3: invalid JSON: Expecting value"),
+        ("[" * 100_000 + "]" * 100_000, "not a TimelineJS file: JSON nested too deeply"),
+        ('{"events": [{"start_date": {"year": ' + "9" * 5000 + "}}]}", "invalid JSON: Exceeds"),
+        ("\udcff", "cannot read: not UTF-8 text (invalid start byte)"),
+    ],
+    ids=["list", "string", "no-events", "events-object", "slides", "timelinejs2", "syntax",
+         "deep", "huge-int", "not-utf8"],
+)  # fmt: skip
+def test_what_is_not_a_timelinejs_file(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "t.json"
+    path.write_bytes(content.encode("utf-8", "surrogateescape"))
+    proc = run_cli("import", "timelinejs", "t.json", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr.startswith(f"briefer: error: t.json{'' if message[0].isdigit() else ':'}")
+    assert message in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+
+
+def test_wrapped_timelinejs_file(tmp_path: Path) -> None:
+    inner = {"events": [{"start_date": {"year": 2023}, "text": {"headline": "Wrapped"}}]}
+    for data in (inner, {"timeline": inner}):
+        (tmp_path / "t.json").write_text(json.dumps(data))
+        proc = run_cli("import", "timelinejs", "t.json", cwd=tmp_path)
+        assert (proc.returncode, proc.stderr) == (0, "")
+        assert "title: Wrapped" in proc.stdout
+
+
+def test_huge_timelinejs_file_is_refused_unread(tmp_path: Path) -> None:
+    from briefer.exchange.imports import TIMELINE_MAX_BYTES
+
+    path = tmp_path / "big.json"
+    with path.open("wb") as f:
+        f.truncate(TIMELINE_MAX_BYTES + 1)  # sparse: nothing written to disk
+    proc = run_cli("import", "timelinejs", "big.json", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr == (
+        "briefer: error: big.json: larger than 64 MiB: not read as a TimelineJS file\n"
+    )
+
+
+# -- CSV cells that a spreadsheet would run ---------------------------------------------
+
+FORMULAS_LOG = """\
+briefer: 1
+title: Formulas
+metrics: {delta: {label: Change}}
+sources: [{id: s, title: S}]
+events:
+  - {id: eq, date: 2023-01-01, title: '=HYPERLINK("http://x","y")', sources: [s],
+     summary: '+1+1', actors: ['@SUM(A1)', '-2+3'], figures: {delta: -3},
+     location: {name: '-Town', lat: -0.5, lon: -12.25}}
+  - {id: tab, date: 2023-01-02, title: "\\t=1", summary: "\\r=2", sources: [s],
+     tags: [minus], figures: {delta: -0.5}}
+  - {id: plain, date: 2023-01-03, title: 'A = B, -x', sources: [s], summary: "'=already"}
+"""
+
+
+@pytest.mark.parametrize("command", ["list", "export"])
+def test_csv_cells_never_run_as_formulas(tmp_path: Path, command: str) -> None:
+    write(tmp_path / "events.yaml", FORMULAS_LOG)
+    proc = run_cli(command, "--format", "csv", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(proc.stdout, newline=""))}
+    eq, tab, plain = rows["eq"], rows["tab"], rows["plain"]
+    assert eq["title"] == '\'=HYPERLINK("http://x","y")'
+    assert eq["summary"] == "'+1+1"
+    assert eq["actors"] == "'@SUM(A1);-2+3"  # one cell: only its start matters
+    assert eq["location"] == "'-Town"
+    # Plain numbers stay numbers.
+    assert (eq["lat"], eq["lon"]) == ("-0.5", "-12.25")
+    assert eq["figures"] == "delta=-3"
+    assert tab["title"] == "'\t=1"
+    assert tab["summary"].startswith("'")  # the log may have dropped the CR itself
+    assert tab["figures"] == "delta=-0.5"
+    assert plain["title"] == "A = B, -x"
+    assert plain["summary"] == "'=already"  # a leading ' of the log's own is not doubled
+    for row in rows.values():
+        for cell in row.values():
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+            assert not cell.startswith("-") or cell.replace(".", "").lstrip("-").isdigit()
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ("-3", "-3"),
+        ("-0.5", "-0.5"),
+        ("-1e-05", "-1e-05"),
+        ("-.5", "-.5"),
+        ("-", "'-"),
+        ("-3+4", "'-3+4"),
+        ("-inf", "'-inf"),
+        ("+3", "'+3"),
+        ("3", "3"),
+        ("", ""),
+    ],
+)
+def test_spreadsheet_safe(cell: str, safe: str) -> None:
+    from briefer.exchange.export import spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == safe
+
+
+# -- exports at the ends of the calendar ---------------------------------------------------
+
+EXTREMES_LOG = """\
+briefer: 1
+title: Extremes
+timezone: {zone}
+sources: [{{id: s, title: S}}]
+events:
+  - {{id: y1, date: '0001', title: y1, sources: [s]}}
+  - {{id: d1, date: '0001-01-01', title: d1, sources: [s]}}
+  - {{id: t1, date: '0001-01-01T00:00', title: t1, sources: [s]}}
+  - {{id: since1, date: '0001/..', title: since1, sources: [s]}}
+  - {{id: y9999, date: '9999', title: y9999, sources: [s], kind: deadline}}
+  - {{id: m9999, date: '9999-12', title: m9999, sources: [s]}}
+  - {{id: d9999, date: '9999-12-31', title: d9999, sources: [s]}}
+  - {{id: t9999, date: '9999-12-31T23:59', title: t9999, sources: [s]}}
+  - {{id: until9999, date: '../9999', title: until9999, sources: [s]}}
+  - {{id: span9999, date: '9999-12-30/9999-12-31', title: span9999, sources: [s]}}
+  - {{id: fuzzy9999, date: '9999-12-31T23:59~', title: fuzzy9999, sources: [s]}}
+"""
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati"])
+def test_exports_at_years_1_and_9999(tmp_path: Path, zone: str) -> None:
+    write(tmp_path / "events.yaml", EXTREMES_LOG.format(zone=zone))
+    assert run_cli("check", cwd=tmp_path).returncode == 0
+    out = {}
+    for fmt in ("ics", "json", "timelinejs", "csv"):
+        proc = run_cli("export", "--format", fmt, cwd=tmp_path)
+        assert (proc.returncode, proc.stderr) == (0, ""), fmt
+        out[fmt] = proc.stdout
+    assert run_cli("list", "--format", "csv", cwd=tmp_path).returncode == 0
+    assert run_cli("list", "--format", "json", cwd=tmp_path).returncode == 0
+    offset = "+00:00" if zone == "UTC" else "+14:00"
+    events = {e["id"]: e for e in json.loads(out["json"])["events"]}
+    # The first instant after 9999-12-31 is in year 10000: written out, not a crash.
+    assert events["d9999"]["end"] == f"10000-01-01T00:00:00{offset}"
+    assert events["until9999"]["end"] == f"10000-01-01T00:00:00{offset}"
+    assert events["d9999"]["start"] == f"9999-12-31T00:00:00{offset}"
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out["csv"]))}
+    assert rows["d9999"]["end"] == f"10000-01-01T00:00:00{offset}"
+    cal = {
+        str(e["uid"]).split("@")[0]: e
+        for e in icalendar.Calendar.from_ical(out["ics"]).walk("VEVENT")
+    }
+    # DTEND (exclusive) would be in year 10000: a DURATION says the same.
+    assert cal["d9999"].decoded("dtstart").isoformat() == "9999-12-31"
+    assert "dtend" not in cal["d9999"]
+    assert cal["d9999"].decoded("duration").days == 1
+    assert cal["m9999"].decoded("duration").days == 31
+    assert cal["y9999"].decoded("duration").days == 365
+    assert cal["span9999"].decoded("duration").days == 2
+    assert cal["y1"].decoded("dtend").isoformat() == "0002-01-01"
+    slides = {s["unique_id"]: s for s in json.loads(out["timelinejs"])["events"]}
+    assert slides["t9999"]["start_date"] == {
+        "year": 9999, "month": 12, "day": 31, "hour": 23, "minute": 59,
+    }  # fmt: skip
+
+
+def test_ids_that_slug_alike_stay_distinct() -> None:
+    from briefer.exchange.imports import _Ids
+
+    ids = _Ids()
+    assert [ids.new(b) for b in ("a", "a", "a-2", "a", "", "")] == [
+        "a", "a-2", "a-2-2", "a-3", "item", "item-2",
+    ]  # fmt: skip
+    many = _Ids()
+    assert [many.new("x") for _ in range(20_000)][-1] == "x-20000"  # not quadratic
+
+
+def test_ics_and_timelinejs_for_instants_outside_utc_years(tmp_path: Path) -> None:
+    # 0001-01-01T00:00+14:00 is in year 0 in UTC, 9999-12-31T23:59-12:00 in year 10000.
+    # (JSON and CSV still fail on these: the display date comes from briefer.dates.)
+    write(
+        tmp_path / "events.yaml",
+        "briefer: 1\ntitle: Edges\nsources: [{id: s, title: S}]\nevents:\n"
+        "  - {id: early, date: '0001-01-01T00:00+14:00', title: early, sources: [s]}\n"
+        "  - {id: late, date: '9999-12-31T23:59-12:00', title: late, sources: [s]}\n",
+    )
+    ics = run_cli("export", "--format", "ics", cwd=tmp_path)
+    assert (ics.returncode, ics.stderr) == (0, "")
+    cal = {
+        str(e["uid"]).split("@")[0]: e
+        for e in icalendar.Calendar.from_ical(ics.stdout).walk("VEVENT")
+    }
+    # Not expressible in UTC: the day as written, which DTSTART alone makes one day long.
+    assert cal["early"].decoded("dtstart").isoformat() == "0001-01-01"
+    assert cal["late"].decoded("dtstart").isoformat() == "9999-12-31"
+    tl = run_cli("export", "--format", "timelinejs", cwd=tmp_path)
+    assert (tl.returncode, tl.stderr) == (0, "")
+    slides = {s["unique_id"]: s for s in json.loads(tl.stdout)["events"]}
+    assert slides["late"]["start_date"]["year"] == 9999
+
+
+def test_fragment_takes_no_id_the_log_uses(tmp_path: Path) -> None:
+    write(
+        tmp_path / "events.yaml",
+        "briefer: 1\ntitle: Main\nmetrics: {fatalities: {label: Fatalities}}\n"
+        "sources: [{id: reuters, title: Reuters wire}]\n"
+        "events:\n  - {id: xkx1, date: 2023-09-24, title: Banjska, sources: [reuters]}\n"
+        "include: [events.d/*.yaml]\n",
+    )
+    write(tmp_path / "events.d" / "old.yaml", "sources: [{id: koha-ditore, title: Koha}]\n")
+    # The file about to be written, already emptied by the shell's '>'.
+    write(tmp_path / "events.d" / "acled.yaml", "")
+    source = write(
+        tmp_path / "acled.csv",
+        f"{ACLED_HEADER},fatalities\n"
+        "XKX1,2023-09-24,1,Battles,Police,Banjska,Reuters,already in the log,4\n"
+        "XKX2,2023-09-25,1,Battles,Police,Zvecan,Koha Ditore; Reuters,new,0\n",
+    )
+    proc = run_cli("import", "acled", "--fragment", "acled.csv", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr == "acled.csv: row 2 (XKX1): event 'xkx1' is already in the log\n"
+    write(tmp_path / "events.d" / "acled.yaml", proc.stdout)
+    check = run_cli("check", cwd=tmp_path)
+    assert "error" not in check.stderr, check.stderr
+    log = load_log(str(tmp_path / "events.yaml"), use_cache=False, now=NOW).log
+    assert log is not None
+    assert [c.source for c in log.by_id["xkx2"].sources] == ["koha-ditore-2", "reuters-2"]
+    assert log.sources["reuters"].title == "Reuters wire"  # the log's own, untouched
+    # Without --fragment the output is a log of its own: nothing to avoid.
+    alone = run_cli("import", "acled", str(source), cwd=tmp_path)
+    assert (alone.returncode, alone.stderr) == (0, "")
+    assert "- id: xkx1\n" in alone.stdout
+
+
+def test_nasty_timelinejs_items_that_are_kept(tmp_path: Path) -> None:
+    proc = run_cli("import", "timelinejs", str(DATA / "nasty.json"))
+    check_yaml(tmp_path, proc.stdout, strict=False)
+    log = load_log(str(tmp_path / "imported.yaml"), use_cache=False, now=NOW).log
+    assert log is not None
+    by_id = log.by_id
+    assert log.title == "Nasty timeline"  # under a "timeline" key
+    assert by_id["strings"].date.text == "2023-09-24"
+    assert (by_id["float-year"].date.text, by_id["float-year"].kind) == ("2023-10", "deadline")
+    assert by_id["circa"].date.text == "1990~"  # the slide's own display_date
+    assert by_id["same-end"].date.text == "2023-01"  # an end equal to the start is dropped
+    assert {"dup", "dup-2", "7", "a-b"} <= set(by_id)
+    assert by_id["7"].title == "Untitled"
+    assert "javascript" not in (by_id["a-b"].summary or "")
+    assert by_id["credit"].sources[0].note == "Photo: **Agency**"
+    # Lone surrogates (not encodable) and control characters are dropped.
+    assert by_id["controls"].title == "Lone surrogate, NUL, ESC"
+    assert by_id["controls"].summary == "ab"
+
+
+def test_acled_saved_by_a_spreadsheet(tmp_path: Path) -> None:
+    # Excel where ',' is the decimal comma: ';' between cells, dates as 7-Feb-25.
+    semicolons = write(
+        tmp_path / "semi.csv",
+        "event_id_cnty;event_date;event_type;actor1;location;latitude;fatalities\n"
+        'KOS1;7-Feb-25;Battles;Police;"Banjska; north";42.97;1\n',
+    )
+    code, stderr = import_and_check(tmp_path, "acled", semicolons)
+    assert (code, stderr) == (0, "")
+    proc = run_cli("import", "acled", str(semicolons))
+    assert "date: '2025-02-07'" in proc.stdout
+    assert "name: Banjska; north" in proc.stdout
+    tabs = write(
+        tmp_path / "tabs.csv",
+        ACLED_HEADER.replace(",", "\t") + "\nK2\t2023-01-01\t1\tRiots\tR\tX\tS\tn\n",
+    )
+    assert run_cli("import", "acled", str(tabs)).returncode == 0
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(f"{ACLED_HEADER}\nK3,2023-01-01,1,Riots,R,Priština,S,n\n".encode("cp1252"))
+    proc = run_cli("import", "acled", str(latin))
+    byte = len(f"{ACLED_HEADER}\nK3,2023-01-01,1,Riots,R,Pri") + 1  # the 'š'
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr == (
+        f"briefer: error: {latin}: cannot read: not UTF-8 text (byte {byte});"
+        " a spreadsheet can save it as 'CSV UTF-8'\n"
+    )

@@ -23,16 +23,19 @@ JSON export (``--format json``) — one object:
     ``source_notes`` {id: note}, ``significance``, ``confidence``, ``figures``,
     ``related``) plus computed ``display_date``, ``start`` and ``end`` (ISO 8601
     in the log's time zone; ``end`` is the first instant after the event, null
-    when open), ``precision``, ``approximate``, ``uncertain``, and where it was
-    written (``file``, ``line``).
+    when open, ``10000-01-01T00:00:00...`` after 9999-12-31), ``precision``,
+    ``approximate``, ``uncertain``, and where it was written (``file``, ``line``).
 """
 
 from __future__ import annotations
 
+import calendar
+import contextlib
 import csv
 import html
 import io
 import json
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -121,13 +124,26 @@ def csv_row(log: EventLog, e: Event) -> list[str]:
     return cells
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula
+# (OWASP's "CSV injection"); a plain number such as -3 or -0.5 is only a number.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\Z")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` with a ``'`` in front when a spreadsheet would take it for a formula."""
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
 def to_csv(log: EventLog, events: Sequence[Event]) -> str:
-    """One row per event under a header row."""
+    """One row per event under a header row; no cell can run as a spreadsheet formula."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for e in events:
-        writer.writerow(csv_row(log, e))
+        writer.writerow([spreadsheet_safe(cell) for cell in csv_row(log, e)])
     return out.getvalue()
 
 
@@ -135,29 +151,44 @@ def to_csv(log: EventLog, events: Sequence[Event]) -> str:
 
 
 def _point_days(p: Point) -> tuple[date, date]:
-    """First day and the day after the last day a point covers (DTEND is exclusive)."""
+    """The first and the last day a point covers."""
     if p.day is not None:
         assert p.month is not None
-        first = date(p.year, p.month, p.day)
-        return first, first + timedelta(days=1)
+        day = date(p.year, p.month, p.day)
+        return day, day
     if p.month is not None:
-        first = date(p.year, p.month, 1)
-        nxt = date(p.year + 1, 1, 1) if p.month == 12 else date(p.year, p.month + 1, 1)
-        return first, nxt
-    return date(p.year, 1, 1), date(p.year + 1, 1, 1) if p.year < 9999 else date(9999, 12, 31)
+        last = calendar.monthrange(p.year, p.month)[1]
+        return date(p.year, p.month, 1), date(p.year, p.month, last)
+    return date(p.year, 1, 1), date(p.year, 12, 31)
 
 
-def _ics_times(e: Event) -> tuple[date | datetime, date | datetime]:
+# The instants a datetime can hold: a time zone's offset can put a moment of
+# year 1 or 9999 (which the log accepts) just outside them.
+_FIRST_UTC = int(datetime(1, 1, 1, tzinfo=UTC).timestamp())
+_LAST_UTC = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())
+
+
+def _utc(ts: int) -> datetime | None:
+    return datetime.fromtimestamp(ts, UTC) if _FIRST_UTC <= ts <= _LAST_UTC else None
+
+
+def _ics_times(e: Event) -> tuple[date | datetime, date | datetime | timedelta | None]:
+    """DTSTART, and DTEND (exclusive), or a DURATION where DTEND would pass 9999-12-31."""
     d = e.date
     point = d.start or d.end
     assert point is not None
     if d.precision >= Precision.MINUTE and not d.interval:
         assert d.earliest is not None
-        start = datetime.fromtimestamp(d.earliest, UTC)
-        return start, start  # an instant: no DTEND
+        start = _utc(d.earliest)
+        if start is not None:
+            return start, None  # an instant: no DTEND
+        # Not expressible in UTC: the day as written (DTSTART alone is that one day).
+        return _point_days(point)[0], None
     first = _point_days(d.start)[0] if d.start is not None else _point_days(point)[0]
     last = _point_days(d.end)[1] if d.end is not None else _point_days(point)[1]
-    return first, last
+    if last < date.max:
+        return first, last + timedelta(days=1)
+    return first, last - first + timedelta(days=1)
 
 
 def to_ics(log: EventLog, events: Sequence[Event]) -> str:
@@ -176,10 +207,12 @@ def to_ics(log: EventLog, events: Sequence[Event]) -> str:
         item = VEvent()
         item.add("uid", f"{e.id}@{slug}.briefer")
         # DTSTAMP from the event, not the clock: the same log gives the same file.
-        stamp = datetime.fromtimestamp(e.date.earliest or 0, UTC)
-        item.add("dtstamp", stamp)
+        earliest = min(max(e.date.earliest or 0, _FIRST_UTC), _LAST_UTC)
+        item.add("dtstamp", datetime.fromtimestamp(earliest, UTC))
         item.add("dtstart", start)
-        if end != start:
+        if isinstance(end, timedelta):
+            item.add("duration", end)
+        elif end is not None:
             item.add("dtend", end)
         item.add("summary", e.title)
         lines = [e.summary] if e.summary else []
@@ -220,11 +253,11 @@ def _tl_date(p: Point, log: EventLog, display: str | None) -> dict[str, Any]:
         assert p.month is not None
         assert p.day is not None
         moment = datetime(p.year, p.month, p.day, p.hour, p.minute or 0, tzinfo=UTC)
+        local = moment.replace(tzinfo=log.tzinfo)
         if p.offset is not None:
-            moment -= timedelta(minutes=p.offset)
-            local = moment.astimezone(log.tzinfo)
-        else:
-            local = moment.replace(tzinfo=log.tzinfo)
+            # Beyond 9999 (or before 1) in the log's zone: shown as written instead.
+            with contextlib.suppress(OverflowError, ValueError):
+                local = (moment - timedelta(minutes=p.offset)).astimezone(log.tzinfo)
         out: dict[str, Any] = {
             "year": local.year,
             "month": local.month,
