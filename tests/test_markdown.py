@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from briefer.render.markdown import inline_markdown_to_html, is_safe_link, markdown_to_html
+from briefer.render.markdown import (
+    demote_headings,
+    inline_markdown_to_html,
+    is_safe_link,
+    markdown_to_html,
+    self_contained_markdown,
+)
+from briefer.render.templating import md_block
 
 
 def hrefs(html: str) -> list[str]:
@@ -188,4 +195,111 @@ def test_inline() -> None:
     )
     assert inline_markdown_to_html("[a](https://e.x) ![i](https://e.x/i.png)") == (
         '<a href="https://e.x">a</a> <a href="https://e.x/i.png" class="image-link">i</a>'
+    )
+
+
+# --- a summary inside the brief: nothing in it reaches outside --------------
+
+
+def brief_of(*summaries: str) -> str:
+    """A brief-shaped document: each summary under its heading, citations after it."""
+    parts = ["# Brief\n"]
+    for i, summary in enumerate(summaries):
+        parts.append(f"### Event {i}\n\n{md_block(summary, f'ev{i}')}\n\n*event* [1][2]\n")
+    parts.append("## Watch list\n\n- **in 3 days**: a deadline [1]\n\n## Sources\n\n1. Source\n")
+    return "\n".join(parts)
+
+
+def test_a_summary_cannot_redefine_the_citations() -> None:
+    hostile = "Cites [1] itself.\n\n[1]: https://evil.example/phish\n[2]: https://evil.example/2"
+    html = markdown_to_html(brief_of("Plain.", hostile, "Also plain."))
+    # The hostile summary's own [1] still goes where it says ...
+    assert hrefs(html).count("https://evil.example/phish") == 1
+    assert 'Cites <a href="https://evil.example/phish">1</a> itself.' in html
+    # ... and every citation of the brief stays text.
+    assert html.count("<em>event</em> [1][2]") == 3
+    assert "- **in 3 days**" not in html
+    assert "a deadline [1]" in html
+
+
+def test_citations_are_never_links_even_without_namespacing() -> None:
+    # The backstop for a template printing a summary raw: numeric labels are citations.
+    html = markdown_to_html("See [1] and [x][2].\n\n[1]: https://evil.example\n[2]: https://e.x\n")
+    assert hrefs(html) == []
+    assert markdown_to_html("[1]\n\n[1]: https://e.x\n", citations=False).count("href") == 1
+
+
+def test_a_summary_cannot_redirect_another_summarys_links() -> None:
+    first = "First [site].\n\n[site]: https://evil.example/"
+    second = "Second [site].\n\n[site]: https://good.example/"
+    html = markdown_to_html(brief_of(first, second))
+    assert hrefs(html) == ["https://evil.example/", "https://good.example/"]
+
+
+def test_footnotes_stay_with_their_summary() -> None:
+    first = "One[^1] and two[^n].\n\n[^1]: First's note.\n[^n]: First's other note."
+    second = "Three[^1].\n\n[^1]: Second's note."
+    html = markdown_to_html(brief_of(first, second))
+    notes = html.split('<section class="footnotes">')[1]
+    assert notes.index("First's note.") < notes.index("First's other note.")
+    assert notes.index("First's other note.") < notes.index("Second's note.")
+    assert html.count('class="footnote-ref"') == 3
+    # An undefined footnote stays text; it does not borrow another summary's note.
+    assert "Four[^1]" in markdown_to_html(brief_of(first, "Four[^1]."))
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Text then a fence:\n\n```\nnever closed",
+        "~~~~ python\ncode\n~~~",
+        "  ```\nindented fence",
+        "Para\n```",
+        "> quote\n> ```\n> code",
+        "- item\n\n  ```\n  code in a list",
+        "    indented code",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "<div>\n\nhtml block",
+        "text\n---",
+        "text\n===",
+        "1. list\n2. list\n   continued",
+        "[^1]: a footnote\n    continued",
+        "Bracket [a [b]][1] inside.\n\n[1]: https://e.x",
+    ],
+)
+def test_nothing_opened_in_a_summary_outlives_it(summary: str) -> None:
+    html = markdown_to_html(brief_of(summary, "Later development."))
+    assert "<h3>Event 1</h3>\n<p>Later development.</p>" in html
+    assert "<h2>Watch list</h2>" in html
+    assert "<h2>Sources</h2>\n<ol>\n<li>Source</li>" in html
+    assert html.count("<em>event</em> [1][2]") == 2
+
+
+def test_an_open_fence_is_closed_and_keeps_its_code() -> None:
+    closed = self_contained_markdown("Code:\n\n```python\nprint(1)", "ev")
+    assert closed == "Code:\n\n```python\nprint(1)\n```"
+    assert self_contained_markdown("````\nx\n```", "ev") == "````\nx\n```\n````"
+
+
+def test_labels_move_into_the_namespace_but_code_stays_as_written() -> None:
+    text = "`[1]` and [1], [t][1], [1][] and a[^1].\n\n    [1]\n\n[1]: https://e.x\n[^1]: n"
+    assert self_contained_markdown(text, "ev-1") == (
+        "`[1]` and [1][ev-1/1], [t][ev-1/1], [1][ev-1/1] and a[^ev-1/1].\n\n    [1]\n\n"
+        "[ev-1/1]: https://e.x\n[^ev-1/1]: n"
+    )
+
+
+def test_what_cannot_be_kept_to_itself_becomes_literal_text() -> None:
+    # Link text holding brackets defeats the label rewrite: shown as written, no link.
+    text = "Bracket [a [b]][1] inside.\n\n[1]: https://evil.example"
+    out = self_contained_markdown(text, "ev")
+    html = markdown_to_html(out)
+    assert hrefs(html) == []
+    assert "Bracket [a [b]][1] inside." in html
+    assert "[1]: https://evil.example" in html
+
+
+def test_headings_are_demoted_but_code_is_not_touched() -> None:
+    assert demote_headings("# A\n\n```\n# comment\n```\n\n> ## B\n\nC\n---\n\n---") == (
+        "#### A\n\n```\n# comment\n```\n\n> ##### B\n\nC\n\\---\n\n---"
     )
