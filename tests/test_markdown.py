@@ -303,3 +303,33 @@ def test_headings_are_demoted_but_code_is_not_touched() -> None:
     assert demote_headings("# A\n\n```\n# comment\n```\n\n> ## B\n\nC\n---\n\n---") == (
         "#### A\n\n```\n# comment\n```\n\n> ##### B\n\nC\n\\---\n\n---"
     )
+
+
+# --- very long words get break opportunities (for print only) ---------------
+
+
+def test_long_words_get_invisible_break_opportunities() -> None:
+    from briefer.render.markdown import LONG_WORD, breakable_html
+
+    short = "u" * LONG_WORD
+    assert breakable_html(f"<p>{short}</p>") == f"<p>{short}</p>"
+    html = markdown_to_html(f"[{'a' * 200}](https://e.x/{'b' * 300}) {'&' * 200}", breakable=True)
+    # Attributes are untouched; text gets a break every few characters; an
+    # entity is never cut.
+    assert f'href="https://e.x/{"b" * 300}"' in html
+    assert "a\u200b" in html
+    assert "<wbr>" in html
+    assert re.sub("\u200b|<wbr>", "", html) == markdown_to_html(
+        f"[{'a' * 200}](https://e.x/{'b' * 300}) {'&' * 200}"
+    )
+    assert "&am\u200b" not in html
+    assert "&amp;" * 4 in html
+    # A combining accent and an emoji's joiner stay with their character.
+    accents = breakable_html("e\u0301" * 200)
+    assert "\u200b\u0301" not in accents
+    assert "<wbr>\u0301" not in accents
+    family = "\U0001f469\u200d\U0001f467" * 100
+    assert "\u200d\u200b" not in breakable_html(family)
+    assert "\u200b\u200d" not in breakable_html(family)
+    # Nothing changes unless asked: the HTML export stays clean.
+    assert "\u200b" not in markdown_to_html("x" * 500)

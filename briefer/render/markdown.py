@@ -16,7 +16,9 @@ that a renderer would act on:
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from collections.abc import Collection
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from markdown_it.rules_core import StateCore
 
 __all__ = [
+    "breakable_html",
     "demote_headings",
     "inline_markdown_to_html",
     "is_safe_link",
@@ -170,16 +173,88 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def markdown_to_html(text: str, *, images: Collection[str] = (), citations: bool = True) -> str:
+def markdown_to_html(
+    text: str,
+    *,
+    images: Collection[str] = (),
+    citations: bool = True,
+    breakable: bool = False,
+) -> str:
     """Render Markdown to an HTML fragment that carries no raw HTML, unsafe link or fetch.
 
     ``images`` are bare file names (beside the brief) that may appear as
     ``<img>``: the brief's own charts. Every other image becomes text.
     With ``citations`` (for a whole brief), ``[1]``-style labels are the brief's
     source citations: no reference definition can make them links.
+    With ``breakable`` (for print), very long words may break between any
+    two characters (see :func:`breakable_html`).
     """
     env = {_IMAGES_KEY: frozenset(images), _CITATIONS_KEY: citations}
-    return str(_parser().render(text, env))
+    html = str(_parser().render(text, env))
+    return breakable_html(html) if breakable else html
+
+
+#: Text between tags, and within it an entity or one character.
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_LONG_RUN = re.compile(r"(?:&#?\w+;|[^\s<&])+")
+_UNIT = re.compile(r"&#?\w+;|.", re.DOTALL)
+#: Words up to this long are left to the stylesheet (a long URL in Sources).
+LONG_WORD = 160
+#: In a longer word: a zero-width space every this many characters ...
+_BREAK_EVERY = 4
+#: ... and every this many, a <wbr> instead, which also splits the text box.
+_BOX_EVERY = 40
+_ZWSP = "\u200b"
+
+
+def _joins(before: str, after: str) -> bool:
+    """Whether a break between these two characters would split a visible character."""
+    if after in "\u200d\u200c" or before in "\u200d\u200c":
+        return True
+    if "\ufe00" <= after <= "\ufe0f" or "\U0001f3fb" <= after <= "\U0001f3ff":
+        return True  # variation selectors, skin tones
+    return unicodedata.category(after).startswith("M")
+
+
+def _break_run(match: re.Match[str]) -> str:
+    run = match.group()
+    if len(run) <= LONG_WORD:
+        return run
+    units = _UNIT.findall(run)
+    out = [units[0]]
+    since_break = since_box = 1
+    for before, after in itertools.pairwise(units):
+        if since_break >= _BREAK_EVERY and not _joins(before[-1], after[0]):
+            if since_box >= _BOX_EVERY:
+                out.append("<wbr>")
+                since_box = 0
+            else:
+                out.append(_ZWSP)
+            since_break = 0
+        out.append(after)
+        since_break += 1
+        since_box += 1
+    return "".join(out)
+
+
+def breakable_html(html: str) -> str:
+    """``html`` with break opportunities inside every very long word.
+
+    CSS ``overflow-wrap: anywhere`` alone wraps such a word too, but
+    WeasyPrint then lays out the whole rest of the text again for every line
+    and, in a table cell, for every character: 10 s for a 10,000-character
+    title, 90 s for a 3,000-character word in a table. With a zero-width
+    space every few characters it takes its fast path, and a ``<wbr>`` every
+    few dozen keeps each text box short for the table's width computation
+    (3 s for that cell). Both are invisible, take no room and leave no trace
+    in the PDF's text. Combining marks, joiners and variation selectors stay
+    with their character.
+    """
+    parts = _TAG_OR_TEXT.split(html)
+    for i in range(0, len(parts), 2):  # even parts are text, odd ones tags
+        if len(parts[i]) > LONG_WORD:
+            parts[i] = _LONG_RUN.sub(_break_run, parts[i])
+    return "".join(parts)
 
 
 def inline_markdown_to_html(text: str) -> str:
