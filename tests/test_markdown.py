@@ -212,7 +212,7 @@ def brief_of(*summaries: str) -> str:
 
 def test_a_summary_cannot_redefine_the_citations() -> None:
     hostile = "Cites [1] itself.\n\n[1]: https://evil.example/phish\n[2]: https://evil.example/2"
-    html = markdown_to_html(brief_of("Plain.", hostile, "Also plain."))
+    html = markdown_to_html(brief_of("Plain.", hostile, "Also plain."), citations=True)
     # The hostile summary's own [1] still goes where it says ...
     assert hrefs(html).count("https://evil.example/phish") == 1
     assert 'Cites <a href="https://evil.example/phish">1</a> itself.' in html
@@ -224,9 +224,12 @@ def test_a_summary_cannot_redefine_the_citations() -> None:
 
 def test_citations_are_never_links_even_without_namespacing() -> None:
     # The backstop for a template printing a summary raw: numeric labels are citations.
-    html = markdown_to_html("See [1] and [x][2].\n\n[1]: https://evil.example\n[2]: https://e.x\n")
+    html = markdown_to_html(
+        "See [1] and [x][2].\n\n[1]: https://evil.example\n[2]: https://e.x\n", citations=True
+    )
     assert hrefs(html) == []
-    assert markdown_to_html("[1]\n\n[1]: https://e.x\n", citations=False).count("href") == 1
+    # Elsewhere (a summary on its own, the HTML export) [1] is an ordinary label.
+    assert markdown_to_html("[1]\n\n[1]: https://e.x\n").count("href") == 1
 
 
 def test_a_summary_cannot_redirect_another_summarys_links() -> None:
@@ -268,7 +271,7 @@ def test_footnotes_stay_with_their_summary() -> None:
     ],
 )
 def test_nothing_opened_in_a_summary_outlives_it(summary: str) -> None:
-    html = markdown_to_html(brief_of(summary, "Later development."))
+    html = markdown_to_html(brief_of(summary, "Later development."), citations=True)
     assert "<h3>Event 1</h3>\n<p>Later development.</p>" in html
     assert "<h2>Watch list</h2>" in html
     assert "<h2>Sources</h2>\n<ol>\n<li>Source</li>" in html

@@ -177,7 +177,7 @@ def markdown_to_html(
     text: str,
     *,
     images: Collection[str] = (),
-    citations: bool = True,
+    citations: bool = False,
     breakable: bool = False,
 ) -> str:
     """Render Markdown to an HTML fragment that carries no raw HTML, unsafe link or fetch.
@@ -458,12 +458,12 @@ def self_contained_markdown(text: str, namespace: str) -> str:
         raise ValueError(f"namespace must be a slug, not {namespace!r}")
     # A trailing newline changes nothing but the content of an unclosed fence,
     # which would otherwise lack the newline a closed one has.
-    expected = markdown_to_html(text + "\n", citations=False)
+    expected = markdown_to_html(text + "\n")
     references, footnotes = _definitions(text)
     result = _namespaced(text, namespace, references, footnotes)
     closing = _open_fence(result)
     if closing is not None:
         result = f"{result}\n{closing}"
-    if _self_contained(result, namespace) and markdown_to_html(result, citations=False) == expected:
+    if _self_contained(result, namespace) and markdown_to_html(result) == expected:
         return result
     return _literal(text)

@@ -323,7 +323,7 @@ def printable_brief(
     from briefer.render.markdown import markdown_to_html
 
     body = markdown_to_html(
-        _strip_marking(markdown, ctx.marking), images=chart_names, breakable=True
+        _strip_marking(markdown, ctx.marking), images=chart_names, citations=True, breakable=True
     )
     keywords = sorted({t for item in ctx.developments for t in item.event.tags})
     meta = PdfMetadata(
