@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 
 from briefer.render.markdown import (
     demote_headings,
@@ -263,6 +265,12 @@ def test_footnotes_stay_with_their_summary() -> None:
         "    indented code",
         "| a | b |\n|---|---|\n| 1 | 2 |",
         "<div>\n\nhtml block",
+        "Text\n\n<!-- a comment never closed",
+        "<script>\nnever closed",
+        "<pre>\nnever closed",
+        "<?php never closed",
+        "<![CDATA[ never closed",
+        "<!DOCTYPE never closed",
         "text\n---",
         "text\n===",
         "1. list\n2. list\n   continued",
@@ -271,11 +279,16 @@ def test_footnotes_stay_with_their_summary() -> None:
     ],
 )
 def test_nothing_opened_in_a_summary_outlives_it(summary: str) -> None:
-    html = markdown_to_html(brief_of(summary, "Later development."), citations=True)
-    assert "<h3>Event 1</h3>\n<p>Later development.</p>" in html
-    assert "<h2>Watch list</h2>" in html
-    assert "<h2>Sources</h2>\n<ol>\n<li>Source</li>" in html
-    assert html.count("<em>event</em> [1][2]") == 2
+    document = brief_of(summary, "Later development.")
+    # As briefer prints it, and as a CommonMark reader that parses raw HTML does.
+    for html in (
+        markdown_to_html(document, citations=True),
+        MarkdownIt("commonmark").enable("table").use(footnote_plugin).render(document),
+    ):
+        assert "<h3>Event 1</h3>\n<p>Later development.</p>" in html
+        assert "<h2>Watch list</h2>" in html
+        assert "<h2>Sources</h2>\n<ol>\n<li>Source</li>" in html
+        assert html.count("<em>event</em> [1][2]") == 2
 
 
 def test_an_open_fence_is_closed_and_keeps_its_code() -> None:

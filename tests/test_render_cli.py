@@ -248,6 +248,8 @@ events:
       [1]: https://evil.example/phish
       [2]: https://evil.example/two
       [^1]: The newest event's note.
+
+      <!-- a comment never closed
   - id: middle
     date: 2023-11-10
     title: Middle event with an open fence
@@ -349,6 +351,7 @@ def test_hostile_summaries_leave_the_pdf_brief_intact(hostile_brief: tuple[Path,
     for heading in ("DEVELOPMENTS", "WATCH LIST", "CHARTS", "SOURCES"):
         assert heading in lines, heading
     assert "Later development text, in" in text
+    assert "<!-- a comment never closed" in text
     assert "Upcoming deadline [2]" in text
     assert "never closed" in text
     # Long words, titles and URLs wrap: every character printed, no line too long.

@@ -274,7 +274,8 @@ def inline_markdown_to_html(text: str) -> str:
 # - its reference and footnote labels are renamed into a namespace of its own
 #   (``[1]`` → ``[ns/1]``), so it can neither redirect the brief's ``[1]``
 #   citations nor another summary's links, and its own uses still resolve;
-# - a code fence it leaves open is closed at its end;
+# - a code fence it leaves open is closed at its end, and the "<" that would
+#   start a raw HTML block (for readers that parse HTML) is escaped;
 # - if either rewrite does not reproduce the summary's own rendering exactly,
 #   the summary is shown as literal text instead (safe, never clever).
 #
@@ -396,13 +397,43 @@ def _self_contained(text: str, namespace: str) -> bool:
         return False
     if any(not label.startswith(namespace + "/") for label in footnotes):
         return False
-    tokens = _parser().parse(f"{text}\n\n{_SENTINEL}\n", {})
-    # The sentinel must come out as a paragraph of its own at the top level.
-    return any(
-        t.type == "inline" and t.level == 1 and t.content == _SENTINEL and tokens[i - 1].level == 0
-        for i, t in enumerate(tokens)
-        if i > 0 and tokens[i - 1].type == "paragraph_open"
-    )
+    # The sentinel must come out as a paragraph of its own at the top level,
+    # for briefer and for a reader that parses raw HTML.
+    for parser in (_parser(), _html_reader()):
+        tokens = parser.parse(f"{text}\n\n{_SENTINEL}\n", {})
+        if not any(
+            t.type == "inline" and t.level == 1 and t.content == _SENTINEL
+            for i, t in enumerate(tokens)
+            if i > 0 and tokens[i - 1].type == "paragraph_open" and tokens[i - 1].level == 0
+        ):
+            return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _html_reader() -> MarkdownIt:
+    """CommonMark as most readers of the Markdown brief parse it: raw HTML on."""
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt("commonmark", {"html": True})
+    md.enable("table")
+    md.use(footnote_plugin)
+    return md
+
+
+def _without_html_blocks(text: str) -> str:
+    """``text`` with the ``<`` that would start a raw HTML block escaped.
+
+    briefer never parses raw HTML, so ``\\<`` and ``<`` print the same in
+    the PDF; but a Markdown reader that does would let ``<!--`` or
+    ``<script>`` run on to the end of the brief.
+    """
+    lines = text.split("\n")
+    for token in _html_reader().parse(text, {}):
+        if token.type == "html_block" and token.map:
+            at = token.map[0]
+            lines[at] = lines[at].replace("<", "\\<", 1)
+    return "\n".join(lines)
 
 
 def _literal(text: str) -> str:
@@ -460,7 +491,7 @@ def self_contained_markdown(text: str, namespace: str) -> str:
     # which would otherwise lack the newline a closed one has.
     expected = markdown_to_html(text + "\n")
     references, footnotes = _definitions(text)
-    result = _namespaced(text, namespace, references, footnotes)
+    result = _without_html_blocks(_namespaced(text, namespace, references, footnotes))
     closing = _open_fence(result)
     if closing is not None:
         result = f"{result}\n{closing}"
