@@ -349,3 +349,12 @@ def test_long_words_get_invisible_break_opportunities() -> None:
     assert "\u200b\u200d" not in breakable_html(family)
     # Nothing changes unless asked: the HTML export stays clean.
     assert "\u200b" not in markdown_to_html("x" * 500)
+
+
+def test_a_template_without_an_event_id_still_gets_a_namespace() -> None:
+    # A user's template may call md_block without the id: the text names it.
+    out = md_block("Cites [1].\n\n[1]: https://e.x")
+    label = re.findall(r"\[1\]\[(s[0-9a-f]{12})/1\]", out)
+    assert label
+    assert f"[{label[0]}/1]: https://e.x" in out
+    assert md_block("Cites [1].\n\n[1]: https://e.x", "Not A Slug") != out
