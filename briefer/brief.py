@@ -30,6 +30,7 @@ __all__ = [
     "day_of",
     "dtg",
     "format_instant",
+    "shown_texts",
 ]
 
 #: Readings of one metric this close together are "the same period" for disagreement.
@@ -334,3 +335,30 @@ def build_brief(
         scope=tuple(past) + tuple(upcoming),
         kinds=log.kinds,
     )
+
+
+def shown_texts(ctx: BriefContext) -> list[tuple[str, str]]:
+    """The log's text a brief prints, labelled by where it comes from, in brief order.
+
+    Labels are ``event 'ID'``, ``metric 'ID'``, ``source 'ID'`` and ``the log``,
+    for messages that point the user at the entry to look at.
+    """
+    out: list[tuple[str, str]] = [("the log", f"{ctx.title}\n{ctx.marking or ''}")]
+    seen: set[str] = set()
+    items = [*ctx.bluf, *ctx.developments, *(w.item for w in ctx.watch), *ctx.background]
+    for event, notes in [(i.event, [n for _, n in i.notes]) for i in items] + [
+        (e, []) for e in ctx.scope
+    ]:
+        if event.id in seen:
+            continue
+        seen.add(event.id)
+        location = str(event.location) if event.location else ""
+        parts = [event.title, event.summary or "", location, event.kind or "", *notes]
+        out.append((f"event '{event.id}'", "\n".join(parts)))
+    for figure in ctx.figures:
+        text = f"{figure.metric.label}\n{figure.metric.unit or ''}"
+        out.append((f"metric '{figure.metric.id}'", text))
+    for ref in ctx.sources:
+        src = ref.source
+        out.append((f"source '{src.id}'", f"{src.title}\n{src.publisher or ''}\n{src.url or ''}"))
+    return out

@@ -94,6 +94,20 @@ def _width(text: str, size: float) -> float:
     return em * size
 
 
+def _fitted(value: str, size: float, room: float) -> str:
+    """``value`` as XML character data, shortened with an ellipsis to fit ``room`` px.
+
+    Judged by :func:`_width` plus 15 %, which covers DejaVu Sans's widest
+    letters ("W" is 1.01 em), so a fitted text never overruns.
+    """
+    clean = _NOT_XML.sub("", value)
+    if _width(clean, size * 1.15) <= room:
+        return escape(clean)
+    while clean and _width(clean + "…", size * 1.15) > room:
+        clean = clean[:-1]
+    return escape(clean.rstrip() + "…")
+
+
 def _fmt_value(value: float) -> str:
     """``4,500``, ``3.25``, ``-0.5``: grouped thousands, no float noise."""
     if value == int(value):
@@ -733,10 +747,14 @@ def metric_svg(
     ]
     body.append("</g>")
     if unit:
+        # Written upwards beside the value axis: it must fit the plot's height,
+        # or it runs into the time axis below and the subtitle above. The full
+        # unit is in the subtitle and the description.
         mid = _f((top + bottom) / 2)
+        unit_text = _fitted(unit, _TICK_SIZE, bottom - top - 10)
         body.append(
             f'<text x="12" y="{mid}" text-anchor="middle" font-size="{_TICK_SIZE}" fill="{_INK}" '
-            f'transform="rotate(-90 12 {mid})">{_text(unit, 40)}</text>'
+            f'transform="rotate(-90 12 {mid})">{unit_text}</text>'
         )
 
     # The step line: each value holds until the next report, then to the right edge.

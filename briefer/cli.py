@@ -389,6 +389,8 @@ def render(
         return
     for url in result.refused:
         click.echo(f"briefer: warning: the PDF engine was refused {url}", err=True)
+    for warning in result.warnings:
+        click.echo(f"briefer: warning: {warning}", err=True)
     if not quiet:
         for path in result.paths:
             click.echo(_shown(path))

@@ -436,3 +436,59 @@ def test_disagreement_spans_match_a_plain_pairwise_scan() -> None:
             at += rng.choice([0, 86400, 10 * 86400, 40 * 86400])
             points.append(MetricPoint(at, rng.choice([1, 2, 3]), rng.choice("ab"), False))
         assert _disagreements(points) == plain(points)
+
+
+def dejavu_file() -> str | None:
+    """DejaVu Sans (the charts' first font) as fontconfig finds it, if installed."""
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-match") is None:
+        return None
+    found = subprocess.run(
+        ["fc-match", "-f", "%{family}\t%{file}", "DejaVu Sans"], capture_output=True, text=True
+    )
+    family, _, path = found.stdout.partition("\t")
+    return path if family.startswith("DejaVu Sans") and path else None
+
+
+def dejavu_width(path: str, text: str, size: float) -> float:
+    """The advance width of ``text`` in the font at ``path``, in px."""
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    font = TTFont(path, lazy=True)
+    cmap, hmtx = font.getBestCmap(), font["hmtx"]
+    units = sum(hmtx[cmap.get(ord(ch), ".notdef")][0] for ch in text)
+    return float(units * size / font["head"].unitsPerEm)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "personnel deployed under the multinational framework nation",  # 60 characters
+        "W" * 60,
+        "x" * 300,
+    ],
+)
+def test_a_long_unit_stays_beside_the_value_axis(unit: str) -> None:
+    path = dejavu_file()
+    if path is None:
+        pytest.skip("DejaVu Sans is not installed here")
+    metric = Metric("troops", "Troops", Pos("t.yaml", 1, 1), unit)
+    points = [MetricPoint(ts(2023, 2), 100, "", False), MetricPoint(ts(2023, 6), 150, "", False)]
+    root = parse(metric_svg(metric, points, tz=TZ, start=ts(2023), end=ts(2024)))
+    (label,) = [t for t in root.iter(f"{NS}text") if "rotate(-90" in (t.get("transform") or "")]
+    shown = label.text or ""
+    assert shown.endswith("…")
+    assert unit.startswith(shown[:-1])
+    # Written upwards around its y, it must stay between the top grid line and
+    # the time axis (whose tick labels are below it), measured with the real font.
+    axis = next(p.get("d") or "" for p in root.iter(f"{NS}path") if p.get("stroke") == "#444")
+    axis_y = float(re.findall(r"M[\d.]+ ([\d.]+)H", axis)[0])
+    top_y = min(y_ticks(root).values())
+    mid = float(label.get("y") or 0)
+    half = dejavu_width(path, shown, float(label.get("font-size") or 0)) / 2
+    assert top_y - 6 <= mid - half
+    assert mid + half <= axis_y
+    # Nothing is lost: the subtitle and the description carry the unit.
+    assert unit in (root.find(f"{NS}desc").text or "")  # type: ignore[union-attr]

@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 
-from briefer.render.markdown import inline_markdown_to_html, is_safe_link, markdown_to_html
+from briefer.render.markdown import (
+    demote_headings,
+    inline_markdown_to_html,
+    is_safe_link,
+    markdown_to_html,
+    self_contained_markdown,
+)
+from briefer.render.templating import md_block
 
 
 def hrefs(html: str) -> list[str]:
@@ -189,3 +198,163 @@ def test_inline() -> None:
     assert inline_markdown_to_html("[a](https://e.x) ![i](https://e.x/i.png)") == (
         '<a href="https://e.x">a</a> <a href="https://e.x/i.png" class="image-link">i</a>'
     )
+
+
+# --- a summary inside the brief: nothing in it reaches outside --------------
+
+
+def brief_of(*summaries: str) -> str:
+    """A brief-shaped document: each summary under its heading, citations after it."""
+    parts = ["# Brief\n"]
+    for i, summary in enumerate(summaries):
+        parts.append(f"### Event {i}\n\n{md_block(summary, f'ev{i}')}\n\n*event* [1][2]\n")
+    parts.append("## Watch list\n\n- **in 3 days**: a deadline [1]\n\n## Sources\n\n1. Source\n")
+    return "\n".join(parts)
+
+
+def test_a_summary_cannot_redefine_the_citations() -> None:
+    hostile = "Cites [1] itself.\n\n[1]: https://evil.example/phish\n[2]: https://evil.example/2"
+    html = markdown_to_html(brief_of("Plain.", hostile, "Also plain."), citations=True)
+    # The hostile summary's own [1] still goes where it says ...
+    assert hrefs(html).count("https://evil.example/phish") == 1
+    assert 'Cites <a href="https://evil.example/phish">1</a> itself.' in html
+    # ... and every citation of the brief stays text.
+    assert html.count("<em>event</em> [1][2]") == 3
+    assert "- **in 3 days**" not in html
+    assert "a deadline [1]" in html
+
+
+def test_citations_are_never_links_even_without_namespacing() -> None:
+    # The backstop for a template printing a summary raw: numeric labels are citations.
+    html = markdown_to_html(
+        "See [1] and [x][2].\n\n[1]: https://evil.example\n[2]: https://e.x\n", citations=True
+    )
+    assert hrefs(html) == []
+    # Elsewhere (a summary on its own, the HTML export) [1] is an ordinary label.
+    assert markdown_to_html("[1]\n\n[1]: https://e.x\n").count("href") == 1
+
+
+def test_a_summary_cannot_redirect_another_summarys_links() -> None:
+    first = "First [site].\n\n[site]: https://evil.example/"
+    second = "Second [site].\n\n[site]: https://good.example/"
+    html = markdown_to_html(brief_of(first, second))
+    assert hrefs(html) == ["https://evil.example/", "https://good.example/"]
+
+
+def test_footnotes_stay_with_their_summary() -> None:
+    first = "One[^1] and two[^n].\n\n[^1]: First's note.\n[^n]: First's other note."
+    second = "Three[^1].\n\n[^1]: Second's note."
+    html = markdown_to_html(brief_of(first, second))
+    notes = html.split('<section class="footnotes">')[1]
+    assert notes.index("First's note.") < notes.index("First's other note.")
+    assert notes.index("First's other note.") < notes.index("Second's note.")
+    assert html.count('class="footnote-ref"') == 3
+    # An undefined footnote stays text; it does not borrow another summary's note.
+    assert "Four[^1]" in markdown_to_html(brief_of(first, "Four[^1]."))
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Text then a fence:\n\n```\nnever closed",
+        "~~~~ python\ncode\n~~~",
+        "  ```\nindented fence",
+        "Para\n```",
+        "> quote\n> ```\n> code",
+        "- item\n\n  ```\n  code in a list",
+        "    indented code",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "<div>\n\nhtml block",
+        "Text\n\n<!-- a comment never closed",
+        "<script>\nnever closed",
+        "<pre>\nnever closed",
+        "<?php never closed",
+        "<![CDATA[ never closed",
+        "<!DOCTYPE never closed",
+        "text\n---",
+        "text\n===",
+        "1. list\n2. list\n   continued",
+        "[^1]: a footnote\n    continued",
+        "Bracket [a [b]][1] inside.\n\n[1]: https://e.x",
+    ],
+)
+def test_nothing_opened_in_a_summary_outlives_it(summary: str) -> None:
+    document = brief_of(summary, "Later development.")
+    # As briefer prints it, and as a CommonMark reader that parses raw HTML does.
+    for html in (
+        markdown_to_html(document, citations=True),
+        MarkdownIt("commonmark").enable("table").use(footnote_plugin).render(document),
+    ):
+        assert "<h3>Event 1</h3>\n<p>Later development.</p>" in html
+        assert "<h2>Watch list</h2>" in html
+        assert "<h2>Sources</h2>\n<ol>\n<li>Source</li>" in html
+        assert html.count("<em>event</em> [1][2]") == 2
+
+
+def test_an_open_fence_is_closed_and_keeps_its_code() -> None:
+    closed = self_contained_markdown("Code:\n\n```python\nprint(1)", "ev")
+    assert closed == "Code:\n\n```python\nprint(1)\n```"
+    assert self_contained_markdown("````\nx\n```", "ev") == "````\nx\n```\n````"
+
+
+def test_labels_move_into_the_namespace_but_code_stays_as_written() -> None:
+    text = "`[1]` and [1], [t][1], [1][] and a[^1].\n\n    [1]\n\n[1]: https://e.x\n[^1]: n"
+    assert self_contained_markdown(text, "ev-1") == (
+        "`[1]` and [1][ev-1/1], [t][ev-1/1], [1][ev-1/1] and a[^ev-1/1].\n\n    [1]\n\n"
+        "[ev-1/1]: https://e.x\n[^ev-1/1]: n"
+    )
+
+
+def test_what_cannot_be_kept_to_itself_becomes_literal_text() -> None:
+    # Link text holding brackets defeats the label rewrite: shown as written, no link.
+    text = "Bracket [a [b]][1] inside.\n\n[1]: https://evil.example"
+    out = self_contained_markdown(text, "ev")
+    html = markdown_to_html(out)
+    assert hrefs(html) == []
+    assert "Bracket [a [b]][1] inside." in html
+    assert "[1]: https://evil.example" in html
+
+
+def test_headings_are_demoted_but_code_is_not_touched() -> None:
+    assert demote_headings("# A\n\n```\n# comment\n```\n\n> ## B\n\nC\n---\n\n---") == (
+        "#### A\n\n```\n# comment\n```\n\n> ##### B\n\nC\n\\---\n\n---"
+    )
+
+
+# --- very long words get break opportunities (for print only) ---------------
+
+
+def test_long_words_get_invisible_break_opportunities() -> None:
+    from briefer.render.markdown import LONG_WORD, breakable_html
+
+    short = "u" * LONG_WORD
+    assert breakable_html(f"<p>{short}</p>") == f"<p>{short}</p>"
+    html = markdown_to_html(f"[{'a' * 200}](https://e.x/{'b' * 300}) {'&' * 200}", breakable=True)
+    # Attributes are untouched; text gets a break every few characters; an
+    # entity is never cut.
+    assert f'href="https://e.x/{"b" * 300}"' in html
+    assert "a\u200b" in html
+    assert "<wbr>" in html
+    assert re.sub("\u200b|<wbr>", "", html) == markdown_to_html(
+        f"[{'a' * 200}](https://e.x/{'b' * 300}) {'&' * 200}"
+    )
+    assert "&am\u200b" not in html
+    assert "&amp;" * 4 in html
+    # A combining accent and an emoji's joiner stay with their character.
+    accents = breakable_html("e\u0301" * 200)
+    assert "\u200b\u0301" not in accents
+    assert "<wbr>\u0301" not in accents
+    family = "\U0001f469\u200d\U0001f467" * 100
+    assert "\u200d\u200b" not in breakable_html(family)
+    assert "\u200b\u200d" not in breakable_html(family)
+    # Nothing changes unless asked: the HTML export stays clean.
+    assert "\u200b" not in markdown_to_html("x" * 500)
+
+
+def test_a_template_without_an_event_id_still_gets_a_namespace() -> None:
+    # A user's template may call md_block without the id: the text names it.
+    out = md_block("Cites [1].\n\n[1]: https://e.x")
+    label = re.findall(r"\[1\]\[(s[0-9a-f]{12})/1\]", out)
+    assert label
+    assert f"[{label[0]}/1]: https://e.x" in out
+    assert md_block("Cites [1].\n\n[1]: https://e.x", "Not A Slug") != out

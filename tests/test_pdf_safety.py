@@ -662,3 +662,73 @@ def test_an_attachment_that_slips_through_fails_the_render(
             metadata=META,
         )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chart.svg"]
+
+
+# --- what the fonts cannot show, and what does not fit a line ---------------
+
+
+def test_characters_no_font_has_are_reported(tmp_path: Path) -> None:
+    from briefer.render.pdf import uncovered_warnings
+
+    html = "<p>Plain Ωλ text, then 你好 and 한국어, 你 again, and an emoji 🙂.</p>"
+    uncovered: list[str] = []
+    write_pdf(html, tmp_path / "a.pdf", assets_dir=tmp_path, metadata=META, uncovered=uncovered)
+    # This machine's fonts are Debian's DejaVu: no Han, no Hangul, no U+1F642.
+    # Where a CJK or emoji font is installed these are shown, and not reported.
+    assert set(uncovered) <= set("你好한국어🙂")
+    assert not set("Plain Ωλ text") & set(uncovered)
+    assert len(uncovered) == len(set(uncovered))
+    texts = [("event 'hello'", "Title 你好\nsummary"), ("event 'korea'", "한국어")]
+    assert uncovered_warnings(["你", "好", "한", "국", "어", "🙂"], texts) == [
+        "event 'hello': characters not covered by the PDF fonts: 你好 (U+4F60…)",
+        "event 'korea': characters not covered by the PDF fonts: 한국어 (U+D55C…)",
+        "characters not covered by the PDF fonts: 🙂 (U+1F642)",
+    ]
+    assert uncovered_warnings([], texts) == []
+
+
+def test_fontless_characters_do_not_break_determinism(
+    tmp_path: Path, subsetter: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    html = long_document() + "<p>你好 한국어 🙂 " + "x" * 3000 + "</p>"
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    for target in (first, second):
+        write_pdf(html, target, assets_dir=tmp_path, metadata=META, stylesheets=[CSS])
+    assert first.read_bytes() == second.read_bytes(), subsetter
+
+
+def _runs(reader: PdfReader, char: str) -> list[int]:
+    """Lengths of the runs of ``char`` on every extracted line of every page."""
+    runs: list[int] = []
+    for page in reader.pages:
+        for line in page.extract_text().splitlines():
+            runs += [len(r) for r in line.replace(".", " ").split() if set(r) == {char}]
+    return runs
+
+
+@pytest.mark.slow
+def test_long_words_wrap_inside_the_page(tmp_path: Path) -> None:
+    """Every character printed, on lines that fit; a few seconds (WeasyPrint's line breaking)."""
+    from briefer.render.markdown import markdown_to_html
+
+    word = "q" * 3000
+    url = "https://example.com/" + "z" * 600
+    markdown = (
+        f"# {'h' * 2000}\n\nA word: {word}.\n\n1. <{url}>\n\n"
+        f"| {'k' * 1000} | v |\n|---|---|\n| a | b |\n\n```\n{'p' * 500}\n```\n"
+    )
+    html = markdown_to_html(markdown, breakable=True)
+    target = tmp_path / "long.pdf"
+    write_pdf(html, target, assets_dir=tmp_path, metadata=META, stylesheets=[CSS])
+    reader = PdfReader(target)
+    width = float(reader.pages[0].mediabox.width)
+    for char, total in (("q", 3000), ("h", 2000), ("k", 1000), ("p", 500)):
+        runs = _runs(reader, char)
+        # Every character is printed, on lines short enough for the page:
+        # 8.5 pt characters are at least 4 pt wide, so a line holds < 150.
+        assert sum(runs) == total, char
+        assert max(runs) < width / 4, char
+    text = "".join("".join(p.extract_text().split()) for p in reader.pages)
+    assert url in text
+    assert "\u200b" not in text

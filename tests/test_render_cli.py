@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -217,3 +218,181 @@ def test_render_only_given_events(project: Path, tmp_path: Path) -> None:
     assert bad.stderr == (
         "briefer: error: --events: unknown event 'banjska-atack' (did you mean 'banjska-attack'?)\n"
     )
+
+
+# --- untrusted text cannot change the brief's structure ---------------------
+
+LONG_WORD = "W" + "x" * 2998 + "Z"
+LONG_TITLE = "T" + "titleword" * 1111 + "E"  # 10,001 characters
+LONG_URL = "https://example.com/" + "a" * 400 + "/end"
+HOSTILE_LOG = f"""\
+briefer: 1
+title: Hostile log
+timezone: Europe/Belgrade
+metrics:
+  troops: {{label: Troops, unit: personnel deployed under the multinational framework nation}}
+sources:
+  - id: s1
+    title: First source
+    url: {LONG_URL}
+  - id: s2
+    title: Second source
+events:
+  - id: newest
+    date: 2023-11-20
+    title: Newest event 你好
+    sources: [s1]
+    summary: |
+      Cites [1] itself and has a note[^1].
+
+      [1]: https://evil.example/phish
+      [2]: https://evil.example/two
+      [^1]: The newest event's note.
+
+      <!-- a comment never closed
+  - id: middle
+    date: 2023-11-10
+    title: Middle event with an open fence
+    sources: [s2]
+    figures: {{troops: 100}}
+    summary: |
+      Another note[^1] and a word {LONG_WORD} then a fence:
+
+      [^1]: The middle event's note.
+
+      ```
+      never closed
+  - id: older
+    date: 2023-11-01
+    title: "{LONG_TITLE}"
+    sources: [s1, s2]
+    figures: {{troops: 150}}
+    summary: Later development text, in 한국어.
+  - id: upcoming
+    date: 2023-12-01
+    title: Upcoming deadline
+    kind: deadline
+    sources: [s2]
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_brief(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The hostile log rendered to Markdown and PDF through the CLI: (folder, stderr)."""
+    folder = tmp_path_factory.mktemp("hostile-brief")
+    write(folder / "events.yaml", HOSTILE_LOG)
+    done = run_cli(
+        "render", "--pdf", "--as-of", AS_OF, "--since", "2023-10-01", "--output", "out/", cwd=folder
+    )
+    assert done.returncode == 0, done.stderr
+    return folder / "out", done.stderr
+
+
+def _font_has(char: str) -> bool:
+    """Whether fontconfig knows an installed font with a glyph for ``char``."""
+    if shutil.which("fc-list") is None:
+        return False
+    found = subprocess.run(
+        ["fc-list", f":charset={ord(char):x}", "family"], capture_output=True, text=True
+    )
+    return bool(found.stdout.strip())
+
+
+def _headings(html: str) -> list[tuple[str, str]]:
+    return re.findall(r"<(h[1-6])>(.*?)</h[1-6]>", html)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("footnotes", [False, True])
+def test_hostile_summaries_leave_the_markdown_brief_intact(
+    hostile_brief: tuple[Path, str], footnotes: bool
+) -> None:
+    from markdown_it import MarkdownIt
+
+    # Any CommonMark reader: the plain one, and the one briefer itself uses.
+    md = MarkdownIt("commonmark").enable("table")
+    if footnotes:
+        from mdit_py_plugins.footnote import footnote_plugin
+
+        md.use(footnote_plugin)
+    text = (hostile_brief[0] / "2023-11-22-hostile-log.md").read_text(encoding="utf-8")
+    html = md.render(text)
+    assert [(tag, h) for tag, h in _headings(html) if tag in ("h2", "h3")] == [
+        ("h2", "Bottom line up front"),
+        ("h2", "Key figures"),
+        ("h2", "Developments"),
+        ("h3", "20 Nov 2023 — Newest event 你好"),
+        ("h3", "10 Nov 2023 — Middle event with an open fence"),
+        ("h3", f"1 Nov 2023 — {LONG_TITLE}"),
+        ("h2", "Watch list"),
+        ("h2", "Charts"),
+        ("h2", "Sources"),
+    ]
+    assert "<p>Later development text, in 한국어.</p>" in html
+    assert "<pre><code>never closed\n</code></pre>" in html
+    # The summary's [1] is its own link; the brief's citations stay text.
+    assert html.count('href="https://evil.example/phish"') == 1
+    assert "evil.example/two" not in html
+    assert "Upcoming deadline [2]</li>" in html
+    assert "[1][2]" in html
+    if footnotes:
+        notes = html.split('<section class="footnotes">')[1]
+        assert notes.index("The newest event's note.") < notes.index("The middle event's note.")
+
+
+@pytest.mark.slow
+def test_hostile_summaries_leave_the_pdf_brief_intact(hostile_brief: tuple[Path, str]) -> None:
+    reader = PdfReader(hostile_brief[0] / "2023-11-22-hostile-log.pdf")
+    # A font that got a .notdef glyph is written with two-byte codes, which
+    # pypdf reads with a NUL before each character (pdftotext does not).
+    pages = [page.extract_text().replace("\x00", "") for page in reader.pages]
+    lines = [line for page in pages for line in page.splitlines()]
+    text = "\n".join(lines)
+    for heading in ("DEVELOPMENTS", "WATCH LIST", "CHARTS", "SOURCES"):
+        assert heading in lines, heading
+    assert "Later development text, in" in text
+    assert "<!-- a comment never closed" in text
+    assert "Upcoming deadline [2]" in text
+    assert "never closed" in text
+    # Long words, titles and URLs wrap: every character printed, no line too long.
+    # (Without the page header and footer, which fall between a page's lines.)
+    body = [line for line in lines if not line.startswith(("Report 1 · As of", "Page "))]
+    # Only printable ASCII: list bullets (drawn after a page's text) and the
+    # two-byte codes pypdf misreads would otherwise fall inside the words.
+    joined = "".join(c for c in "".join(body) if c.isascii() and c.isprintable() and c != " ")
+    for word in (LONG_WORD, LONG_TITLE):
+        assert word in joined
+    # The charts' text comes out between the URL's first line and the rest.
+    url_lines = [
+        line.strip() for line in lines if re.match(r"(https://example\.com/)?a+(/end)?\s*$", line)
+    ]
+    assert "".join(url_lines) == LONG_URL
+    assert joined.count(LONG_TITLE) == 2  # bottom line up front and developments
+    width = float(reader.pages[0].mediabox.width)
+    assert max(len(line) for line in lines) < width / 4
+    uris = [
+        str(annot.get_object()["/A"]["/URI"])
+        for page in reader.pages
+        for annot in page.get("/Annots", [])
+        if "/A" in annot.get_object()
+    ]
+    assert uris.count("https://evil.example/phish") == 1
+    assert LONG_URL in uris
+
+
+@pytest.mark.slow
+def test_characters_the_fonts_lack_are_named_with_their_event(
+    hostile_brief: tuple[Path, str],
+) -> None:
+    expected = []
+    if not _font_has("你"):
+        expected.append(
+            "briefer: warning: event 'newest': characters not covered by the PDF fonts: "
+            "你好 (U+4F60…)"
+        )
+    if not _font_has("한"):
+        expected.append(
+            "briefer: warning: event 'older': characters not covered by the PDF fonts: "
+            "한국어 (U+D55C…)"
+        )
+    assert hostile_brief[1].splitlines() == expected

@@ -56,6 +56,7 @@ __all__ = [
     "FetchRefused",
     "PdfMetadata",
     "safe_fetcher",
+    "uncovered_warnings",
     "write_pdf",
 ]
 
@@ -349,6 +350,7 @@ def write_pdf(
     metadata: PdfMetadata,
     stylesheets: Sequence[Path] = (),
     policy: FetchPolicy | None = None,
+    uncovered: list[str] | None = None,
 ) -> tuple[str, ...]:
     """Print ``html`` to ``target`` atomically; return the refused resource URLs.
 
@@ -357,7 +359,9 @@ def write_pdf(
     (e.g. the resolved ``brief.css``) apply as author styles. Refusals are also
     logged as warnings on ``briefer.pdf``; WeasyPrint's own messages go there
     at debug level. ``policy`` replaces the default :class:`FetchPolicy` (tests
-    pass one to inspect what was asked).
+    pass one to inspect what was asked). ``uncovered``, if given, receives the
+    characters no available font has a glyph for (printed as empty boxes), in
+    order of first appearance, each once.
 
     Raises :class:`~briefer.errors.OutputError` (exit 3) when WeasyPrint or the
     disk fails; no partial file is left at ``target`` or beside it.
@@ -420,10 +424,57 @@ def write_pdf(
 
     for record in collected.records:
         log.debug("weasyprint: %s", record.getMessage())
+    if uncovered is not None:
+        for char in _missing_glyphs(collected.records):
+            if char not in uncovered:
+                uncovered.append(char)
     refused = tuple(url for url, _ in policy.refused)
     for url, reason in policy.refused:
         log.warning("PDF: did not load %s (%s)", _short(url), reason)
     return refused
+
+
+def _missing_glyphs(records: Sequence[logging.LogRecord]) -> Iterator[str]:
+    """The characters WeasyPrint drew as .notdef (an empty box), from its log.
+
+    While drawing, WeasyPrint logs each glyph Pango found no font for, with
+    the character and its code point as arguments; that is the one place
+    where "no installed font has it" is known for certain, after fontconfig's
+    fallback through every installed font.
+    """
+    for record in records:
+        args = record.args
+        if (
+            str(record.msg).startswith(".notdef glyph")
+            and isinstance(args, tuple)
+            and len(args) == 2
+            and isinstance(args[1], int)
+        ):
+            yield chr(args[1])
+
+
+def uncovered_warnings(chars: Sequence[str], texts: Sequence[tuple[str, str]]) -> list[str]:
+    """One line per labelled text holding some of ``chars`` (the PDF fonts' gaps).
+
+    ``texts`` are ``(label, text)`` pairs such as ``("event 'x'", title and
+    summary)``; characters none of them holds get a line without a label.
+    """
+    lines: list[str] = []
+    left = dict.fromkeys(chars)
+    for label, text in texts:
+        found = [c for c in dict.fromkeys(text) if c in left]
+        if found:
+            lines.append(f"{label}: {_uncovered_line(found)}")
+    rest = [c for c in left if not any(c in text for _, text in texts)]
+    if rest:
+        lines.append(_uncovered_line(rest))
+    return lines
+
+
+def _uncovered_line(chars: Sequence[str]) -> str:
+    shown = "".join(chars[:20]) + ("…" if len(chars) > 20 else "")
+    first = f"U+{ord(chars[0]):04X}" + ("…" if len(chars) > 1 else "")
+    return f"characters not covered by the PDF fonts: {shown} ({first})"
 
 
 class _EmbeddedFile(Exception):

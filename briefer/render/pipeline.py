@@ -23,7 +23,7 @@ import jinja2
 
 from briefer import __version__
 from briefer.atomic import staged_files
-from briefer.brief import BriefContext, build_brief
+from briefer.brief import BriefContext, build_brief, shown_texts
 from briefer.changes import Changes, compare
 from briefer.dates import get_timezone
 from briefer.errors import InvalidInput, OutputError
@@ -97,6 +97,8 @@ class RenderResult:
     refused: tuple[str, ...] = ()
     #: With ``if_changed``: the previous brief, when nothing was written because nothing changed.
     skipped: ReportRecord | None = None
+    #: Problems the brief was written despite, one line each (the CLI prefixes "warning:").
+    warnings: tuple[str, ...] = ()
 
 
 def input_hash(files: Iterable[str]) -> str:
@@ -219,6 +221,7 @@ def _render_locked(log: EventLog, req: RenderRequest) -> RenderResult:
     markdown = render_template(env, f"{req.template}.md.j2", brief=ctx)
     written: list[Path] = []
     refused: tuple[str, ...] = ()
+    warnings: list[str] = []
     try:
         with staged_files() as stage:
             stage.put(md_path, markdown)
@@ -229,7 +232,8 @@ def _render_locked(log: EventLog, req: RenderRequest) -> RenderResult:
             if req.pdf:
                 pdf_path = md_path.with_suffix(".pdf")
                 logger.info("printing the PDF")
-                refused = _render_pdf(ctx, markdown, charts, env, req, stage.temp_for(pdf_path))
+                target = stage.temp_for(pdf_path)
+                refused = _render_pdf(ctx, markdown, charts, env, req, target, warnings)
                 written.append(pdf_path)
     except OSError as exc:
         raise OutputError(f"cannot write the brief: {exc.strerror or exc}") from None
@@ -249,7 +253,7 @@ def _render_locked(log: EventLog, req: RenderRequest) -> RenderResult:
             record_report(req.reports_dir, records, record)
         except OSError as exc:
             raise OutputError(f"cannot write the reports manifest: {exc.strerror}") from None
-    return RenderResult(ctx, tuple(written), refused)
+    return RenderResult(ctx, tuple(written), refused, warnings=tuple(warnings))
 
 
 def _changes(ctx: BriefContext, previous: ReportRecord, snapshots: list[dict[str, Any]]) -> Changes:
@@ -318,7 +322,9 @@ def printable_brief(
 
     from briefer.render.markdown import markdown_to_html
 
-    body = markdown_to_html(_strip_marking(markdown, ctx.marking), images=chart_names)
+    body = markdown_to_html(
+        _strip_marking(markdown, ctx.marking), images=chart_names, citations=True, breakable=True
+    )
     keywords = sorted({t for item in ctx.developments for t in item.event.tags})
     meta = PdfMetadata(
         title=ctx.title,
@@ -352,8 +358,9 @@ def _render_pdf(
     env: jinja2.Environment,
     req: RenderRequest,
     target: Path,
+    warnings: list[str],
 ) -> tuple[str, ...]:
-    from briefer.render.pdf import write_pdf
+    from briefer.render.pdf import uncovered_warnings, write_pdf
 
     doc = printable_brief(ctx, markdown, [n for n, _, _ in charts], env, req.template)
     # The charts are served to the PDF engine from a private folder: the only
@@ -361,9 +368,17 @@ def _render_pdf(
     with tempfile.TemporaryDirectory(prefix="briefer-assets-") as assets:
         for name, _, svg in charts:
             (Path(assets) / name).write_text(svg, encoding="utf-8")
-        return write_pdf(
-            doc.html, target, assets_dir=Path(assets), metadata=doc.metadata, stylesheets=[doc.css]
+        uncovered: list[str] = []
+        refused = write_pdf(
+            doc.html,
+            target,
+            assets_dir=Path(assets),
+            metadata=doc.metadata,
+            stylesheets=[doc.css],
+            uncovered=uncovered,
         )
+    warnings.extend(uncovered_warnings(uncovered, shown_texts(ctx)))
+    return refused
 
 
 def _html_template(env: jinja2.Environment, name: str) -> str:

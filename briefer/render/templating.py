@@ -27,8 +27,6 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
 # At the start of a line these would make a list item or a block quote.
 _MD_LINE_START = re.compile(r"^([-+>=]|\d+[.)])")
-_ATX_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)", re.MULTILINE)
-_SETEXT_RULE = re.compile(r"^( {0,3})(=+|-+)[ \t]*$", re.MULTILINE)
 
 
 def md_escape(value: object) -> str:
@@ -38,15 +36,22 @@ def md_escape(value: object) -> str:
     return _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
 
 
-def md_block(value: object) -> str:
-    """A summary's Markdown, kept, but with headings demoted below the brief's own.
+def md_block(value: object, key: object = None) -> str:
+    """A summary's Markdown, kept, but unable to change the brief around it.
 
-    An ATX heading becomes level 4+ (never in the PDF outline) and a line that
-    would turn the paragraph above into a setext heading is escaped.
+    Headings are demoted below the brief's own: an ATX heading becomes level
+    4+ (never in the PDF outline) and a setext underline is escaped, so its
+    paragraph stays a paragraph. Then the summary is made self-contained (see
+    :func:`~briefer.render.markdown.self_contained_markdown`): its link and
+    footnote labels move into a namespace named after ``key`` (the event id)
+    and a code fence left open is closed, so nothing in it reaches the
+    citations, the other summaries or the sections after it.
     """
-    text = str(value).strip()
-    text = _ATX_HEADING.sub(lambda m: m.group(1) + "#" * min(6, len(m.group(2)) + 3), text)
-    return _SETEXT_RULE.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    from briefer.render.markdown import demote_headings, namespace_for, self_contained_markdown
+
+    text = demote_headings(str(value).strip())
+    namespace = namespace_for(str(key) if key is not None else text)
+    return self_contained_markdown(text, namespace)
 
 
 def md_code(value: object) -> str:
