@@ -495,7 +495,8 @@ def import_(settings: Settings, source: str, file: Path, fragment: bool, timezon
     except DateError as exc:
         raise click.BadParameter(str(exc), param_hint="--timezone") from None
     if not file.is_file():
-        raise InvalidInput(f"{file}: no such file")
+        # is_file() follows links and is False for pipes and devices, which could hang a read.
+        raise InvalidInput(f"{file}: {'not a regular file' if file.exists() else 'no such file'}")
     known = imports.ids_in_log(settings.log_path) if fragment else None
     convert = imports.import_acled if source == "acled" else imports.import_timelinejs
     result = convert(file, known)

@@ -98,14 +98,15 @@ def ids_in_log(path: str) -> LogIds:
     very file the import is about to replace (already emptied by the shell's
     ``>``). What cannot be read adds nothing.
     """
-    from briefer.loader import expand_includes
+    from briefer.files import expand_includes, read_log_file
 
     found = LogIds()
 
     def read(file: str) -> dict[str, Any]:
         try:
-            with open(file, encoding="utf-8-sig") as f:
-                data = yaml.load(f, Loader=_LOADER)
+            # The same guarded reader as the loader: a FIFO or a device never hangs.
+            text = read_log_file(file).decode("utf-8-sig")
+            data = yaml.load(text, Loader=_LOADER)
         except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
             return {}
         if not isinstance(data, dict):
@@ -121,9 +122,9 @@ def ids_in_log(path: str) -> LogIds:
     patterns = [include] if isinstance(include, str) else include
     if isinstance(patterns, list):
         strings = [p for p in patterns if isinstance(p, str)]
-        for _, absolute, _ in expand_includes(strings, path, path):
-            if absolute:
-                read(absolute)
+        for match in expand_includes(strings, path, path):
+            if match.path:
+                read(match.path)
     return found
 
 
