@@ -699,3 +699,14 @@ def test_acled_saved_by_a_spreadsheet(tmp_path: Path) -> None:
         f"briefer: error: {latin}: cannot read: not UTF-8 text (byte {byte});"
         " a spreadsheet can save it as 'CSV UTF-8'\n"
     )
+
+
+def test_import_refuses_a_pipe_without_reading_it(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "feed.csv"
+    os.mkfifo(fifo)
+    # Opening a FIFO with no writer blocks forever; the timeout turns a regression into a failure.
+    result = run_cli("import", "acled", str(fifo), cwd=tmp_path, timeout=30)
+    assert result.returncode == 1
+    assert result.stderr == f"briefer: error: {fifo}: not a regular file\n"
