@@ -513,6 +513,49 @@ def test_marking_and_title_are_text_not_markup(tmp_path: Path) -> None:
     assert policy.asked == []
 
 
+def _harfbuzz_subset_available() -> bool:
+    from weasyprint.pdf import fonts  # type: ignore[import-untyped]
+
+    return bool(fonts.harfbuzz_subset)
+
+
+@pytest.fixture(params=["fonttools", "harfbuzz"])
+def subsetter(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each font subsetter WeasyPrint may use, forced.
+
+    WeasyPrint takes HarfBuzz's subsetter when Debian's ``libharfbuzz-subset0``
+    is present and fontTools otherwise (a fresh machine). fontTools stamps the
+    clock into each font's ``head`` table, so the fontTools path is forced even
+    where HarfBuzz is installed: a regression must fail on every machine.
+    """
+    from weasyprint.pdf import fonts
+
+    if request.param == "fonttools":
+        monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    elif not _harfbuzz_subset_available():
+        pytest.skip("HarfBuzz-subset is not installed here (Debian's libharfbuzz-subset0)")
+    return str(request.param)
+
+
+def test_deterministic_bytes_whatever_the_subsetter(
+    tmp_path: Path, subsetter: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    html = long_document()
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    real_time = time.time
+    write_pdf(html, first, assets_dir=tmp_path, metadata=META, stylesheets=[CSS])
+    # The second render happens "a day later": any clock reading that reaches
+    # the bytes (fontTools' head.modified did) shows up as a difference.
+    monkeypatch.setattr(time, "time", lambda: real_time() + 86_400)
+    write_pdf(html, second, assets_dir=tmp_path, metadata=META, stylesheets=[CSS])
+    monkeypatch.setattr(time, "time", real_time)
+    assert first.read_bytes() == second.read_bytes(), subsetter
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # put back as it was
+
+
 def test_deterministic_bytes(tmp_path: Path) -> None:
     (tmp_path / "chart.svg").write_text(CHART)
     html = long_document() + '<p><img src="chart.svg"></p>'

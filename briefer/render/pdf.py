@@ -19,7 +19,12 @@ Output is reproducible: WeasyPrint writes no clock time or random id when the
 creation and modification dates are given, the file identifier is derived
 from the content (``pdf_identifier=True`` → MD5 of the objects), and font
 subset tags are hashes of the font, so the same HTML, metadata, fonts and
-WeasyPrint version give byte-identical files.
+WeasyPrint version give byte-identical files. One clock remains: where
+HarfBuzz's subsetter (Debian's ``libharfbuzz-subset0``) is missing, WeasyPrint
+subsets fonts with fontTools, which stamps the current time into each embedded
+font's ``head.modified``. :func:`_font_clock` pins that stamp to the brief's
+as-of through ``SOURCE_DATE_EPOCH``, the reproducible-builds convention
+fontTools honours.
 """
 
 from __future__ import annotations
@@ -311,6 +316,26 @@ def _import_weasyprint() -> Any:
     return weasyprint
 
 
+@contextlib.contextmanager
+def _font_clock(when: datetime) -> Iterator[None]:
+    """Make fontTools stamp ``when`` (not the clock) into the fonts it subsets.
+
+    ``SOURCE_DATE_EPOCH`` is process-wide; it is set only while the render
+    lock is held and put back as it was afterwards.
+    """
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    # fontTools' head table counts from 1904; an as-of before 1970 would give a
+    # negative epoch, which it also accepts, but clamp to 0 to stay conventional.
+    os.environ["SOURCE_DATE_EPOCH"] = str(max(0, int(when.timestamp())))
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
 def _temp_path(target: Path) -> Path:
     # A random suffix only names the temporary file; it never reaches the PDF.
     return target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
@@ -352,7 +377,7 @@ def write_pdf(
     target = Path(target)
     temp = _temp_path(target)
 
-    with _render_lock, _quiet_weasyprint() as collected:
+    with _render_lock, _font_clock(metadata.created), _quiet_weasyprint() as collected:
         try:
             document_html = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
             _strip_attachments(document_html.etree_element)
