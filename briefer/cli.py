@@ -219,7 +219,15 @@ def _write_table(log: EventLog, events: Sequence[Event]) -> None:
         click.echo(_count(len(events), "event"), err=True)
 
 
-def _when(value: str, *, now: int, tz: object, relative_to: int, end_of_day: bool) -> int:
+def _when(
+    value: str,
+    *,
+    now: int,
+    tz: object,
+    relative_to: int,
+    end_of_day: bool,
+    option: str = "--as-of",
+) -> int:
     """A WHEN of SPEC §4: ``now``, a duration back (``7d``), or a date/date-time.
 
     A date without a time means its end when it is an as-of (the brief as
@@ -227,23 +235,32 @@ def _when(value: str, *, now: int, tz: object, relative_to: int, end_of_day: boo
     """
     from datetime import tzinfo
 
-    from briefer.dates import DateError, parse_date, parse_duration
+    from briefer.dates import (
+        DateError,
+        check_instant,
+        looks_like_duration,
+        parse_date,
+        parse_duration,
+    )
 
     assert isinstance(tz, tzinfo)
     text = value.strip()
     if text == "now":
         return now
-    if text[-1:] in "hdwmy" and text[:-1].isdigit():
+    if looks_like_duration(text):
         try:
-            return relative_to - parse_duration(text)
+            # The result must stay among the log's years: it is shown as a date later.
+            return check_instant(relative_to - parse_duration(text), f"{text!r} back")
         except DateError as exc:
-            raise click.BadParameter(str(exc)) from None
+            raise click.BadParameter(str(exc), param_hint=option) from None
     try:
         parsed = parse_date(text, tz)
     except DateError as exc:
-        raise click.BadParameter(f"{text!r}: {exc}") from None
+        raise click.BadParameter(f"{text!r}: {exc}", param_hint=option) from None
     if parsed.interval or parsed.earliest is None or parsed.latest is None:
-        raise click.BadParameter(f"{text!r}: give a single date or date-time, not an interval")
+        raise click.BadParameter(
+            f"{text!r}: give a single date or date-time, not an interval", param_hint=option
+        )
     if end_of_day and parsed.precision <= parsed.precision.DAY:
         return parsed.latest - 60
     return parsed.earliest
@@ -341,7 +358,9 @@ def render(
     as_of = _when(as_of_text, now=now, tz=tz, relative_to=now, end_of_day=True)
     since = None
     if since_text is not None and since_text != "last":
-        since = _when(since_text, now=now, tz=tz, relative_to=as_of, end_of_day=False)
+        since = _when(
+            since_text, now=now, tz=tz, relative_to=as_of, end_of_day=False, option="--since"
+        )
     query = None
     if filter_text:
         try:
@@ -552,6 +571,11 @@ def main() -> None:
     try:
         cli.main(prog_name="briefer", standalone_mode=False)
     except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        # One line like every other error; the command's --help has the long story.
+        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"briefer: error: {exc.format_message()}{where}", err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()

@@ -201,3 +201,24 @@ def test_without_a_terminal_briefer_prints_help_and_browse_refuses() -> None:
     assert proc.stderr.strip() == (
         "briefer: error: browse needs a terminal; use 'briefer list' in scripts"
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("kfor after:0d", "column 6: a duration must be positive, not '0d'"),
+        (
+            "before:²d",
+            "column 1: not a duration: '²d' (expected e.g. 30d, 2w, 1m); "
+            "write the number with the digits 0-9",
+        ),
+    ],
+)
+def test_bad_durations_in_queries_are_query_errors(
+    tmp_path: Path, query: str, message: str
+) -> None:
+    write(tmp_path / "events.yaml", MINIMAL)
+    proc = run_cli("list", *query.split(), cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (1, f"briefer: error: query {query!r}: {message}\n")
+    proc = run_cli("render", "--as-of", "2023-10-01", "--filter", query, cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (1, f"briefer: error: --filter {query!r}: {message}\n")

@@ -309,6 +309,28 @@ async def test_filter_bar_counts_reports_errors_and_escape_clears(tmp_path: Path
         assert "No events match" in line_text(app, 0)
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("kfor after:0d", "column 6: a duration must be positive, not '0d'"),
+        ("before:00h", "column 1: a duration must be positive, not '00h'"),
+        ("after:²d", "column 1: not a duration: '²d'"),
+        ("after:٣w", "column 1: not a duration: '٣w'"),
+        ("after:７d", "column 1: not a duration: '７d'"),
+    ],
+)
+async def test_bad_durations_are_filter_errors_not_crashes(
+    tmp_path: Path, typed: str, message: str
+) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        await pilot.press("slash", *keys(typed))  # typed key by key: every prefix is parsed too
+        await pilot.pause()
+        assert app.is_running
+        status = app.query_one("#filter-status")
+        assert status.has_class("-error")
+        assert message in str(status.render())
+
+
 async def test_selection_survives_a_filter_that_hides_it_for_a_while(tmp_path: Path) -> None:
     async with browse(log_file(tmp_path)) as (app, pilot):
         app.timeline.move_to_id("reinforce")
