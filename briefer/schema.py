@@ -16,7 +16,14 @@ from typing import Any, TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from briefer.dates import DateError, EDate, get_timezone, parse_date, parse_duration
+from briefer.dates import (
+    DateError,
+    EDate,
+    get_timezone,
+    parse_date,
+    parse_duration,
+    wall_clock_notes,
+)
 from briefer.errors import did_you_mean
 from briefer.model import (
     BUILTIN_KINDS,
@@ -140,10 +147,13 @@ class LogReader(NodeReader):
             self.error(node, f"{what} must be a date such as 2008-02-17, not {describe(node)}")
             return None
         try:
-            return parse_date(node.value, self.tz)
+            parsed = parse_date(node.value, self.tz)
         except DateError as exc:
             self.error(node, f"{what} '{node.value}': {exc}")
             return None
+        for note in wall_clock_notes(parsed, self.tz):  # a time the clocks skip or repeat
+            self.report(node, "warning", f"{what} {note}")
+        return parsed
 
     # -- the document ----------------------------------------------------------
 

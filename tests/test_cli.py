@@ -222,3 +222,22 @@ def test_bad_durations_in_queries_are_query_errors(
     assert (proc.returncode, proc.stderr) == (1, f"briefer: error: query {query!r}: {message}\n")
     proc = run_cli("render", "--as-of", "2023-10-01", "--filter", query, cwd=tmp_path)
     assert (proc.returncode, proc.stderr) == (1, f"briefer: error: --filter {query!r}: {message}\n")
+
+
+def test_times_the_clocks_skip_or_repeat_are_warnings(tmp_path: Path) -> None:
+    write(tmp_path / "events.yaml", MINIMAL.replace("2023-09-24", "2023-03-26T02:30"))
+    gap = (
+        "events.yaml:9:11: warning: event 'first': date 2023-03-26T02:30 does not exist in "
+        "Europe/Belgrade (clocks went forward); read as 03:30 CEST\n"
+    )
+    assert run_cli("check", cwd=tmp_path).stderr == gap
+    assert run_cli("check", cwd=tmp_path).returncode == 0
+    assert run_cli("check", "--strict", cwd=tmp_path).returncode == 1
+    proc = run_cli("list", "--format", "json", cwd=tmp_path)
+    assert json.loads(proc.stdout)[0]["start"].startswith("2023-03-26T03:30")
+    write(tmp_path / "events.yaml", MINIMAL.replace("2023-09-24", "2023-10-29T02:30"))
+    assert run_cli("check", cwd=tmp_path).stderr == (
+        "events.yaml:9:11: warning: event 'first': date 2023-10-29T02:30 is ambiguous in "
+        "Europe/Belgrade (clocks went back); read as the first, 02:30 CEST (+02:00); "
+        "write the offset to choose\n"
+    )

@@ -18,6 +18,7 @@ from briefer.dates import (
     get_timezone,
     parse_date,
     parse_duration,
+    wall_clock_notes,
 )
 from tests.conftest import MINIMAL, run_cli, write
 
@@ -273,3 +274,32 @@ def test_when_outside_the_calendar_is_a_usage_error(
     proc = run_cli("render", *args, cwd=tmp_path)
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr == f"briefer: error: {message} (see 'briefer render --help')\n"
+
+
+@pytest.mark.parametrize(
+    ("zone", "text", "notes"),
+    [
+        (
+            "America/Santiago",
+            "2023-09-03T00:30",
+            [
+                "2023-09-03T00:30 does not exist in America/Santiago (clocks went forward); "
+                "read as 01:30 -03"
+            ],
+        ),
+        (
+            "America/New_York",
+            "2023-11-05T01:30:05~",
+            [
+                "2023-11-05T01:30:05 is ambiguous in America/New_York (clocks went back); "
+                "read as the first, 01:30:05 EDT (-04:00); write the offset to choose"
+            ],
+        ),
+        ("Europe/Belgrade", "2023-10-29T02:30+01:00", []),  # the offset chose
+        ("Europe/Belgrade", "2023-10-29", []),  # a whole day has no wall-clock time
+        ("UTC", "2023-03-26T02:30", []),
+    ],
+)
+def test_wall_clock_notes_name_the_instant_used(zone: str, text: str, notes: list[str]) -> None:
+    tz = get_timezone(zone)
+    assert wall_clock_notes(parse_date(text, tz), tz) == notes
