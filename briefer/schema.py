@@ -494,8 +494,16 @@ class LogReader(NodeReader):
             if mid in out:
                 self.error(knode, f"{what}: figures: duplicate key '{mid}'")
                 continue
-            value = self.number(vnode, f"{what}: figure '{mid}'")
             self.refs.append(_Ref("metric", mid, self.pos(knode), eid))
+            if _too_large(vnode):
+                shown = vnode.value if len(vnode.value) <= 24 else f"{vnode.value[:20]}…"
+                self.error(
+                    vnode,
+                    f"{what}: figure '{mid}' {shown} is out of range "
+                    "(a figure must be less than 1e15 in absolute value)",
+                )
+                continue
+            value = self.number(vnode, f"{what}: figure '{mid}'")
             if value is not None:
                 out[mid] = value
         return out
@@ -565,6 +573,25 @@ _EVENT_FIELDS: dict[str, Callable[[LogReader, Node, str, str], Any]] = {
     "figures": LogReader.f_figures,
     "related": LogReader.f_related,
 }
+
+
+#: Figures are counts and amounts a brief prints, charts and exports: 15 digits
+#: is beyond any of them, and keeps every value exact as a float (CSV, charts,
+#: JSON) where a 400-digit integer overflows.
+_FIGURE_LIMIT = 1e15
+_NUMERAL = re.compile(
+    r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?\Z|[-+]?\.[0-9]+([eE][-+]?[0-9]+)?\Z"
+)
+
+
+def _too_large(node: Node) -> bool:
+    """True for a plain numeral whose size is at or beyond the figure limit (1e400 included)."""
+    if not isinstance(node, ScalarNode) or node.style or not _NUMERAL.match(node.value):
+        return False
+    try:
+        return abs(float(node.value)) >= _FIGURE_LIMIT
+    except ValueError:  # not a number after all: number() says so
+        return False
 
 
 def _named(what: str, node: Node) -> str:

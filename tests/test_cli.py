@@ -241,3 +241,14 @@ def test_times_the_clocks_skip_or_repeat_are_warnings(tmp_path: Path) -> None:
         "Europe/Belgrade (clocks went back); read as the first, 02:30 CEST (+02:00); "
         "write the offset to choose\n"
     )
+
+
+def test_huge_figures_are_refused_before_they_overflow_an_export(tmp_path: Path) -> None:
+    log = MINIMAL.replace("timezone:", "metrics: {m: {label: M}}\ntimezone:")
+    write(tmp_path / "events.yaml", log + "    figures: {m: " + "9" * 400 + "}\n")
+    proc = run_cli("export", "--format", "csv", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[0] == (
+        "events.yaml:13:18: error: event 'first': figure 'm' 99999999999999999999… is out of "
+        "range (a figure must be less than 1e15 in absolute value)"
+    )
