@@ -131,7 +131,16 @@ def browse(settings: Settings, as_of_text: str | None) -> None:
             as_of = _as_of_in_log_zone(settings, as_of_text, now)
     from briefer.tui import make_app
 
-    make_app(settings.log_path, use_cache=settings.use_cache, as_of=as_of).run()
+    app = make_app(settings.log_path, use_cache=settings.use_cache, as_of=as_of)
+    app.run()
+    if app.return_code:
+        # Textual caught an exception, showed its traceback and stopped: that is a
+        # bug, and scripts and shells must see it as one (exit 70), never as 0.
+        raise BrowserCrashed("the browser stopped on an unexpected error (traceback above)")
+
+
+class BrowserCrashed(RuntimeError):
+    """An exception inside the browser ended it; Textual has shown the traceback."""
 
 
 def _as_of_in_log_zone(settings: Settings, text: str, now: int) -> int:
@@ -342,7 +351,8 @@ def render(
     """Write a situation brief to reports/ (Markdown; --pdf adds a PDF).
 
     Prints the paths written. Exit codes: 1 invalid log, query or template;
-    3 a PDF engine or disk failure; 4 another render holds the reports lock.
+    2 usage; 3 a PDF engine or disk failure; 4 another render holds the reports
+    lock; 70 an internal error (a bug in briefer).
     """
     import time
 
@@ -590,6 +600,9 @@ def main() -> None:
         sys.exit(0)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrowserCrashed as exc:
+        click.echo(f"briefer: internal error: {exc}", err=True)
+        sys.exit(70)
     except Exception as exc:
         if debug:
             raise

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -252,3 +255,58 @@ def test_huge_figures_are_refused_before_they_overflow_an_export(tmp_path: Path)
         "events.yaml:13:18: error: event 'first': figure 'm' 99999999999999999999… is out of "
         "range (a figure must be less than 1e15 in absolute value)"
     )
+
+
+CRASHING_BROWSER = """\
+import sys
+import time
+
+from briefer.cli import main
+from briefer.tui.app import BrieferApp
+
+
+def boom(self: BrieferApp) -> None:
+    raise RuntimeError("a bug planted by the test")
+
+
+BrieferApp.action_help = boom  # the '?' key now raises inside the running app
+sys.argv = ["briefer"]
+main()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_a_crash_inside_the_browser_exits_70(tmp_path: Path) -> None:
+    from tests.test_tui import LOG
+    from tests.test_tui_tmux import wait_for_text
+
+    write(tmp_path / "events.yaml", LOG)
+    write(tmp_path / "crash.py", CRASHING_BROWSER)
+    exit_file = tmp_path / "exit-code"
+    name = f"briefer-crash-{os.getpid()}"
+    command = (
+        f"cd {tmp_path} && PYTHONPATH={REPO} {sys.executable} crash.py; "
+        f"echo $? > {exit_file}; sleep 30"
+    )
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command],
+        check=True,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    try:
+        wait_for_text(name, "6 events", gone="Loading")
+        subprocess.run(["tmux", "send-keys", "-t", name, "?"], check=True)
+        shown = wait_for_text(name, "briefer: internal error")
+        deadline = time.monotonic() + 20
+        while not exit_file.exists() or not exit_file.read_text().strip():
+            assert time.monotonic() < deadline, "the shell never wrote the exit status"
+            time.sleep(0.1)  # the shell writes it right after the line above
+        assert exit_file.read_text().strip() == "70"
+        assert "a bug planted by the test" in shown  # Textual's traceback, then our line
+        assert (
+            "briefer: internal error: the browser stopped on an unexpected error "
+            "(traceback above)" in shown.replace("\n", "")
+        )
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)

@@ -406,6 +406,23 @@ async def test_o_opens_the_first_source_url(tmp_path: Path) -> None:
         assert opened == ["https://www.nato.int/kfor"]  # nothing to open: a notice instead
 
 
+async def test_an_exception_in_an_action_ends_the_app_with_a_nonzero_status(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(self: BrieferApp) -> None:
+        raise RuntimeError("a bug planted by the test")
+
+    monkeypatch.setattr(BrieferApp, "action_help", boom)
+    app = make_app(str(log_file(tmp_path)), clock=Clock(), poll_interval=0)
+    with pytest.raises(RuntimeError, match="a bug planted"):  # Pilot re-raises it
+        async with app.run_test() as pilot:
+            await wait_for(pilot, lambda: app.result is not None)
+            await pilot.press("question_mark")
+            await pilot.pause()
+    # briefer.cli.browse turns this into exit 70 (tests/test_cli.py runs it for real)
+    assert app.return_code == 1
+
+
 async def test_q_quits(tmp_path: Path) -> None:
     async with browse(log_file(tmp_path)) as (app, pilot):
         await pilot.press("q")
