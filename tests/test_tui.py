@@ -414,11 +414,15 @@ async def test_an_exception_in_an_action_ends_the_app_with_a_nonzero_status(
 
     monkeypatch.setattr(BrieferApp, "action_help", boom)
     app = make_app(str(log_file(tmp_path)), clock=Clock(), poll_interval=0)
-    with pytest.raises(RuntimeError, match="a bug planted"):  # Pilot re-raises it
+
+    async def press_help() -> None:
         async with app.run_test() as pilot:
             await wait_for(pilot, lambda: app.result is not None)
             await pilot.press("question_mark")
             await pilot.pause()
+
+    with pytest.raises(RuntimeError, match="a bug planted"):  # Pilot re-raises it
+        await press_help()
     # briefer.cli.browse turns this into exit 70 (tests/test_cli.py runs it for real)
     assert app.return_code == 1
 
