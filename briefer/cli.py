@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 import click
 
 from briefer import __version__
-from briefer.errors import InvalidInput
+from briefer.errors import BrieferError, InvalidInput
+from briefer.terminal import printable
 
 if TYPE_CHECKING:
     from briefer.loader import LoadResult
@@ -55,7 +56,7 @@ class Settings:
         result = self.load()
         if result.log is None:
             for problem in result.errors:
-                click.echo(str(problem), err=True)
+                click.echo(printable(str(problem)), err=True)
             raise InvalidInput(
                 f"{self.log_path} is invalid ({_count(len(result.errors), 'error')}); "
                 "run 'briefer check' after fixing"
@@ -163,7 +164,7 @@ def check(settings: Settings, strict: bool) -> None:
     """
     result = settings.load(need_log=False)
     for problem in result.problems:
-        click.echo(str(problem), err=True)
+        click.echo(printable(str(problem)), err=True)
     if result.errors or (strict and result.warnings):
         sys.exit(1)
 
@@ -212,7 +213,10 @@ def _write_table(log: EventLog, events: Sequence[Event]) -> None:
         click.echo("No matching events.", err=True)
         return
     tz = log.tzinfo
-    rows = [(e.date.display(tz), e.kind or "-", str(e.significance), e.id, e.title) for e in events]
+    rows = [
+        (e.date.display(tz), e.kind or "-", str(e.significance), e.id, printable(e.title))
+        for e in events
+    ]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if tty else 0
@@ -417,10 +421,10 @@ def render(
             )
         return
     for url in result.refused:
-        click.echo(f"briefer: warning: the PDF engine was refused {url}", err=True)
+        click.echo(f"briefer: warning: the PDF engine was refused {printable(url)}", err=True)
     if not quiet:
         for path in result.paths:
-            click.echo(_shown(path))
+            click.echo(printable(_shown(path)))
 
 
 @cli.command()
@@ -524,7 +528,7 @@ def import_(source: str, file: Path, fragment: bool, timezone: str) -> None:
     result = import_acled(file) if source == "acled" else import_timelinejs(file)
     click.echo(to_yaml(result, fragment=fragment, timezone=timezone), nl=False)
     for line in result.skipped:
-        click.echo(line, err=True)
+        click.echo(printable(line), err=True)
     if result.skipped:
         sys.exit(1)
 
@@ -541,9 +545,16 @@ class _StatusLine(logging.Handler):
     active = False
 
     def emit(self, record: logging.LogRecord) -> None:
-        sys.stderr.write(f"\r\033[K{record.getMessage()}…")
+        sys.stderr.write(f"\r\033[K{printable(record.getMessage())}…")
         sys.stderr.flush()
         _StatusLine.active = True
+
+
+class _PrintableFormatter(logging.Formatter):
+    """Log lines quote the log's title: escape what a terminal would interpret."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
 
 
 def _clear_status() -> None:
@@ -560,7 +571,7 @@ def _setup_logging(*, verbose: bool, quiet: bool) -> None:
     logger.propagate = False
     if verbose:
         handler: logging.Handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("briefer: %(message)s"))
+        handler.setFormatter(_PrintableFormatter("briefer: %(message)s"))
     elif not quiet and sys.stderr.isatty():
         handler = _StatusLine()
     else:
@@ -585,7 +596,11 @@ def main() -> None:
     except click.UsageError as exc:
         # One line like every other error; the command's --help has the long story.
         where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-        click.echo(f"briefer: error: {exc.format_message()}{where}", err=True)
+        click.echo(f"briefer: error: {printable(exc.format_message())}{where}", err=True)
+        sys.exit(exc.exit_code)
+    except BrieferError as exc:
+        # Messages quote values from the log, queries and templates: never raw.
+        click.echo(f"briefer: error: {printable(exc.format_message())}", err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
@@ -606,7 +621,7 @@ def main() -> None:
     except Exception as exc:
         if debug:
             raise
-        what = f"{type(exc).__name__}: {exc}"
+        what = printable(f"{type(exc).__name__}: {exc}")
         click.echo(
             f"briefer: internal error: {what} (rerun with --debug for a traceback)", err=True
         )

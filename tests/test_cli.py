@@ -310,3 +310,26 @@ def test_a_crash_inside_the_browser_exits_70(tmp_path: Path) -> None:
         )
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)
+
+
+def test_log_text_reaches_the_terminal_escaped(tmp_path: Path) -> None:
+    hostile = r"\e]0;PWNED\a \e[2J \x9b31m \u202eABC"  # YAML escapes
+    shown = r"\x1b]0;PWNED\x07 \x1b[2J \x9b31m \u202eABC"
+    log = MINIMAL.replace("title: Something happened", f'title: "Hi {hostile}"')
+    write(tmp_path / "events.yaml", log)
+    proc = run_cli("list", cwd=tmp_path)
+    assert proc.stdout == f"24 Sep 2023  -  3  first  Hi {shown}\n"
+    # a value quoted in a problem, in check and in the error every command prints
+    write(tmp_path / "events.yaml", log.replace("sources: [s1]", f'kind: "k{hostile}"'))
+    problem = (
+        f"events.yaml:11:11: error: event 'first': unknown kind 'k{shown}' "
+        "(declare it under 'kinds:' at the top)"
+    )
+    assert problem in run_cli("check", cwd=tmp_path).stderr.splitlines()
+    assert run_cli("list", cwd=tmp_path).stderr.splitlines()[0] == problem
+    # a query quoting the same characters in an error
+    write(tmp_path / "events.yaml", log)
+    proc = run_cli("list", "kind:\x1b[2J", cwd=tmp_path)
+    assert proc.stderr == (
+        "briefer: error: query 'kind:\\x1b[2J': column 1: unknown kind '\\x1b[2J'\n"
+    )

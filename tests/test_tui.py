@@ -9,6 +9,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -189,6 +190,37 @@ async def test_user_text_is_never_markup(tmp_path: Path) -> None:
         assert cursor is not None
         strip = app.timeline.render_line(rows.row_of(cursor) - int(app.timeline.scroll_y))
         assert not any(seg.style and seg.style.link for seg in strip)
+
+
+#: Terminal control sequences in log text, as YAML escapes: retitle (OSC 0),
+#: red (CSI), clear the screen, a C1 CSI and a right-to-left override.
+HOSTILE = r"Retitle \e]0;PWNED\a red \e[31mX \e[2J \x9b31m \u202eABC"
+HOSTILE_SHOWN = r"Retitle \x1b]0;PWNED\x07 red \x1b[31mX \x1b[2J \x9b31m \u202eABC"
+
+
+async def test_control_characters_in_log_text_are_shown_escaped(tmp_path: Path) -> None:
+    text = LOG.replace(
+        'title: "Deadline [Q2] [bold]not bold[/bold] [link=file:///etc/passwd]x[/link]"',
+        f'title: "{HOSTILE}"\n    summary: "First line\\n\\e[2J second line"',
+    ).replace("title: Browser test log", f'title: "Log {HOSTILE}"')
+    async with browse(log_file(tmp_path, text)) as (app, pilot):
+        app.timeline.move_to_id("markup")
+        await wait_for(pilot, lambda: app.detail.event is app.timeline.current)
+        assert any(HOSTILE_SHOWN[:40] in row for row in screen_rows(app))
+        assert HOSTILE_SHOWN in str(app.query_one("#detail-title").render())
+        assert f"Log {HOSTILE_SHOWN}" in str(app.query_one("#header-title").render())
+        summary: Any = app.query_one("#detail-summary")
+        assert summary.source == "First line\n\\x1b[2J second line"
+
+
+async def test_notifications_are_text_not_markup(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        app.notify("Opening https://example.org/[b]x[/b]\x1b[2J", title="[red]T[/red]")
+        await pilot.pause()
+        (note,) = list(app._notifications)
+        assert note.message == "Opening https://example.org/[b]x[/b]\\x1b[2J"
+        assert note.title == "[red]T[/red]"
+        assert note.markup is False
 
 
 async def test_detail_pane_shows_summary_facts_related_and_sources(tmp_path: Path) -> None:
