@@ -416,12 +416,14 @@ def parse_duration(text: str) -> int:
     if m is None:
         digits = "" if text.isascii() else "; write the number with the digits 0-9"
         raise DateError(f"not a duration: {text!r} (expected e.g. 30d, 2w, 1m){digits}")
-    seconds = int(m["n"]) * _UNIT_SECONDS[m["unit"]]
-    if seconds == 0:
+    digits = m["n"].lstrip("0")
+    if not digits:
         raise DateError(f"a duration must be positive, not {text.strip()!r}")
-    if seconds > _MAX_DURATION:
-        raise DateError(f"duration {text.strip()!r} is too long (at most 1000y)")
-    return seconds
+    # int() refuses thousands of digits (a ValueError of its own); ten are already too many.
+    if len(digits) > 10 or int(digits) * _UNIT_SECONDS[m["unit"]] > _MAX_DURATION:
+        shown = text.strip() if len(text) <= 24 else f"{text.strip()[:20]}…"
+        raise DateError(f"duration {shown!r} is too long (at most 1000y)")
+    return int(digits) * _UNIT_SECONDS[m["unit"]]
 
 
 def check_instant(seconds: int, what: str) -> int:

@@ -185,7 +185,10 @@ _QUERY_PIECES = st.sampled_from(
 _DURATION_TERMS = st.builds(
     "{}:{}{}".format,
     st.sampled_from(["after", "before", "-after"]),
-    st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=12),
+    st.one_of(
+        st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=12),
+        st.integers(0, 10_000).map(lambda n: "9" * n),
+    ),
     st.sampled_from("hdwmy"),
 )
 
@@ -205,6 +208,15 @@ def test_any_text_is_a_query_or_a_query_error(text: str) -> None:
         else:
             error = None
         assert error is None or (1 <= error.column <= len(text) and error.message)
+
+
+def test_a_duration_of_thousands_of_digits_is_too_long() -> None:
+    # int() itself refuses more than 4,300 digits, with a ValueError of its own
+    with pytest.raises(QueryError) as info:
+        parse_query("after:" + "9" * 5000 + "d", now=NOW)
+    assert (
+        str(info.value) == "column 1: duration '99999999999999999999…' is too long (at most 1000y)"
+    )
 
 
 def test_unknown_kinds_pass_without_a_kind_list() -> None:
