@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 import click
 
 from briefer import __version__
-from briefer.errors import InvalidInput
+from briefer.errors import BrieferError, InvalidInput
+from briefer.terminal import printable
 
 if TYPE_CHECKING:
     from briefer.loader import LoadResult
@@ -55,7 +56,7 @@ class Settings:
         result = self.load()
         if result.log is None:
             for problem in result.errors:
-                click.echo(str(problem), err=True)
+                click.echo(printable(str(problem)), err=True)
             raise InvalidInput(
                 f"{self.log_path} is invalid ({_count(len(result.errors), 'error')}); "
                 "run 'briefer check' after fixing"
@@ -131,7 +132,16 @@ def browse(settings: Settings, as_of_text: str | None) -> None:
             as_of = _as_of_in_log_zone(settings, as_of_text, now)
     from briefer.tui import make_app
 
-    make_app(settings.log_path, use_cache=settings.use_cache, as_of=as_of).run()
+    app = make_app(settings.log_path, use_cache=settings.use_cache, as_of=as_of)
+    app.run()
+    if app.return_code:
+        # Textual caught an exception, showed its traceback and stopped: that is a
+        # bug, and scripts and shells must see it as one (exit 70), never as 0.
+        raise BrowserCrashed("the browser stopped on an unexpected error (traceback above)")
+
+
+class BrowserCrashed(RuntimeError):
+    """An exception inside the browser ended it; Textual has shown the traceback."""
 
 
 def _as_of_in_log_zone(settings: Settings, text: str, now: int) -> int:
@@ -154,7 +164,7 @@ def check(settings: Settings, strict: bool) -> None:
     """
     result = settings.load(need_log=False)
     for problem in result.problems:
-        click.echo(str(problem), err=True)
+        click.echo(printable(str(problem)), err=True)
     if result.errors or (strict and result.warnings):
         sys.exit(1)
 
@@ -203,7 +213,10 @@ def _write_table(log: EventLog, events: Sequence[Event]) -> None:
         click.echo("No matching events.", err=True)
         return
     tz = log.tzinfo
-    rows = [(e.date.display(tz), e.kind or "-", str(e.significance), e.id, e.title) for e in events]
+    rows = [
+        (e.date.display(tz), e.kind or "-", str(e.significance), e.id, printable(e.title))
+        for e in events
+    ]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if tty else 0
@@ -219,7 +232,15 @@ def _write_table(log: EventLog, events: Sequence[Event]) -> None:
         click.echo(_count(len(events), "event"), err=True)
 
 
-def _when(value: str, *, now: int, tz: object, relative_to: int, end_of_day: bool) -> int:
+def _when(
+    value: str,
+    *,
+    now: int,
+    tz: object,
+    relative_to: int,
+    end_of_day: bool,
+    option: str = "--as-of",
+) -> int:
     """A WHEN of SPEC §4: ``now``, a duration back (``7d``), or a date/date-time.
 
     A date without a time means its end when it is an as-of (the brief as
@@ -227,23 +248,32 @@ def _when(value: str, *, now: int, tz: object, relative_to: int, end_of_day: boo
     """
     from datetime import tzinfo
 
-    from briefer.dates import DateError, parse_date, parse_duration
+    from briefer.dates import (
+        DateError,
+        check_instant,
+        looks_like_duration,
+        parse_date,
+        parse_duration,
+    )
 
     assert isinstance(tz, tzinfo)
     text = value.strip()
     if text == "now":
         return now
-    if text[-1:] in "hdwmy" and text[:-1].isdigit():
+    if looks_like_duration(text):
         try:
-            return relative_to - parse_duration(text)
+            # The result must stay among the log's years: it is shown as a date later.
+            return check_instant(relative_to - parse_duration(text), f"{text!r} back")
         except DateError as exc:
-            raise click.BadParameter(str(exc)) from None
+            raise click.BadParameter(str(exc), param_hint=option) from None
     try:
         parsed = parse_date(text, tz)
     except DateError as exc:
-        raise click.BadParameter(f"{text!r}: {exc}") from None
+        raise click.BadParameter(f"{text!r}: {exc}", param_hint=option) from None
     if parsed.interval or parsed.earliest is None or parsed.latest is None:
-        raise click.BadParameter(f"{text!r}: give a single date or date-time, not an interval")
+        raise click.BadParameter(
+            f"{text!r}: give a single date or date-time, not an interval", param_hint=option
+        )
     if end_of_day and parsed.precision <= parsed.precision.DAY:
         return parsed.latest - 60
     return parsed.earliest
@@ -325,7 +355,8 @@ def render(
     """Write a situation brief to reports/ (Markdown; --pdf adds a PDF).
 
     Prints the paths written. Exit codes: 1 invalid log, query or template;
-    3 a PDF engine or disk failure; 4 another render holds the reports lock.
+    2 usage; 3 a PDF engine or disk failure; 4 another render holds the reports
+    lock; 70 an internal error (a bug in briefer).
     """
     import time
 
@@ -341,7 +372,9 @@ def render(
     as_of = _when(as_of_text, now=now, tz=tz, relative_to=now, end_of_day=True)
     since = None
     if since_text is not None and since_text != "last":
-        since = _when(since_text, now=now, tz=tz, relative_to=as_of, end_of_day=False)
+        since = _when(
+            since_text, now=now, tz=tz, relative_to=as_of, end_of_day=False, option="--since"
+        )
     query = None
     if filter_text:
         try:
@@ -388,12 +421,12 @@ def render(
             )
         return
     for url in result.refused:
-        click.echo(f"briefer: warning: the PDF engine was refused {url}", err=True)
+        click.echo(f"briefer: warning: the PDF engine was refused {printable(url)}", err=True)
     for warning in result.warnings:
-        click.echo(f"briefer: warning: {warning}", err=True)
+        click.echo(f"briefer: warning: {printable(warning)}", err=True)
     if not quiet:
         for path in result.paths:
-            click.echo(_shown(path))
+            click.echo(printable(_shown(path)))
 
 
 @cli.command()
@@ -503,7 +536,7 @@ def import_(settings: Settings, source: str, file: Path, fragment: bool, timezon
     imports.drop_invalid(result, timezone=timezone)
     click.echo(imports.to_yaml(result, fragment=fragment, timezone=timezone), nl=False)
     for line in result.skipped:
-        click.echo(line, err=True)
+        click.echo(printable(line), err=True)
     if result.skipped:
         sys.exit(1)
 
@@ -520,9 +553,16 @@ class _StatusLine(logging.Handler):
     active = False
 
     def emit(self, record: logging.LogRecord) -> None:
-        sys.stderr.write(f"\r\033[K{record.getMessage()}…")
+        sys.stderr.write(f"\r\033[K{printable(record.getMessage())}…")
         sys.stderr.flush()
         _StatusLine.active = True
+
+
+class _PrintableFormatter(logging.Formatter):
+    """Log lines quote the log's title: escape what a terminal would interpret."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
 
 
 def _clear_status() -> None:
@@ -539,7 +579,7 @@ def _setup_logging(*, verbose: bool, quiet: bool) -> None:
     logger.propagate = False
     if verbose:
         handler: logging.Handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("briefer: %(message)s"))
+        handler.setFormatter(_PrintableFormatter("briefer: %(message)s"))
     elif not quiet and sys.stderr.isatty():
         handler = _StatusLine()
     else:
@@ -561,6 +601,15 @@ def main() -> None:
         cli.main(prog_name="briefer", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        # One line like every other error; the command's --help has the long story.
+        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"briefer: error: {printable(exc.format_message())}{where}", err=True)
+        sys.exit(exc.exit_code)
+    except BrieferError as exc:
+        # Messages quote values from the log, queries and templates: never raw.
+        click.echo(f"briefer: error: {printable(exc.format_message())}", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -574,10 +623,13 @@ def main() -> None:
         sys.exit(0)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrowserCrashed as exc:
+        click.echo(f"briefer: internal error: {exc}", err=True)
+        sys.exit(70)
     except Exception as exc:
         if debug:
             raise
-        what = f"{type(exc).__name__}: {exc}"
+        what = printable(f"{type(exc).__name__}: {exc}")
         click.echo(
             f"briefer: internal error: {what} (rerun with --debug for a traceback)", err=True
         )

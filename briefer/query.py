@@ -28,7 +28,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
-from briefer.dates import DateError, parse_date, parse_duration
+from briefer.dates import (
+    DateError,
+    check_instant,
+    looks_like_duration,
+    parse_date,
+    parse_duration,
+)
 from briefer.errors import did_you_mean
 from briefer.model import BUILTIN_KINDS, Confidence, Event
 
@@ -300,8 +306,11 @@ def _memo_on(attr: str, test: Callable[[tuple[str, ...]], bool]) -> Predicate:
 
 def _instant(value: str, column: int, tz: tzinfo, now: float) -> int:
     """The start of a date, or ``now`` minus a duration (``7d``)."""
-    if value[-1:] in "hdwmy" and value[:-1].isdigit():
-        return int(now) - parse_duration(value)
+    if looks_like_duration(value):
+        try:
+            return check_instant(int(now) - parse_duration(value), f"'{value}' back from now")
+        except DateError as exc:  # the message names the duration already
+            raise QueryError(str(exc), column) from None
     if value == "now":
         return int(now)
     try:

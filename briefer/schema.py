@@ -16,7 +16,14 @@ from typing import Any, TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from briefer.dates import DateError, EDate, get_timezone, parse_date, parse_duration
+from briefer.dates import (
+    DateError,
+    EDate,
+    get_timezone,
+    parse_date,
+    parse_duration,
+    wall_clock_notes,
+)
 from briefer.errors import did_you_mean
 from briefer.model import (
     BUILTIN_KINDS,
@@ -140,10 +147,13 @@ class LogReader(NodeReader):
             self.error(node, f"{what} must be a date such as 2008-02-17, not {describe(node)}")
             return None
         try:
-            return parse_date(node.value, self.tz)
+            parsed = parse_date(node.value, self.tz)
         except DateError as exc:
             self.error(node, f"{what} '{node.value}': {exc}")
             return None
+        for note in wall_clock_notes(parsed, self.tz):  # a time the clocks skip or repeat
+            self.report(node, "warning", f"{what} {note}")
+        return parsed
 
     # -- the document ----------------------------------------------------------
 
@@ -483,8 +493,16 @@ class LogReader(NodeReader):
             if mid in out:
                 self.error(knode, f"{what}: figures: duplicate key '{mid}'")
                 continue
-            value = self.number(vnode, f"{what}: figure '{mid}'")
             self.refs.append(_Ref("metric", mid, self.pos(knode), eid))
+            if _too_large(vnode):
+                shown = vnode.value if len(vnode.value) <= 24 else f"{vnode.value[:20]}…"
+                self.error(
+                    vnode,
+                    f"{what}: figure '{mid}' {shown} is out of range "
+                    "(a figure must be less than 1e15 in absolute value)",
+                )
+                continue
+            value = self.number(vnode, f"{what}: figure '{mid}'")
             if value is not None:
                 out[mid] = value
         return out
@@ -554,6 +572,25 @@ _EVENT_FIELDS: dict[str, Callable[[LogReader, Node, str, str], Any]] = {
     "figures": LogReader.f_figures,
     "related": LogReader.f_related,
 }
+
+
+#: Figures are counts and amounts a brief prints, charts and exports: 15 digits
+#: is beyond any of them, and keeps every value exact as a float (CSV, charts,
+#: JSON) where a 400-digit integer overflows.
+_FIGURE_LIMIT = 1e15
+_NUMERAL = re.compile(
+    r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?\Z|[-+]?\.[0-9]+([eE][-+]?[0-9]+)?\Z"
+)
+
+
+def _too_large(node: Node) -> bool:
+    """True for a plain numeral whose size is at or beyond the figure limit (1e400 included)."""
+    if not isinstance(node, ScalarNode) or node.style or not _NUMERAL.match(node.value):
+        return False
+    try:
+        return abs(float(node.value)) >= _FIGURE_LIMIT
+    except ValueError:  # not a number after all: number() says so
+        return False
 
 
 def _named(what: str, node: Node) -> str:

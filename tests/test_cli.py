@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -200,4 +203,133 @@ def test_without_a_terminal_briefer_prints_help_and_browse_refuses() -> None:
     assert proc.returncode == 1
     assert proc.stderr.strip() == (
         "briefer: error: browse needs a terminal; use 'briefer list' in scripts"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("kfor after:0d", "column 6: a duration must be positive, not '0d'"),
+        (
+            "before:²d",
+            "column 1: not a duration: '²d' (expected e.g. 30d, 2w, 1m); "
+            "write the number with the digits 0-9",
+        ),
+    ],
+)
+def test_bad_durations_in_queries_are_query_errors(
+    tmp_path: Path, query: str, message: str
+) -> None:
+    write(tmp_path / "events.yaml", MINIMAL)
+    proc = run_cli("list", *query.split(), cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (1, f"briefer: error: query {query!r}: {message}\n")
+    proc = run_cli("render", "--as-of", "2023-10-01", "--filter", query, cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (1, f"briefer: error: --filter {query!r}: {message}\n")
+
+
+def test_times_the_clocks_skip_or_repeat_are_warnings(tmp_path: Path) -> None:
+    write(tmp_path / "events.yaml", MINIMAL.replace("2023-09-24", "2023-03-26T02:30"))
+    gap = (
+        "events.yaml:9:11: warning: event 'first': date 2023-03-26T02:30 does not exist in "
+        "Europe/Belgrade (clocks went forward); read as 03:30 CEST\n"
+    )
+    assert run_cli("check", cwd=tmp_path).stderr == gap
+    assert run_cli("check", cwd=tmp_path).returncode == 0
+    assert run_cli("check", "--strict", cwd=tmp_path).returncode == 1
+    proc = run_cli("list", "--format", "json", cwd=tmp_path)
+    assert json.loads(proc.stdout)[0]["start"].startswith("2023-03-26T03:30")
+    write(tmp_path / "events.yaml", MINIMAL.replace("2023-09-24", "2023-10-29T02:30"))
+    assert run_cli("check", cwd=tmp_path).stderr == (
+        "events.yaml:9:11: warning: event 'first': date 2023-10-29T02:30 is ambiguous in "
+        "Europe/Belgrade (clocks went back); read as the first, 02:30 CEST (+02:00); "
+        "write the offset to choose\n"
+    )
+
+
+def test_huge_figures_are_refused_before_they_overflow_an_export(tmp_path: Path) -> None:
+    log = MINIMAL.replace("timezone:", "metrics: {m: {label: M}}\ntimezone:")
+    write(tmp_path / "events.yaml", log + "    figures: {m: " + "9" * 400 + "}\n")
+    proc = run_cli("export", "--format", "csv", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[0] == (
+        "events.yaml:13:18: error: event 'first': figure 'm' 99999999999999999999… is out of "
+        "range (a figure must be less than 1e15 in absolute value)"
+    )
+
+
+CRASHING_BROWSER = """\
+import sys
+import time
+
+from briefer.cli import main
+from briefer.tui.app import BrieferApp
+
+
+def boom(self: BrieferApp) -> None:
+    raise RuntimeError("a bug planted by the test")
+
+
+BrieferApp.action_help = boom  # the '?' key now raises inside the running app
+sys.argv = ["briefer"]
+main()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_a_crash_inside_the_browser_exits_70(tmp_path: Path) -> None:
+    from tests.test_tui import LOG
+    from tests.test_tui_tmux import wait_for_text
+
+    write(tmp_path / "events.yaml", LOG)
+    write(tmp_path / "crash.py", CRASHING_BROWSER)
+    exit_file = tmp_path / "exit-code"
+    name = f"briefer-crash-{os.getpid()}"
+    command = (
+        f"cd {tmp_path} && PYTHONPATH={REPO} {sys.executable} crash.py; "
+        f"echo $? > {exit_file}; sleep 30"
+    )
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command],
+        check=True,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    try:
+        wait_for_text(name, "6 events", gone="Loading")
+        subprocess.run(["tmux", "send-keys", "-t", name, "?"], check=True)
+        shown = wait_for_text(name, "briefer: internal error")
+        deadline = time.monotonic() + 20
+        while not exit_file.exists() or not exit_file.read_text().strip():
+            assert time.monotonic() < deadline, "the shell never wrote the exit status"
+            time.sleep(0.1)  # the shell writes it right after the line above
+        assert exit_file.read_text().strip() == "70"
+        assert "a bug planted by the test" in shown  # Textual's traceback, then our line
+        assert (
+            "briefer: internal error: the browser stopped on an unexpected error "
+            "(traceback above)" in shown.replace("\n", "")
+        )
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)
+
+
+def test_log_text_reaches_the_terminal_escaped(tmp_path: Path) -> None:
+    hostile = r"\e]0;PWNED\a \e[2J \x9b31m \u202eABC"  # YAML escapes
+    shown = r"\x1b]0;PWNED\x07 \x1b[2J \x9b31m \u202eABC"
+    log = MINIMAL.replace("title: Something happened", f'title: "Hi {hostile}"')
+    write(tmp_path / "events.yaml", log)
+    proc = run_cli("list", cwd=tmp_path)
+    assert proc.stdout == f"24 Sep 2023  -  3  first  Hi {shown}\n"
+    # a value quoted in a problem, in check and in the error every command prints
+    write(tmp_path / "events.yaml", log.replace("sources: [s1]", f'kind: "k{hostile}"'))
+    problem = (
+        f"events.yaml:11:11: error: event 'first': unknown kind 'k{shown}' "
+        "(declare it under 'kinds:' at the top)"
+    )
+    assert problem in run_cli("check", cwd=tmp_path).stderr.splitlines()
+    assert run_cli("list", cwd=tmp_path).stderr.splitlines()[0] == problem
+    # a query quoting the same characters in an error
+    write(tmp_path / "events.yaml", log)
+    proc = run_cli("list", "kind:\x1b[2J", cwd=tmp_path)
+    assert proc.stderr == (
+        "briefer: error: query 'kind:\\x1b[2J': column 1: unknown kind '\\x1b[2J'\n"
     )

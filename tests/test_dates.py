@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefer.dates import DateError, Precision, get_timezone, parse_date, parse_duration
+from briefer.dates import (
+    MAX_YEAR,
+    MIN_YEAR,
+    DateError,
+    Precision,
+    get_timezone,
+    parse_date,
+    parse_duration,
+    wall_clock_notes,
+)
+from tests.conftest import MINIMAL, run_cli, write
 
 BELGRADE = get_timezone("Europe/Belgrade")
 
@@ -73,8 +84,11 @@ def test_open_intervals_have_open_bounds() -> None:
         ("2023-13-01", "month must be 1..12"),
         ("2023-02-29", "day must be 1..28 in Feb 2023"),
         ("2024-02-30", "day must be 1..29 in Feb 2024"),
-        ("99", "year must have four digits (1..9999)"),
-        ("0000", "year must be 1..9999"),
+        ("99", "year must have four digits (0002..9998)"),
+        ("0000", "year must be 2..9998"),
+        ("0001", "year must be 2..9998"),
+        ("9999-12-31", "year must be 2..9998"),
+        ("2023/9999", "year must be 2..9998"),
         ("2023-9-01", "month must have two digits (e.g. 2008-02)"),
         ("2023-09-24 07:30", "separate date and time with 'T' (e.g. 2023-09-24T07:30)"),
         ("2023-09-24T07", "a time needs minutes (e.g. 2023-09-24T07:30)"),
@@ -120,7 +134,7 @@ def test_bad_durations(text: str) -> None:
 zones = st.sampled_from(
     ["UTC", "Europe/Belgrade", "America/New_York", "Asia/Kolkata", "Pacific/Apia"]
 )
-days = st.dates(min_value=date(1, 1, 2), max_value=date(9999, 12, 30))
+days = st.dates(min_value=date(MIN_YEAR, 1, 1), max_value=date(MAX_YEAR, 12, 31))
 qualifiers = st.sampled_from(["", "~", "?", "%"])
 
 
@@ -166,7 +180,7 @@ def test_times_with_offsets_are_exact_instants(moment: datetime, offset: int) ->
     assert parsed.latest == parsed.earliest + 60
 
 
-@given(st.integers(1, 9999), st.integers(1, 12), zones)
+@given(st.integers(MIN_YEAR, MAX_YEAR), st.integers(1, 12), zones)
 def test_months_span_exactly_their_days(year: int, month: int, zone: str) -> None:
     tz = get_timezone(zone)
     parsed = parse_date(f"{year:04d}-{month:02d}", tz)
@@ -195,3 +209,97 @@ def test_intervals_span_their_ends(a: date, b: date) -> None:
     assert parsed.interval
     assert parsed.earliest == parse_date(lo.isoformat(), BELGRADE).earliest
     assert parsed.latest == parse_date(hi.isoformat(), BELGRADE).latest
+
+
+EXTREMES = """\
+briefer: 1
+title: Ends of the calendar
+timezone: {zone}
+metrics:
+  m: {{label: M}}
+sources:
+  - {{id: s1, title: S, published: '0002'}}
+events:
+  - {{id: first-year, date: '0002', title: A, sources: [s1], figures: {{m: 1}}}}
+  - {{id: first-day-east, date: '0002-01-01T00:00+14:00', title: B, sources: [s1]}}
+  - {{id: last-day, date: 9998-12-31, title: C, kind: deadline, sources: [s1], figures: {{m: 2}}}}
+  - {{id: last-minute-west, date: '9998-12-31T23:59-14:00', title: D, sources: [s1]}}
+  - {{id: all-time, date: '0002/9998', title: E, sources: [s1], related: [last-day]}}
+  - {{id: open, date: '../9998~', title: F, kind: scheduled, sources: [s1]}}
+"""
+
+#: The zones furthest from UTC, including local mean times of the early years.
+EXTREME_ZONES = ["Pacific/Kiritimati", "Etc/GMT+12", "America/Sitka", "Asia/Manila"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("zone", EXTREME_ZONES)
+def test_dates_check_accepts_work_everywhere(tmp_path: Path, zone: str) -> None:
+    """The first and last years a log may use pass check and every output, in any zone."""
+    write(tmp_path / "events.yaml", EXTREMES.format(zone=zone))
+    assert run_cli("check", "--strict", cwd=tmp_path).stderr == ""
+    for args in (
+        ("list",),
+        ("list", "--format", "json", "after:0002", "before:9998-12-31T23:59"),
+        *(("export", "--format", fmt) for fmt in ("ics", "json", "timelinejs", "csv")),
+        ("render", "--as-of", "9998-12-31", "--since", "0002", "-o", "a/"),
+        ("render", "--as-of", "0002-01-01", "--since", "1d", "-o", "b/"),
+    ):
+        proc = run_cli(*args, cwd=tmp_path)
+        assert (proc.returncode, proc.stderr) == (0, ""), args
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--as-of", "0001-01-01"),
+            "Invalid value for --as-of: '0001-01-01': year must be 2..9998",
+        ),
+        (("--since", "0001"), "Invalid value for --since: '0001': year must be 2..9998"),
+        (
+            ("--as-of", "99999999999d"),
+            "Invalid value for --as-of: duration '99999999999d' is too long (at most 1000y)",
+        ),
+        (
+            ("--as-of", "0100-01-01", "--since", "999y"),
+            "Invalid value for --since: '999y' back falls outside the years 2..9998",
+        ),
+    ],
+)
+def test_when_outside_the_calendar_is_a_usage_error(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    write(tmp_path / "events.yaml", MINIMAL)
+    proc = run_cli("render", *args, cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"briefer: error: {message} (see 'briefer render --help')\n"
+
+
+@pytest.mark.parametrize(
+    ("zone", "text", "notes"),
+    [
+        (
+            "America/Santiago",
+            "2023-09-03T00:30",
+            [
+                "2023-09-03T00:30 does not exist in America/Santiago (clocks went forward); "
+                "read as 01:30 -03"
+            ],
+        ),
+        (
+            "America/New_York",
+            "2023-11-05T01:30:05~",
+            [
+                "2023-11-05T01:30:05 is ambiguous in America/New_York (clocks went back); "
+                "read as the first, 01:30:05 EDT (-04:00); write the offset to choose"
+            ],
+        ),
+        ("Europe/Belgrade", "2023-10-29T02:30+01:00", []),  # the offset chose
+        ("Europe/Belgrade", "2023-10-29", []),  # a whole day has no wall-clock time
+        ("UTC", "2023-03-26T02:30", []),
+    ],
+)
+def test_wall_clock_notes_name_the_instant_used(zone: str, text: str, notes: list[str]) -> None:
+    tz = get_timezone(zone)
+    assert wall_clock_notes(parse_date(text, tz), tz) == notes

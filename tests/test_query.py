@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefer.dates import get_timezone
 from briefer.loader import load_log
@@ -115,6 +117,9 @@ def test_matching(log: EventLog, query: str, expected: list[str]) -> None:
     assert ids(log, query) == expected
 
 
+NOT_ASCII_DIGITS = "(expected e.g. 30d, 2w, 1m); write the number with the digits 0-9"
+
+
 @pytest.mark.parametrize(
     ("query", "column", "message"),
     [
@@ -136,6 +141,27 @@ def test_matching(log: EventLog, query: str, expected: list[str]) -> None:
         ("after:2023-13", 1, "date '2023-13': month must be 1..12"),
         ("conf:sure", 1, "unknown confidence 'sure' (high, moderate or low)"),
         ('""', 1, "empty quoted phrase"),
+        ("x after:0d", 3, "a duration must be positive, not '0d'"),
+        ("before:00h", 1, "a duration must be positive, not '00h'"),
+        # digits of other scripts: str.isdigit() says yes, int() and the regex say no
+        (
+            "after:²d",
+            1,
+            f"not a duration: '²d' {NOT_ASCII_DIGITS}",
+        ),
+        (
+            "after:٣w",
+            1,
+            f"not a duration: '٣w' {NOT_ASCII_DIGITS}",
+        ),
+        (
+            "after:７d",
+            1,
+            f"not a duration: '７d' {NOT_ASCII_DIGITS}",
+        ),
+        ("after:99999999999d", 1, "duration '99999999999d' is too long (at most 1000y)"),
+        ("after:0001", 1, "date '0001': year must be 2..9998"),
+        ("before:9999-12-31", 1, "date '9999-12-31': year must be 2..9998"),
     ],
 )
 def test_malformed_queries_point_at_the_term(
@@ -146,6 +172,51 @@ def test_malformed_queries_point_at_the_term(
     assert info.value.column == column
     assert info.value.message == message
     assert str(info.value) == f"column {column}: {message}"
+
+
+# Characters that reach the parser's corners: field names, operators, quotes,
+# negation, digits of several scripts, duration units and date punctuation.
+_QUERY_PIECES = st.sampled_from(
+    [*'after:before:sig>=<kind:tag:conf:id:-" 0123456789dhwmyT~?%/.Z+', "²", "٣", "７", "now", ".."]
+)
+
+
+#: ``after:`` or ``before:`` with digits of any script (including 0) and a duration unit.
+_DURATION_TERMS = st.builds(
+    "{}:{}{}".format,
+    st.sampled_from(["after", "before", "-after"]),
+    st.one_of(
+        st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=12),
+        st.integers(0, 10_000).map(lambda n: "9" * n),
+    ),
+    st.sampled_from("hdwmy"),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=30), st.lists(_QUERY_PIECES, max_size=20).map("".join), _DURATION_TERMS
+    )
+)
+def test_any_text_is_a_query_or_a_query_error(text: str) -> None:
+    for kinds in (None, ("incident", "deadline")):
+        try:
+            parse_query(text, tz=get_timezone("Europe/Belgrade"), kinds=kinds, now=NOW)
+        except QueryError as exc:
+            error: QueryError | None = exc
+        else:
+            error = None
+        assert error is None or (1 <= error.column <= len(text) and error.message)
+
+
+def test_a_duration_of_thousands_of_digits_is_too_long() -> None:
+    # int() itself refuses more than 4,300 digits, with a ValueError of its own
+    with pytest.raises(QueryError) as info:
+        parse_query("after:" + "9" * 5000 + "d", now=NOW)
+    assert (
+        str(info.value) == "column 1: duration '99999999999999999999…' is too long (at most 1000y)"
+    )
 
 
 def test_unknown_kinds_pass_without_a_kind_list() -> None:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -191,6 +192,37 @@ async def test_user_text_is_never_markup(tmp_path: Path) -> None:
         assert not any(seg.style and seg.style.link for seg in strip)
 
 
+#: Terminal control sequences in log text, as YAML escapes: retitle (OSC 0),
+#: red (CSI), clear the screen, a C1 CSI and a right-to-left override.
+HOSTILE = r"Retitle \e]0;PWNED\a red \e[31mX \e[2J \x9b31m \u202eABC"
+HOSTILE_SHOWN = r"Retitle \x1b]0;PWNED\x07 red \x1b[31mX \x1b[2J \x9b31m \u202eABC"
+
+
+async def test_control_characters_in_log_text_are_shown_escaped(tmp_path: Path) -> None:
+    text = LOG.replace(
+        'title: "Deadline [Q2] [bold]not bold[/bold] [link=file:///etc/passwd]x[/link]"',
+        f'title: "{HOSTILE}"\n    summary: "First line\\n\\e[2J second line"',
+    ).replace("title: Browser test log", f'title: "Log {HOSTILE}"')
+    async with browse(log_file(tmp_path, text)) as (app, pilot):
+        app.timeline.move_to_id("markup")
+        await wait_for(pilot, lambda: app.detail.event is app.timeline.current)
+        assert any(HOSTILE_SHOWN[:40] in row for row in screen_rows(app))
+        assert HOSTILE_SHOWN in str(app.query_one("#detail-title").render())
+        assert f"Log {HOSTILE_SHOWN}" in str(app.query_one("#header-title").render())
+        summary: Any = app.query_one("#detail-summary")
+        assert summary.source == "First line\n\\x1b[2J second line"
+
+
+async def test_notifications_are_text_not_markup(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        app.notify("Opening https://example.org/[b]x[/b]\x1b[2J", title="[red]T[/red]")
+        await pilot.pause()
+        (note,) = list(app._notifications)
+        assert note.message == "Opening https://example.org/[b]x[/b]\\x1b[2J"
+        assert note.title == "[red]T[/red]"
+        assert note.markup is False
+
+
 async def test_detail_pane_shows_summary_facts_related_and_sources(tmp_path: Path) -> None:
     async with browse(log_file(tmp_path)) as (app, pilot):
         app.timeline.move_to_id("banjska")
@@ -309,6 +341,28 @@ async def test_filter_bar_counts_reports_errors_and_escape_clears(tmp_path: Path
         assert "No events match" in line_text(app, 0)
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("kfor after:0d", "column 6: a duration must be positive, not '0d'"),
+        ("before:00h", "column 1: a duration must be positive, not '00h'"),
+        ("after:²d", "column 1: not a duration: '²d'"),
+        ("after:٣w", "column 1: not a duration: '٣w'"),
+        ("after:７d", "column 1: not a duration: '７d'"),
+    ],
+)
+async def test_bad_durations_are_filter_errors_not_crashes(
+    tmp_path: Path, typed: str, message: str
+) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        await pilot.press("slash", *keys(typed))  # typed key by key: every prefix is parsed too
+        await pilot.pause()
+        assert app.is_running
+        status = app.query_one("#filter-status")
+        assert status.has_class("-error")
+        assert message in str(status.render())
+
+
 async def test_selection_survives_a_filter_that_hides_it_for_a_while(tmp_path: Path) -> None:
     async with browse(log_file(tmp_path)) as (app, pilot):
         app.timeline.move_to_id("reinforce")
@@ -382,6 +436,27 @@ async def test_o_opens_the_first_source_url(tmp_path: Path) -> None:
         app.timeline.move_to_id("independence")
         await pilot.press("o")
         assert opened == ["https://www.nato.int/kfor"]  # nothing to open: a notice instead
+
+
+async def test_an_exception_in_an_action_ends_the_app_with_a_nonzero_status(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(self: BrieferApp) -> None:
+        raise RuntimeError("a bug planted by the test")
+
+    monkeypatch.setattr(BrieferApp, "action_help", boom)
+    app = make_app(str(log_file(tmp_path)), clock=Clock(), poll_interval=0)
+
+    async def press_help() -> None:
+        async with app.run_test() as pilot:
+            await wait_for(pilot, lambda: app.result is not None)
+            await pilot.press("question_mark")
+            await pilot.pause()
+
+    with pytest.raises(RuntimeError, match="a bug planted"):  # Pilot re-raises it
+        await press_help()
+    # briefer.cli.browse turns this into exit 70 (tests/test_cli.py runs it for real)
+    assert app.return_code == 1
 
 
 async def test_q_quits(tmp_path: Path) -> None:

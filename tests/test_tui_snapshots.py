@@ -7,8 +7,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Sparkline
 
 from briefer.tui import make_app
+from briefer.tui.density import DensityBar
+from briefer.tui.help import HelpScreen
 from tests.test_tui import LOG, Clock, wait_for
 
 Snap = Any  # the plugin's snap_compare fixture
@@ -20,10 +23,37 @@ def app_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str = LOG) ->
     return make_app("events.yaml", clock=Clock(), poll_interval=0)
 
 
+def settled(app: Any) -> bool:
+    """The screen shows the current state: the filter, the detail pane and the density bar.
+
+    The detail pane and the density bar follow the timeline on short timers;
+    waiting for what they show (rather than pausing) keeps the screenshots
+    the same on a busy machine.
+    """
+    if app.result is None:
+        return False
+    if app.view is None:
+        return True  # an invalid log: only the problems are shown
+    if app.filter_text != app.filter_bar.input.value:
+        return False
+    dated = sum(1 for i in app.timeline.shown if app.view.years[i])
+    drawn = sum(app.query_one(DensityBar).query_one(Sparkline).data or [])
+    return app.detail.event is app.timeline.current and drawn == dated
+
+
 async def loaded(pilot: Pilot[None]) -> None:
     app: Any = pilot.app
     await wait_for(pilot, lambda: app.result is not None)
-    await pilot.pause(0.3)  # the detail pane and the density bar follow shortly
+    # A blinking cursor made test_filter pass or fail by the screenshot's timing
+    # (0.5 s blink against a fixed pause): keep it steadily on.
+    app.filter_bar.input.cursor_blink = False
+    await wait_for(pilot, lambda: settled(app))
+
+
+async def typed(pilot: Pilot[None], *keys: str) -> None:
+    """Press ``keys``, then wait until the screen has caught up with them."""
+    await pilot.press(*keys)
+    await wait_for(pilot, lambda: settled(pilot.app))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
@@ -39,8 +69,7 @@ def test_filter(snap_compare: Snap, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
     async def run_before(pilot: Pilot[None]) -> None:
         await loaded(pilot)
-        await pilot.press("slash", *"kfor")
-        await pilot.pause(0.3)
+        await typed(pilot, "slash", *"kfor")
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
 
@@ -52,8 +81,7 @@ def test_malformed_filter(
 
     async def run_before(pilot: Pilot[None]) -> None:
         await loaded(pilot)
-        await pilot.press("slash", *"kind", "colon", *"inciden")
-        await pilot.pause(0.3)
+        await typed(pilot, "slash", *"kind", "colon", *"inciden")
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
 
@@ -64,7 +92,7 @@ def test_help(snap_compare: Snap, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     async def run_before(pilot: Pilot[None]) -> None:
         await loaded(pilot)
         await pilot.press("question_mark")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
 
     assert snap_compare(app, terminal_size=(100, 40), run_before=run_before)
 

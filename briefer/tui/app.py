@@ -17,12 +17,14 @@ from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from briefer.loader import LoadResult, load_log
 from briefer.model import EventLog
+from briefer.terminal import printable
 from briefer.tui.density import DensityBar
 from briefer.tui.detail import DetailPane
 from briefer.tui.filterbar import FilterBar, FilterInput
@@ -111,6 +113,28 @@ class BrieferApp(App[None]):
         return self.as_of + (self._clock() - self._started)
 
     # -- layout -----------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification shown as plain text: it quotes paths, URLs, queries and stderr.
+
+        Textual reads a notification as markup by default, so a URL or a query
+        holding ``[link=…]`` would be interpreted rather than shown.
+        """
+        super().notify(
+            printable(message, lines=True),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def compose(self) -> ComposeResult:
         yield BriefHeader(id="header")

@@ -19,6 +19,7 @@ from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from briefer.model import Event, EventLog
+from briefer.terminal import printable
 from briefer.tui.kinds import kind_glyph, kind_rich_style
 
 __all__ = ["DetailPane"]
@@ -88,7 +89,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._show_parts(True)
         tz = log.tzinfo
         dark = self.app.current_theme.dark
-        title = Text(event.title, style="bold")
+        title = Text(printable(event.title), style="bold")
         self.query_one("#detail-title", Static).update(title)
 
         facts = Text()
@@ -104,13 +105,13 @@ class DetailPane(VerticalScroll, can_focus=True):
             f"  ·  confidence {event.confidence.value if event.confidence else 'not stated'}"
         )
         facts.append(f"\nid {event.id}", style="dim")
-        _field(facts, "Actors", ", ".join(event.actors))
+        _field(facts, "Actors", printable(", ".join(event.actors)))
         if event.location is not None:
             place = str(event.location)
             if event.location.lat is not None and event.location.lon is not None:
                 place += f" ({event.location.lat:.4f}, {event.location.lon:.4f})"
-            _field(facts, "Place", place)
-        _field(facts, "Tags", ", ".join(event.tags))
+            _field(facts, "Place", printable(place))
+        _field(facts, "Tags", printable(", ".join(event.tags)))
         if event.figures:
             parts = []
             for metric_id, value in event.figures.items():
@@ -118,12 +119,12 @@ class DetailPane(VerticalScroll, can_focus=True):
                 label = metric.label if metric else metric_id
                 unit = f" {metric.unit}" if metric and metric.unit else ""
                 parts.append(f"{label}: {value:,g}{unit}")
-            _field(facts, "Figures", "; ".join(parts))
+            _field(facts, "Figures", printable("; ".join(parts)))
         self.query_one("#detail-facts", Static).update(facts)
 
         summary = self.query_one("#detail-summary", Markdown)
         summary.display = bool(event.summary)
-        summary.update(event.summary or "")
+        summary.update(printable(event.summary or "", lines=True))
 
         related = self.query_one("#detail-related", OptionList)
         related.clear_options()
@@ -135,7 +136,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             else:
                 entry.append(other.date.display(tz), style="dim")
                 entry.append("  ")
-                entry.append(other.title)
+                entry.append(printable(other.title))
             related.add_option(Option(entry, id=rid))
         has_related = bool(event.related)
         related.display = has_related
@@ -150,16 +151,17 @@ class DetailPane(VerticalScroll, can_focus=True):
             if source is None:
                 sources.append(citation.source)
                 continue
-            sources.append(source.title)
+            sources.append(printable(source.title))
             extra = [p for p in (source.publisher, source.published and source.published.text) if p]
             if extra:
-                sources.append(" — " + ", ".join(extra), style="dim")
+                sources.append(" — " + printable(", ".join(extra)), style="dim")
             if citation.note:
-                sources.append(f" ({citation.note})", style="italic")
+                sources.append(f" ({printable(citation.note)})", style="italic")
             if source.url:
                 sources.append("\n    ")
                 link = source.url if source.url.startswith(_SAFE_SCHEMES) else None
-                sources.append(source.url, style=Style(link=link) if link else "dim")
+                shown = printable(source.url)
+                sources.append(shown, style=Style(link=link) if link and shown == link else "dim")
         has_sources = bool(event.sources)
         self.query_one("#detail-sources", Static).update(sources)
         self.query_one("#detail-sources", Static).display = has_sources

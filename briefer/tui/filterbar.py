@@ -11,6 +11,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from briefer.terminal import printable
+
 __all__ = ["FilterBar"]
 
 
@@ -74,4 +76,4 @@ class FilterBar(Horizontal):
     def show_error(self, message: str) -> None:
         status = self.query_one("#filter-status", Static)
         status.add_class("-error")
-        status.update(Text(message))
+        status.update(Text(printable(message)))

@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from briefer.brief import day_of
+from briefer.terminal import printable
 
 __all__ = ["BriefHeader"]
 
@@ -39,11 +40,11 @@ class BriefHeader(Horizontal):
 
     def set_log(self, title: str, marking: str | None) -> None:
         self.query_one("#header-title", Static).update(
-            Text(title, no_wrap=True, overflow="ellipsis")
+            Text(printable(title), no_wrap=True, overflow="ellipsis")
         )
         mark = self.query_one("#header-marking", Static)
         mark.display = bool(marking)
-        mark.update(Text(marking or "", no_wrap=True))
+        mark.update(Text(printable(marking or ""), no_wrap=True))
 
     def tick(self, now: float, tz: tzinfo, *, as_of: bool) -> None:
         label = ("as of " if as_of else "") + clock_text(now, tz)

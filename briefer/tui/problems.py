@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from briefer.model import Problem
+from briefer.terminal import printable
 
 __all__ = ["ProblemsPanel"]
 
@@ -54,5 +55,5 @@ class ProblemsPanel(VerticalScroll):
             if n:
                 text.append("\n")
             style = "bold" if problem.severity == "error" else "dim"
-            text.append(str(problem), style=style)
+            text.append(printable(str(problem)), style=style)
         self.query_one("#problems-text", Static).update(text)

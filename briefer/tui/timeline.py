@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from briefer.terminal import printable
 from briefer.tui.kinds import kind_glyph, kind_rich_style
 from briefer.tui.view import LogView, Rows
 
@@ -291,7 +292,8 @@ class Timeline(ScrollView, can_focus=True):
         segments.append(Segment(str(event.significance), sig_style))
         used = 2 + self.date_width + 1 + KIND_WIDTH + 1 + 1
         title_width = max(width - used, 0)
-        segments.append(Segment(" " + _fit(event.title, title_width - 1) if title_width else ""))
+        title = printable(event.title)  # only the visible lines pay for it
+        segments.append(Segment(" " + _fit(title, title_width - 1) if title_width else ""))
         strip = Strip(segments).adjust_cell_length(width)
         if position == self.cursor:
             strip = strip.apply_style(self.get_component_rich_style("timeline--cursor"))

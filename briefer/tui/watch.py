@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from briefer.model import EventLog
+from briefer.terminal import printable
 from briefer.tui.view import WatchEntry, countdown
 
 __all__ = ["WatchList"]
@@ -58,5 +59,5 @@ class WatchList(Static):
             text.append("  ")
             text.append(event.date.display(tz), style=style or "italic")
             text.append("  ")
-            text.append(event.title, style=style)
+            text.append(printable(event.title), style=style)
         self.update(text)
