@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from briefer.model import Event, EventLog
@@ -13,31 +13,7 @@ __all__ = ["SHOWN_FIELDS", "event_hash", "event_record", "event_snapshot"]
 
 
 def _iso(ts: int | None, log: EventLog) -> str | None:
-    if ts is None:
-        return None
-    try:
-        return datetime.fromtimestamp(ts, log.tzinfo).isoformat()
-    except (OverflowError, ValueError):
-        return _iso_beyond(ts, log)
-
-
-def _iso_beyond(ts: int, log: EventLog) -> str:
-    """An instant a day or so outside datetime's years 1..9999, as ISO 8601 text.
-
-    The end of an event on 9999-12-31 is 10000-01-01T00:00; a time zone's offset
-    can put the start of year 1 in year 0. Computed three days inside the range
-    (the zone's offset is taken to be the same then), then moved back out.
-    """
-    days = 3 if ts > 0 else -3
-    inside = datetime.fromtimestamp(ts - days * 86400, log.tzinfo)
-    ordinal = inside.toordinal() + days
-    if ordinal > date.max.toordinal():
-        ymd = f"10000-01-{ordinal - date.max.toordinal():02d}"
-    elif ordinal < 1:
-        ymd = f"0000-12-{31 + ordinal:02d}"
-    else:
-        ymd = date.fromordinal(ordinal).isoformat()
-    return ymd + inside.isoformat()[10:]
+    return None if ts is None else datetime.fromtimestamp(ts, log.tzinfo).isoformat()
 
 
 def event_record(log: EventLog, e: Event) -> dict[str, Any]:

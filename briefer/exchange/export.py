@@ -23,14 +23,12 @@ JSON export (``--format json``) — one object:
     ``source_notes`` {id: note}, ``significance``, ``confidence``, ``figures``,
     ``related``) plus computed ``display_date``, ``start`` and ``end`` (ISO 8601
     in the log's time zone; ``end`` is the first instant after the event, null
-    when open, ``10000-01-01T00:00:00...`` after 9999-12-31), ``precision``,
-    ``approximate``, ``uncertain``, and where it was written (``file``, ``line``).
+    when open), ``precision``, ``approximate``, ``uncertain``, and where it was
+    written (``file``, ``line``).
 """
 
 from __future__ import annotations
 
-import calendar
-import contextlib
 import csv
 import html
 import io
@@ -151,44 +149,29 @@ def to_csv(log: EventLog, events: Sequence[Event]) -> str:
 
 
 def _point_days(p: Point) -> tuple[date, date]:
-    """The first and the last day a point covers."""
+    """First day and the day after the last day a point covers (DTEND is exclusive)."""
     if p.day is not None:
         assert p.month is not None
-        day = date(p.year, p.month, p.day)
-        return day, day
+        first = date(p.year, p.month, p.day)
+        return first, first + timedelta(days=1)
     if p.month is not None:
-        last = calendar.monthrange(p.year, p.month)[1]
-        return date(p.year, p.month, 1), date(p.year, p.month, last)
-    return date(p.year, 1, 1), date(p.year, 12, 31)
+        first = date(p.year, p.month, 1)
+        nxt = date(p.year + 1, 1, 1) if p.month == 12 else date(p.year, p.month + 1, 1)
+        return first, nxt
+    return date(p.year, 1, 1), date(p.year + 1, 1, 1) if p.year < 9999 else date(9999, 12, 31)
 
 
-# The instants a datetime can hold: a time zone's offset can put a moment of
-# year 1 or 9999 (which the log accepts) just outside them.
-_FIRST_UTC = int(datetime(1, 1, 1, tzinfo=UTC).timestamp())
-_LAST_UTC = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())
-
-
-def _utc(ts: int) -> datetime | None:
-    return datetime.fromtimestamp(ts, UTC) if _FIRST_UTC <= ts <= _LAST_UTC else None
-
-
-def _ics_times(e: Event) -> tuple[date | datetime, date | datetime | timedelta | None]:
-    """DTSTART, and DTEND (exclusive), or a DURATION where DTEND would pass 9999-12-31."""
+def _ics_times(e: Event) -> tuple[date | datetime, date | datetime]:
     d = e.date
     point = d.start or d.end
     assert point is not None
     if d.precision >= Precision.MINUTE and not d.interval:
         assert d.earliest is not None
-        start = _utc(d.earliest)
-        if start is not None:
-            return start, None  # an instant: no DTEND
-        # Not expressible in UTC: the day as written (DTSTART alone is that one day).
-        return _point_days(point)[0], None
+        start = datetime.fromtimestamp(d.earliest, UTC)
+        return start, start  # an instant: no DTEND
     first = _point_days(d.start)[0] if d.start is not None else _point_days(point)[0]
     last = _point_days(d.end)[1] if d.end is not None else _point_days(point)[1]
-    if last < date.max:
-        return first, last + timedelta(days=1)
-    return first, last - first + timedelta(days=1)
+    return first, last
 
 
 def to_ics(log: EventLog, events: Sequence[Event]) -> str:
@@ -207,12 +190,10 @@ def to_ics(log: EventLog, events: Sequence[Event]) -> str:
         item = VEvent()
         item.add("uid", f"{e.id}@{slug}.briefer")
         # DTSTAMP from the event, not the clock: the same log gives the same file.
-        earliest = min(max(e.date.earliest or 0, _FIRST_UTC), _LAST_UTC)
-        item.add("dtstamp", datetime.fromtimestamp(earliest, UTC))
+        stamp = datetime.fromtimestamp(e.date.earliest or 0, UTC)
+        item.add("dtstamp", stamp)
         item.add("dtstart", start)
-        if isinstance(end, timedelta):
-            item.add("duration", end)
-        elif end is not None:
+        if end != start:
             item.add("dtend", end)
         item.add("summary", e.title)
         lines = [e.summary] if e.summary else []
@@ -253,11 +234,11 @@ def _tl_date(p: Point, log: EventLog, display: str | None) -> dict[str, Any]:
         assert p.month is not None
         assert p.day is not None
         moment = datetime(p.year, p.month, p.day, p.hour, p.minute or 0, tzinfo=UTC)
-        local = moment.replace(tzinfo=log.tzinfo)
         if p.offset is not None:
-            # Beyond 9999 (or before 1) in the log's zone: shown as written instead.
-            with contextlib.suppress(OverflowError, ValueError):
-                local = (moment - timedelta(minutes=p.offset)).astimezone(log.tzinfo)
+            moment -= timedelta(minutes=p.offset)
+            local = moment.astimezone(log.tzinfo)
+        else:
+            local = moment.replace(tzinfo=log.tzinfo)
         out: dict[str, Any] = {
             "year": local.year,
             "month": local.month,

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from briefer.dates import DateError, get_timezone, parse_date
+from briefer.dates import MAX_YEAR, MIN_YEAR, DateError, get_timezone, parse_date
 from briefer.errors import InvalidInput
 from briefer.model import BUILTIN_KINDS
 from briefer.schema import EVENT_KEYS
@@ -493,8 +493,10 @@ def _tl_parts(value: Any, what: str) -> list[int]:
     if not parts:
         raise ValueError(f"{what} has no year")
     year = parts[0]
-    if not 1 <= year <= 9999:
-        raise ValueError(f"{what}: year {year} cannot be expressed (the log's dates run 1..9999)")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(
+            f"{what}: year {year} cannot be expressed (the log's dates run {MIN_YEAR}..{MAX_YEAR})"
+        )
     return parts
 
 
