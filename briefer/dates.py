@@ -276,7 +276,8 @@ def get_timezone(name: str) -> tzinfo:
         return UTC
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    # OSError: a folder of the zone database ('Europe') or a name too long for a file.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise DateError(
             f"unknown time zone {name!r} (use an IANA name such as 'Europe/Belgrade')"
         ) from None

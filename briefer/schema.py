@@ -385,7 +385,9 @@ class LogReader(NodeReader):
             return None
         if kind not in self.kinds:
             hint = did_you_mean(kind, self.kinds) or " (declare it under 'kinds:' at the top)"
-            self.error(node, f"{what}: unknown kind '{kind}'{hint}")
+            # A kind that swallowed the lines below it (a missing "summary: |") is cut short.
+            shown = kind if len(kind) <= 40 else f"{kind[:37]}…"
+            self.error(node, f"{what}: unknown kind '{shown}'{hint}")
             return None
         return self.shared(kind)
 

@@ -116,6 +116,14 @@ def test_unknown_time_zone() -> None:
         get_timezone("Europe/Belgrad")
 
 
+@pytest.mark.parametrize("name", ["Europe", "9" * 300, "Europe/", "../zone.tab"])
+def test_names_that_are_not_zones_are_unknown_zones(name: str) -> None:
+    # Found by the fuzz test: the zone database is files, and these reach
+    # a folder, a name too long for a file, or a path that is not a key.
+    with pytest.raises(DateError, match="unknown time zone"):
+        get_timezone(name)
+
+
 @pytest.mark.parametrize(
     ("text", "seconds"), [("30d", 30 * 86400), ("2w", 14 * 86400), ("12h", 43200)]
 )
