@@ -332,3 +332,20 @@ def test_outputs_get_the_umask_permissions_and_keep_an_existing_mode(tmp_path: P
     (project / "reports" / "manifest.json").chmod(0o664)
     render(0o077, "2023-11-22T09:00")
     assert modes()["manifest.json"] == 0o664
+
+
+def test_a_damaged_parsed_log_cache_entry_is_a_miss(tmp_path: Path) -> None:
+    project = _small_project(tmp_path / "p")
+    cache = tmp_path / "cache"
+    env = {"BRIEFER_CACHE_DIR": str(cache)}
+    assert run_cli("check", cwd=project, env=env).returncode == 0
+    (entry,) = (cache / "logs").iterdir()
+    data = entry.read_bytes()
+    magic, rest = data.split(b"\n", 1)
+    head, payload = rest.split(b"\n", 1)
+    digest = head.split()[1]
+    for length in (b"1152921504606846976", b"-5", b"99999999999999999999999"):
+        entry.write_bytes(magic + b"\n" + length + b" " + digest + b"\n" + payload)
+        for args in (("check",), ("render", "--as-of", AS_OF, "-q")):
+            proc = run_cli(*args, cwd=project, env=env)
+            assert (proc.returncode, proc.stderr) == (0, ""), (length, args)
