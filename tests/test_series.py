@@ -17,7 +17,7 @@ import pytest
 
 from briefer.errors import LockHeld
 from briefer.lock import reports_lock
-from tests.conftest import run_cli, write
+from tests.conftest import REPO, run_cli, write
 
 BASE = """\
 briefer: 1
@@ -489,3 +489,20 @@ def test_a_deeply_nested_manifest_is_one_line_exit_1(tmp_path: Path) -> None:
         "briefer: error: reports/manifest.json: not valid JSON (nested too deeply); "
         "fix or move it\n"
     )
+
+
+@pytest.mark.slow
+def test_random_kills_never_break_a_promise() -> None:
+    """bench/killtest.py in small: 8 renders --pdf SIGKILLed at random moments, each
+    followed by a completed render (about 8 × 2 renders of 300 events: tens of seconds)."""
+    args = ["--rounds", "8", "--events", "300", "--json", "--quiet"]
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "killtest.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    tally = json.loads(proc.stdout)
+    assert tally["violations"] == []
+    assert tally["rounds"] == 8
+    assert proc.returncode == 0, proc.stderr
