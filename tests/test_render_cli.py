@@ -251,6 +251,43 @@ def test_a_read_only_project_is_exit_3(tmp_path: Path) -> None:
     assert proc.stderr == "briefer: error: cannot create reports/: Permission denied\n"
 
 
+#: The real CLI in a folder where making ``reports/`` fails as on a read-only file system
+#: or folder (the tests may run as root, who may write anywhere).
+_CANNOT_MKDIR = """
+import errno, os, pathlib, sys
+real = pathlib.Path.mkdir
+def mkdir(self, *args, **kwargs):
+    if self.name == "reports":
+        code = getattr(errno, os.environ["ERRNO"])
+        raise OSError(code, os.strerror(code), str(self))
+    real(self, *args, **kwargs)
+pathlib.Path.mkdir = mkdir
+from briefer.cli import main
+sys.argv = ["briefer", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("code", "message"), [("EACCES", "Permission denied"), ("EROFS", "Read-only file system")]
+)
+def test_a_read_only_folder_is_exit_3_with_one_line(
+    tmp_path: Path, code: str, message: str
+) -> None:
+    project = _small_project(tmp_path / "p")
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"} | {"ERRNO": code}
+    proc = subprocess.run(
+        [sys.executable, "-c", _CANNOT_MKDIR, "render", "--as-of", AS_OF],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (proc.returncode, proc.stdout) == (3, "")
+    assert proc.stderr == f"briefer: error: cannot create reports/: {message}\n"
+
+
 def test_output_elsewhere_needs_no_reports_folder(tmp_path: Path) -> None:
     project = _small_project(tmp_path / "p")
     write(project / "reports", "not a folder")
