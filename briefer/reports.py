@@ -231,9 +231,10 @@ def load_scope(reports_dir: Path, record: ReportRecord) -> tuple[Snapshot, ...]:
     try:
         data = _read_json(path, gzipped=True)
     except (FileNotFoundError, NotADirectoryError):
+        # Not an empty scope: every event would be reported as added.
         raise InvalidInput(
-            f"{path}: missing, so the changes since report {record.number} cannot be told; "
-            "restore it, or remove that report from the manifest"
+            f"{path}: missing; the changes since report {record.number} cannot be told "
+            "without it (restore it from a backup)"
         ) from None
     if not isinstance(data, dict) or data.get("briefer_scope") != _SCOPE_FORMAT:
         raise _unreadable(path, "not a briefer scope file")

@@ -448,6 +448,31 @@ def test_the_manifest_stays_small_and_old_manifests_are_migrated(tmp_path: Path)
     assert len((reports / "manifest.json").read_bytes()) < 1200
 
 
+def test_a_missing_or_damaged_scope_file_is_one_line_exit_1(tmp_path: Path) -> None:
+    write(tmp_path / "events.yaml", BASE)
+    assert run_cli("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path).returncode == 0
+    (scope,) = (tmp_path / "reports" / ".scopes").iterdir()
+    name = f"reports/.scopes/{scope.name}"
+    scope.write_bytes(b"[" * 100_000)
+    proc = run_cli("render", "--as-of", "2023-11-18T09:00", cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (
+        1,
+        f"briefer: error: {name}: not a gzip file; fix or move it\n",
+    )
+    scope.write_bytes(gzip.compress(b"[" * 100_000))
+    proc = run_cli("render", "--as-of", "2023-11-18T09:00", cwd=tmp_path)
+    assert proc.stderr == (
+        f"briefer: error: {name}: not valid JSON (nested too deeply); fix or move it\n"
+    )
+    scope.unlink()
+    proc = run_cli("render", "--as-of", "2023-11-18T09:00", cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (
+        1,
+        f"briefer: error: {name}: missing; the changes since report 1 cannot be told "
+        "without it (restore it from a backup)\n",
+    )
+
+
 #: How a message shows 10**100: cut short.
 BIG = "1" + "0" * 19 + "…"
 
