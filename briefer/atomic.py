@@ -177,10 +177,10 @@ def _write_journal(journal: Path, pairs: list[tuple[Path, Path]]) -> None:
     stage = Staged()
     try:
         stage.put(journal, text + "\n")
+        stage.commit()
     except BaseException:
         stage.discard()
         raise
-    stage.commit()
 
 
 def recover(folder: Path) -> int:
@@ -197,11 +197,12 @@ def recover(folder: Path) -> int:
         return 0
     except (ValueError, RecursionError, UnicodeDecodeError):
         data = None
-    pairs = _journal_pairs(folder, data)
-    _rename_all([(t, f) for t, f in pairs if t.exists()])
+    # A temporary already gone was renamed before the kill.
+    left = [(t, f) for t, f in _journal_pairs(folder, data) if t.exists()]
+    _rename_all(left)
     journal.unlink()
     _fsync_dir(folder)
-    return len(pairs)
+    return len(left)
 
 
 def _journal_pairs(folder: Path, data: object) -> list[tuple[Path, Path]]:

@@ -109,7 +109,7 @@ class ReportRecord:
             if not isinstance(events, list):
                 raise ValueError('"events" is not a list')
             inline = tuple(Snapshot.from_legacy(e) for e in events)
-        log = _field(data, "log", str)
+        log = _string(data, "log")
         if not _SLUG.fullmatch(log):
             raise ValueError(f'"log" is {_short(log)}, not a log\'s slug')
         return cls(
@@ -118,7 +118,7 @@ class ReportRecord:
             as_of=_int(data, "as_of", _TIME_RANGE, "an instant"),
             period_start=_int(data, "period_start", _TIME_RANGE, "an instant"),
             outputs=_strings(data, "outputs"),
-            input_hash=_field(data, "input_hash", str),
+            input_hash=_string(data, "input_hash"),
             watch=_strings(data, "watch", ()),
             developments=_strings(data, "developments", ()),
             inline=inline,
@@ -137,11 +137,11 @@ def _plain(value: object) -> bool:
 _MISSING = object()
 
 
-def _field(data: dict[str, Any], key: str, kind: type[str]) -> str:
+def _string(data: dict[str, Any], key: str) -> str:
     value = data.get(key, _MISSING)
     if value is _MISSING:
         raise ValueError(f'"{key}" is missing')
-    if not isinstance(value, kind):
+    if not isinstance(value, str):
         raise ValueError(f'"{key}" is {_short(value)}, not a string')
     return value
 
