@@ -10,7 +10,8 @@ folder and times one complete ``render --pdf``. Then, each round:
 
 1. starts ``render --pdf -v`` as of a new day and sends it SIGKILL after a
    random delay (uniform over the whole render in even rounds, within its
-   last fifth in odd rounds, where the files are published);
+   last fifth in odd rounds, where the files are published; a render's
+   length is the median of the last five completed ones);
 2. checks the reports folder;
 3. renders the next day to completion and checks again.
 
@@ -32,6 +33,7 @@ import os
 import random
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -158,6 +160,7 @@ def run(events: int, rounds: int, seed: int, python: str, keep: bool, quiet: boo
         if not quiet:
             print(f"{events} events; one render --pdf takes {full:.2f} s", file=sys.stderr)
         numbers: list[int] = [1]
+        durations = [full]
         for i in range(rounds):
             day = 2 + 2 * i  # the kill and the completed render fall on different days
             manifest = reports / "manifest.json"
@@ -178,8 +181,12 @@ def run(events: int, rounds: int, seed: int, python: str, keep: bool, quiet: boo
             else:
                 tally.outcomes[_outcome(reports, before, visible_before)] += 1
             tally.found(f"round {i + 1}, after the kill", check(reports, completed=False))
+            started = time.perf_counter()
             done = _render(work, python, _day(day + 1), verbose=False)
             _, err = done.communicate()
+            # The machine's load changes: aim the next kills by the latest renders.
+            durations.append(time.perf_counter() - started)
+            full = statistics.median(durations[-5:])
             if done.returncode != 0:
                 tally.found(f"round {i + 1}", [f"the next render failed: {err.decode()}"])
                 continue
