@@ -118,12 +118,22 @@ def _read_part(f: BinaryIO) -> bytes | None:
 
 
 def _part_header(f: BinaryIO) -> tuple[int, str] | None:
+    """The length and digest of the next part, or None when they cannot be right.
+
+    A length beyond the end of the file (a damaged or foreign entry, say one
+    of 2^60) would otherwise ask for that much memory before the digest is
+    even checked.
+    """
     line = f.readline(200)
     try:
         length_text, expected = line.decode("ascii").split()
-        return int(length_text), expected
-    except ValueError:
+        length = int(length_text)
+        left = os.fstat(f.fileno()).st_size - f.tell()
+    except (ValueError, OSError):
         return None
+    if not (length_text.isdigit() and 0 <= length <= left and len(expected) == 40):
+        return None
+    return length, expected
 
 
 def _load_part(f: BinaryIO) -> object:
@@ -192,8 +202,19 @@ def lookup(path: str, display: str, data_key: str, *, need_log: bool = True) -> 
                 log = _load_part(f)
             except Exception:  # a damaged body that passed its digest is vanishingly rare
                 return None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        return None
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+        OverflowError,
+        MemoryError,
+        RecursionError,
+    ):
+        return None  # any damage is a miss: the log is parsed afresh
     if log is not None and not isinstance(log, EventLog):
         return None  # damaged, or not ours
     return LoadResult(log, header.result.problems, header.result.deadlines)

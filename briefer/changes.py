@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from briefer.records import SHOWN_FIELDS
+from briefer.records import SHOWN_FIELDS, Snapshot
 
 __all__ = ["ChangedEvent", "Changes", "FieldChange", "compare"]
 
@@ -75,32 +75,31 @@ def _show(value: Any) -> str:
 def compare(
     previous_number: int,
     previous_as_of: int,
-    before: Sequence[dict[str, Any]],
-    after: Sequence[dict[str, Any]],
+    before: Sequence[Snapshot],
+    after: Sequence[Snapshot],
     deadlines_passed: Sequence[tuple[str, str, str]],
 ) -> Changes:
     """Snapshots (see ``records.event_snapshot``) of the two scopes → the changes, by id."""
-    old = {s["id"]: s for s in before}
-    new = {s["id"]: s for s in after}
-    added = tuple((i, str(new[i]["title"])) for i in new if i not in old)
-    removed = tuple((i, str(old[i]["title"])) for i in old if i not in new)
+    old = {s.id: s for s in before}
+    new = {s.id: s for s in after}
+    added = tuple((i, new[i].title) for i in new if i not in old)
+    removed = tuple((i, old[i].title) for i in old if i not in new)
     changed = []
     for i, snap in new.items():
         prev = old.get(i)
-        if prev is None or prev["hash"] == snap["hash"]:
+        if prev is None or (prev.shown == snap.shown and prev.parts == snap.parts):
             continue
         fields = [
-            FieldChange(name, _show(prev.get(name)), _show(snap.get(name)))
+            FieldChange(name, _show(prev.value(name)), _show(snap.value(name)))
             for name in SHOWN_FIELDS
-            if prev.get(name) != snap.get(name)
+            if prev.value(name) != snap.value(name)
         ]
-        old_parts, new_parts = prev.get("parts", {}), snap.get("parts", {})
         fields += [
             FieldChange(label)
             for key, label in _PART_NAMES.items()
-            if old_parts.get(key) != new_parts.get(key)
+            if prev.part(key) != snap.part(key)
         ]
-        changed.append(ChangedEvent(i, str(snap["title"]), tuple(fields)))
+        changed.append(ChangedEvent(i, snap.title, tuple(fields)))
     return Changes(
         previous_number,
         previous_as_of,

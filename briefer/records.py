@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from briefer.model import Event, EventLog
 
-__all__ = ["SHOWN_FIELDS", "event_hash", "event_record", "event_snapshot"]
+__all__ = [
+    "PART_FIELDS",
+    "SHOWN_FIELDS",
+    "Snapshot",
+    "event_hash",
+    "event_record",
+    "event_snapshot",
+]
 
 
 def _iso(ts: int | None, log: EventLog) -> str | None:
@@ -66,15 +74,80 @@ def event_hash(log: EventLog, e: Event) -> str:
 
 #: Fields a "changed" line can show old → new; the others are compared by digest.
 SHOWN_FIELDS = ("date", "title", "kind", "significance", "confidence")
+#: The other content fields, in the order of their digests in ``Snapshot.parts``.
+PART_FIELDS = tuple(k for k in _CONTENT_KEYS if k not in SHOWN_FIELDS)
+#: Hex digits of one part's digest.
+PART_WIDTH = 8
+
+#: A value a snapshot shows: date text, title, kind, significance, confidence.
+Shown = str | int | float | None
 
 
-def event_snapshot(log: EventLog, e: Event) -> dict[str, Any]:
-    """What the reports manifest keeps of an event: enough to say what changed later."""
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What a brief keeps of an event: enough for a later brief to say what changed.
+
+    The shown fields keep their values (a "changed" line prints old → new);
+    every other content field is a short digest, concatenated in the order of
+    ``PART_FIELDS``. The event changed when any of them differs.
+    """
+
+    id: str
+    shown: tuple[Shown, ...]
+    parts: str
+
+    def value(self, name: str) -> Shown:
+        """The value of a shown field (see ``SHOWN_FIELDS``)."""
+        return self.shown[SHOWN_FIELDS.index(name)]
+
+    @property
+    def title(self) -> str:
+        return str(self.value("title"))
+
+    def part(self, name: str) -> str:
+        """The digest of a field of ``PART_FIELDS`` ('' when unknown)."""
+        i = PART_FIELDS.index(name) * PART_WIDTH
+        return self.parts[i : i + PART_WIDTH]
+
+    def to_row(self) -> list[Shown]:
+        """``[id, date, title, kind, significance, confidence, parts]``: one line of JSON."""
+        return [self.id, *self.shown, self.parts]
+
+    @classmethod
+    def from_row(cls, row: object) -> Snapshot:
+        """The inverse of ``to_row``; ValueError when ``row`` is not one."""
+        if not (isinstance(row, list) and len(row) == len(SHOWN_FIELDS) + 2):
+            raise ValueError("an event is not a list of 7 values")
+        ident, *shown, parts = row
+        if not isinstance(ident, str) or not isinstance(parts, str):
+            raise ValueError("an event's id and digests must be strings")
+        return cls(ident, tuple(_shown(v) for v in shown), parts)
+
+    @classmethod
+    def from_legacy(cls, data: object) -> Snapshot:
+        """A snapshot as manifests of format 1 kept it, inline: a dict with a ``parts`` dict."""
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            raise ValueError("an event is not an object with an id")
+        parts = data.get("parts")
+        if not isinstance(parts, dict):
+            parts = {}
+        digests = "".join(
+            str(parts.get(k, "")).ljust(PART_WIDTH, "-")[:PART_WIDTH] for k in PART_FIELDS
+        )
+        return cls(data["id"], tuple(_shown(data.get(k)) for k in SHOWN_FIELDS), digests)
+
+
+def _shown(value: object) -> Shown:
+    if value is None or isinstance(value, str | float) or type(value) is int:
+        return value
+    raise ValueError(f"an event field holds {type(value).__name__}, not a plain value")
+
+
+def event_snapshot(log: EventLog, e: Event) -> Snapshot:
+    """What a brief records of an event, to say later what changed."""
     record = event_record(log, e)
-    snapshot: dict[str, Any] = {
-        "id": e.id,
-        "hash": _digest({k: record[k] for k in _CONTENT_KEYS}, 12),
-    }
-    snapshot.update({k: record[k] for k in SHOWN_FIELDS})
-    snapshot["parts"] = {k: _digest(record[k], 4) for k in _CONTENT_KEYS if k not in SHOWN_FIELDS}
-    return snapshot
+    return Snapshot(
+        e.id,
+        tuple(record[k] for k in SHOWN_FIELDS),
+        "".join(_digest(record[k], PART_WIDTH // 2) for k in PART_FIELDS),
+    )

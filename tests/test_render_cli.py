@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import signal
+import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import REPO, run_cli, write
+from tests.conftest import MINIMAL, REPO, run_cli, write
 
 AS_OF = "2023-11-22T09:00"
 
@@ -175,15 +179,15 @@ def test_template_error_is_exit_1_with_file_and_line(project: Path, tmp_path: Pa
     )
     assert proc.returncode == 1
     assert proc.stderr == "briefer: error: brief.md.j2:2: No filter named 'bogus'.\n"
-    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    # nothing but the lock, which goes where the outputs go
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [".briefer.lock"]
 
 
 def test_disk_failure_is_exit_3(project: Path, tmp_path: Path) -> None:
     blocker = write(tmp_path / "file", "x")
     proc = run_cli("render", "--as-of", AS_OF, "--output", f"{blocker}/sub/", cwd=project)
     assert proc.returncode == 3
-    assert proc.stderr.startswith("briefer: error: cannot write the brief:")
-    assert "Traceback" not in proc.stderr
+    assert proc.stderr == f"briefer: error: cannot create {blocker}/sub/: Not a directory\n"
 
 
 def test_bad_when_is_a_usage_error(project: Path) -> None:
@@ -396,3 +400,168 @@ def test_characters_the_fonts_lack_are_named_with_their_event(
             "한국어 (U+D55C…)"
         )
     assert hostile_brief[1].splitlines() == expected
+
+
+# ---- where a render may write, and with what permissions --------------------------------
+
+
+def _small_project(folder: Path) -> Path:
+    write(folder / "events.yaml", MINIMAL)
+    return folder
+
+
+def test_reports_that_cannot_be_created_is_exit_3(tmp_path: Path) -> None:
+    project = _small_project(tmp_path / "p")
+    write(project / "reports", "not a folder")
+    proc = run_cli("render", "--as-of", AS_OF, cwd=project)
+    assert (proc.returncode, proc.stdout) == (3, "")
+    assert proc.stderr == "briefer: error: cannot create reports/: File exists\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in read-only folders")
+def test_a_read_only_project_is_exit_3(tmp_path: Path) -> None:
+    project = _small_project(tmp_path / "p")
+    project.chmod(0o555)
+    try:
+        proc = run_cli("render", "--as-of", AS_OF, cwd=project)
+    finally:
+        project.chmod(0o755)
+    assert (proc.returncode, proc.stdout) == (3, "")
+    assert proc.stderr == "briefer: error: cannot create reports/: Permission denied\n"
+
+
+#: The real CLI in a folder where making ``reports/`` fails as on a read-only file system
+#: or folder (the tests may run as root, who may write anywhere).
+_CANNOT_MKDIR = """
+import errno, os, pathlib, sys
+real = pathlib.Path.mkdir
+def mkdir(self, *args, **kwargs):
+    if self.name == "reports":
+        code = getattr(errno, os.environ["ERRNO"])
+        raise OSError(code, os.strerror(code), str(self))
+    real(self, *args, **kwargs)
+pathlib.Path.mkdir = mkdir
+from briefer.cli import main
+sys.argv = ["briefer", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("code", "message"), [("EACCES", "Permission denied"), ("EROFS", "Read-only file system")]
+)
+def test_a_read_only_folder_is_exit_3_with_one_line(
+    tmp_path: Path, code: str, message: str
+) -> None:
+    project = _small_project(tmp_path / "p")
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"} | {"ERRNO": code}
+    proc = subprocess.run(
+        [sys.executable, "-c", _CANNOT_MKDIR, "render", "--as-of", AS_OF],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (proc.returncode, proc.stdout) == (3, "")
+    assert proc.stderr == f"briefer: error: cannot create reports/: {message}\n"
+
+
+def test_output_elsewhere_needs_no_reports_folder(tmp_path: Path) -> None:
+    project = _small_project(tmp_path / "p")
+    write(project / "reports", "not a folder")
+    proc = run_cli("render", "--as-of", AS_OF, "--output", f"{tmp_path}/out/", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"{tmp_path}/out/2023-11-22-test-log.md\n"
+    # the lock went where the outputs went
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        ".briefer.lock",
+        "2023-11-22-test-log.md",
+    ]
+
+
+_KILL_AT_FIRST_RENAME = """
+import os, signal, sys
+os.replace = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+from briefer.cli import main
+sys.argv = ["briefer", *sys.argv[1:]]
+main()
+"""
+
+
+def test_temporaries_a_killed_render_left_in_an_output_folder_are_removed(tmp_path: Path) -> None:
+    project = _small_project(tmp_path / "p")
+    out = tmp_path / "out"
+    write(out / ".notes.tmp", "someone else's")
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
+    # --no-cache: the first rename is the journal's, not a parsed-log cache entry's
+    args = ["--no-cache", "render", "--as-of", AS_OF, "--output", f"{out}/"]
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILL_AT_FIRST_RENAME, *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    left = sorted(p.name for p in out.glob(".*.tmp") if p.name != ".notes.tmp")
+    assert len(left) == 2  # the Markdown's and the journal's
+    proc = run_cli("render", "--as-of", AS_OF, "--output", f"{out}/", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".briefer.lock",
+        ".notes.tmp",  # not ours: kept
+        "2023-11-22-test-log.md",
+    ]
+
+
+def test_outputs_get_the_umask_permissions_and_keep_an_existing_mode(tmp_path: Path) -> None:
+    project = _small_project(tmp_path / "p")
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
+
+    def render(umask: int, as_of: str) -> None:
+        proc = subprocess.run(
+            [sys.executable, "-m", "briefer", "render", "--pdf", "-q", "--as-of", as_of],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            umask=umask,
+        )
+        assert proc.returncode == 0, proc.stderr
+
+    def modes() -> dict[str, int]:
+        return {
+            p.name: stat.S_IMODE(p.stat().st_mode)
+            for p in (project / "reports").iterdir()
+            if p.is_file() and not p.name.startswith(".")
+        }
+
+    render(0o022, "2023-11-20T09:00")
+    assert set(modes().values()) == {0o644}
+    assert {p.suffix for p in (project / "reports").iterdir()} >= {".md", ".svg", ".pdf", ".json"}
+    render(0o027, "2023-11-21T09:00")
+    new = {n: m for n, m in modes().items() if n.startswith("2023-11-21")}
+    assert set(new.values()) == {0o640}
+    assert modes()["manifest.json"] == 0o644  # replaced, it keeps its mode
+    (project / "reports" / "manifest.json").chmod(0o664)
+    render(0o077, "2023-11-22T09:00")
+    assert modes()["manifest.json"] == 0o664
+
+
+def test_a_damaged_parsed_log_cache_entry_is_a_miss(tmp_path: Path) -> None:
+    project = _small_project(tmp_path / "p")
+    cache = tmp_path / "cache"
+    env = {"BRIEFER_CACHE_DIR": str(cache)}
+    assert run_cli("check", cwd=project, env=env).returncode == 0
+    (entry,) = (cache / "logs").iterdir()
+    data = entry.read_bytes()
+    magic, rest = data.split(b"\n", 1)
+    head, payload = rest.split(b"\n", 1)
+    digest = head.split()[1]
+    for length in (b"1152921504606846976", b"-5", b"99999999999999999999999"):
+        entry.write_bytes(magic + b"\n" + length + b" " + digest + b"\n" + payload)
+        for args in (("check",), ("render", "--as-of", AS_OF, "-q")):
+            proc = run_cli(*args, cwd=project, env=env)
+            assert (proc.returncode, proc.stderr) == (0, ""), (length, args)

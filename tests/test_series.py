@@ -3,6 +3,7 @@ the reports lock, interruption, and the schedules printed for cron and systemd."
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -16,7 +17,7 @@ import pytest
 
 from briefer.errors import LockHeld
 from briefer.lock import reports_lock
-from tests.conftest import run_cli, write
+from tests.conftest import REPO, run_cli, write
 
 BASE = """\
 briefer: 1
@@ -93,8 +94,12 @@ def test_a_series_of_three_briefs(tmp_path: Path) -> None:
     records = manifest["reports"]
     assert [r["number"] for r in records] == [1, 2, 3]
     assert [r["period_start"] for r in records[1:]] == [records[0]["as_of"], records[1]["as_of"]]
-    assert {e["id"] for e in records[1]["events"]} == {"a-old", "b-keep", "c-edit", "dl", "e-new"}
-    assert all(len(e["hash"]) == 24 for e in records[1]["events"])
+    # what each brief covered is kept beside the manifest, one small file per brief
+    assert "events" not in records[1]
+    scope_file = tmp_path / "reports" / ".scopes" / f"series-test-{records[1]['as_of']}.json.gz"
+    scope = json.loads(gzip.decompress(scope_file.read_bytes()))["events"]
+    assert {e[0] for e in scope} == {"a-old", "b-keep", "c-edit", "dl", "e-new"}
+    assert all(len(e[-1]) == 64 for e in scope)
     assert records[0]["outputs"] == ["reports/2023-11-17-series-test.md"]
 
 
@@ -198,7 +203,10 @@ def test_no_progress_or_colour_when_not_a_terminal(tmp_path: Path) -> None:
     assert proc.stderr == ""
     assert "\x1b" not in proc.stdout
     verbose = run_cli("render", "-v", "--as-of", "2023-11-18T09:00", cwd=tmp_path)
-    assert verbose.stderr.splitlines() == ["briefer: composing brief 2 of Series test"]
+    assert verbose.stderr.splitlines() == [
+        "briefer: composing brief 2 of Series test",
+        "briefer: publishing the brief",
+    ]
 
 
 def test_cron_line(tmp_path: Path) -> None:
@@ -248,3 +256,278 @@ def test_schedule_usage_errors(tmp_path: Path) -> None:
     write(tmp_path / "events.yaml", BASE)
     assert run_cli("schedule", cwd=tmp_path).returncode == 2
     assert run_cli("schedule", "--cron", "--at", "25:00", cwd=tmp_path).returncode == 2
+
+
+# ---- publication: a brief is published whole, or not at all ----------------------------
+
+#: Runs the real CLI in a child that SIGKILLs itself at its Nth rename (os.replace):
+#: every moment of a publication, one after the other, deterministically.
+_KILL_AT_RENAME = """
+import os, signal, sys
+real, count = os.replace, 0
+def replace(src, dst, **kw):
+    global count
+    count += 1
+    if count == int(os.environ["KILL_AT"]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(src, dst, **kw)
+os.replace = replace
+from briefer.cli import main
+sys.argv = ["briefer", *sys.argv[1:]]
+main()
+"""
+
+
+def _kill_at_rename(folder: Path, n: int, *args: str) -> int:
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
+    env["KILL_AT"] = str(n)
+    proc = subprocess.run(
+        # --no-cache: no rename of a parsed-log cache entry to count
+        [sys.executable, "-c", _KILL_AT_RENAME, "--no-cache", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return proc.returncode
+
+
+def _promises_broken(reports: Path, *, settled: bool) -> list[str]:
+    """Files in reports/ the manifest does not record, report numbers given twice, and
+    (once a render completed) temporaries, journals or records without their files."""
+    problems: list[str] = []
+    manifest = reports / "manifest.json"
+    records = json.loads(manifest.read_text())["reports"] if manifest.exists() else []
+    recorded = {Path(o).name: r["number"] for r in records for o in r["outputs"]}
+    numbers: dict[int, str] = {}
+    for path in sorted(reports.iterdir()):
+        if path.name.startswith(".") or path.name == "manifest.json":
+            continue
+        if path.name not in recorded:
+            problems.append(f"{path.name} not recorded")
+        if path.suffix == ".md":
+            number = int(path.read_text().split("**Report ", 1)[1].split("**")[0])
+            if number in numbers:
+                problems.append(f"report {number} twice")
+            numbers[number] = path.name
+    if settled:
+        problems += [f"{p.name} left" for p in reports.rglob(".*") if p.suffix in (".tmp",)]
+        problems += ["journal left"] if (reports / ".briefer.journal").exists() else []
+        problems += [
+            f"{o} missing"
+            for r in records
+            for o in r["outputs"]
+            if not (reports / Path(o).name).exists()
+        ]
+    return problems
+
+
+def test_a_render_killed_at_any_rename_publishes_all_or_nothing(tmp_path: Path) -> None:
+    write(tmp_path / "events.yaml", BASE)
+    reports = tmp_path / "reports"
+    assert run_cli("render", "--as-of", "2023-11-10T09:00", cwd=tmp_path).returncode == 0
+    completed = [1]
+    # renames of one render: the journal, the scope file, the manifest, the brief
+    for n, day in zip(range(1, 6), range(11, 30, 2), strict=False):
+        code = _kill_at_rename(tmp_path, n, "render", "--as-of", f"2023-11-{day}T09:00")
+        assert _promises_broken(reports, settled=False) == [], f"killed at rename {n}"
+        if code == 0:
+            break  # fewer renames than n: the render completed
+        assert code == -signal.SIGKILL
+        done = run_cli("render", "--as-of", f"2023-11-{day + 1}T09:00", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert _promises_broken(reports, settled=True) == [], f"killed at rename {n}"
+        records = json.loads((reports / "manifest.json").read_text())["reports"]
+        completed.append(records[-1]["number"])
+        assert completed == sorted(set(completed))  # never a number given twice
+    else:
+        pytest.fail("the render never completed")
+    assert n == 5  # journal, scope, manifest, Markdown: four renames, the fifth never came
+
+
+def test_a_render_killed_after_deciding_is_finished_by_the_next(tmp_path: Path) -> None:
+    write(tmp_path / "events.yaml", BASE)
+    reports = tmp_path / "reports"
+    # killed at the manifest's rename: the journal holds everything to finish
+    assert _kill_at_rename(tmp_path, 3, "render", "--as-of", "2023-11-17T09:00") == -9
+    assert (reports / ".briefer.journal").exists()
+    assert not (reports / "manifest.json").exists()
+    proc = run_cli("render", "-v", "--as-of", "2023-11-18T09:00", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines()[0] == (
+        "briefer: finished publishing a brief an interrupted render left"
+    )
+    records = json.loads((reports / "manifest.json").read_text())["reports"]
+    assert [(r["number"], r["outputs"]) for r in records] == [
+        (1, ["reports/2023-11-17-series-test.md"]),
+        (2, ["reports/2023-11-18-series-test.md"]),
+    ]
+    md = (reports / "2023-11-18-series-test.md").read_text()
+    assert section(md, "Changes since the last brief") == [
+        "No change since the last brief (report 1)."
+    ]
+    assert _promises_broken(reports, settled=True) == []
+
+
+_FAIL_MANIFEST = """
+import errno, sys
+from briefer.atomic import Staged
+real = Staged.put
+def put(self, path, data):
+    if path.name == "manifest.json":
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    real(self, path, data)
+Staged.put = put
+from briefer.cli import main
+sys.argv = ["briefer", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_disk_full_while_writing_the_manifest_leaves_the_previous_state(tmp_path: Path) -> None:
+    write(tmp_path / "events.yaml", BASE)
+    reports = tmp_path / "reports"
+    assert run_cli("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path).returncode == 0
+    before = sorted((p.name, p.read_bytes()) for p in reports.rglob("*") if p.is_file())
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
+    proc = subprocess.run(
+        [sys.executable, "-c", _FAIL_MANIFEST, "render", "--as-of", "2023-11-18T09:00"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    after = sorted((p.name, p.read_bytes()) for p in reports.rglob("*") if p.is_file())
+    assert after == before
+    assert proc.returncode == 3
+    assert proc.stderr == "briefer: error: cannot write the brief: No space left on device\n"
+
+
+def test_the_manifest_stays_small_and_old_manifests_are_migrated(tmp_path: Path) -> None:
+    log = write(tmp_path / "events.yaml", BASE)
+    reports = tmp_path / "reports"
+    assert run_cli("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path).returncode == 0
+    # make it the manifest briefer 0.x wrote: format 1, every event inline
+    manifest = json.loads((reports / "manifest.json").read_text())
+    (scope_file,) = (reports / ".scopes").iterdir()
+    rows = json.loads(gzip.decompress(scope_file.read_bytes()))["events"]
+    parts = ("summary", "actors", "location", "tags", "sources", "source_notes", "figures")
+    manifest["briefer_manifest"] = 1
+    manifest["reports"][0]["events"] = [
+        {
+            "id": r[0],
+            "hash": "0" * 24,
+            **dict(
+                zip(("date", "title", "kind", "significance", "confidence"), r[1:6], strict=True)
+            ),
+            "parts": {k: r[6][i * 8 : i * 8 + 8] for i, k in enumerate((*parts, "related"))},
+        }
+        for r in rows
+    ]
+    (reports / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    scope_file.unlink()
+
+    log.write_text(EDITED)
+    second = run_cli("render", "--as-of", "2023-11-21T09:00", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert section(
+        (reports / "2023-11-21-series-test.md").read_text(), "Changes since the last brief"
+    ) == [
+        "Since report 1:",
+        "- **Added** `e-new`: New event",
+        "- **Changed** `c-edit`: Edited event — significance 2 → 5; summary edited",
+        "- **Removed** `d-drop`: Dropped event",
+        "- **Deadline passed** `dl`: Plate deadline (20 Nov 2023 12:00 CET)",
+    ]
+    migrated = json.loads((reports / "manifest.json").read_text())
+    assert migrated["briefer_manifest"] == 2
+    assert all("events" not in r for r in migrated["reports"])
+    assert scope_file.exists()  # moved out of the manifest
+    assert len((reports / "manifest.json").read_bytes()) < 1200
+
+
+def test_a_missing_or_damaged_scope_file_is_one_line_exit_1(tmp_path: Path) -> None:
+    write(tmp_path / "events.yaml", BASE)
+    assert run_cli("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path).returncode == 0
+    (scope,) = (tmp_path / "reports" / ".scopes").iterdir()
+    name = f"reports/.scopes/{scope.name}"
+    scope.write_bytes(b"[" * 100_000)
+    proc = run_cli("render", "--as-of", "2023-11-18T09:00", cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (
+        1,
+        f"briefer: error: {name}: not a gzip file; fix or move it\n",
+    )
+    scope.write_bytes(gzip.compress(b"[" * 100_000))
+    proc = run_cli("render", "--as-of", "2023-11-18T09:00", cwd=tmp_path)
+    assert proc.stderr == (
+        f"briefer: error: {name}: not valid JSON (nested too deeply); fix or move it\n"
+    )
+    scope.unlink()
+    proc = run_cli("render", "--as-of", "2023-11-18T09:00", cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (
+        1,
+        f"briefer: error: {name}: missing; the changes since report 1 cannot be told "
+        "without it (restore it from a backup)\n",
+    )
+
+
+#: How a message shows 10**100: cut short.
+BIG = "1" + "0" * 19 + "…"
+
+
+@pytest.mark.parametrize(
+    ("record", "why"),
+    [
+        ({"number": 10**100}, f'record 1: "number" is {BIG}, not a report number'),
+        ({"number": -3}, 'record 1: "number" is -3, not a report number'),
+        ({"number": "2"}, 'record 1: "number" is "2", not a report number'),
+        ({"as_of": 10**100}, f'record 1: "as_of" is {BIG}, not an instant'),
+        ({"as_of": 1.5e300}, 'record 1: "as_of" is 1.5e+300, not an instant'),
+        ({"log": "../x"}, 'record 1: "log" is "../x", not a log\'s slug'),
+        ({"outputs": "a.md"}, 'record 1: "outputs" is not a list of strings'),
+        ({"input_hash": None}, 'record 1: "input_hash" is null, not a string'),
+    ],
+)
+def test_a_manifest_with_absurd_values_is_one_line_exit_1(
+    tmp_path: Path, record: dict[str, object], why: str
+) -> None:
+    write(tmp_path / "events.yaml", BASE)
+    good = {
+        "number": 1, "log": "series-test", "as_of": 1700208000, "period_start": 1699603200,
+        "outputs": [], "input_hash": "x", "events": [], "watch": [], "developments": [],
+    }  # fmt: skip
+    manifest = {"briefer_manifest": 1, "reports": [good | record]}
+    write(tmp_path / "reports" / "manifest.json", json.dumps(manifest))
+    proc = run_cli("render", "--as-of", "2023-11-18T09:00", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr == f"briefer: error: reports/manifest.json: {why}; fix or move it\n"
+
+
+def test_a_deeply_nested_manifest_is_one_line_exit_1(tmp_path: Path) -> None:
+    write(tmp_path / "events.yaml", BASE)
+    write(tmp_path / "reports" / "manifest.json", "[" * 100_000 + "]" * 100_000)
+    proc = run_cli("render", "--as-of", "2023-11-18T09:00", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        "briefer: error: reports/manifest.json: not valid JSON (nested too deeply); "
+        "fix or move it\n"
+    )
+
+
+@pytest.mark.slow
+def test_random_kills_never_break_a_promise() -> None:
+    """bench/killtest.py in small: 8 renders --pdf SIGKILLed at random moments, each
+    followed by a completed render (about 8 × 2 renders of 300 events: tens of seconds)."""
+    args = ["--rounds", "8", "--events", "300", "--json", "--quiet"]
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "killtest.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    tally = json.loads(proc.stdout)
+    assert tally["violations"] == []
+    assert tally["rounds"] == 8
+    assert proc.returncode == 0, proc.stderr

@@ -1,9 +1,12 @@
 """BriefContext → files: Markdown (Jinja), SVG charts, and HTML → PDF (WeasyPrint).
 
 Everything a render writes is staged in temporary files beside the targets
-and renamed into place only when every output succeeded, so an interrupted
-or failed render never leaves a half-written brief. The manifest is written
-last, recording what was written.
+and published only when every output succeeded, through a journal (see
+``briefer.atomic``): the scope file and the manifest first, then the brief's
+files. A failed render leaves the previous state; a killed one leaves either
+that or a journal, which the next render finishes before anything else.
+The lock, the journal and the temporaries live where the files go:
+``reports/``, or the ``--output`` folder (which needs no ``reports/``).
 """
 
 from __future__ import annotations
@@ -13,16 +16,15 @@ import dataclasses
 import hashlib
 import logging
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 from briefer import __version__
-from briefer.atomic import staged_files
+from briefer.atomic import JOURNAL, TEMP_SUFFIX, recover, staged_files
 from briefer.brief import BriefContext, build_brief, shown_texts
 from briefer.changes import Changes, compare
 from briefer.dates import get_timezone
@@ -31,16 +33,18 @@ from briefer.files import read_log_file
 from briefer.lock import reports_lock
 from briefer.model import EventLog
 from briefer.query import Query
-from briefer.records import event_snapshot
+from briefer.records import Snapshot, event_snapshot
 from briefer.render.pdf import PdfMetadata
 from briefer.render.templating import make_environment, render_template
 from briefer.reports import (
+    SCOPES,
     ReportRecord,
     load_manifest,
+    load_scope,
     log_slug,
     previous_report,
-    record_report,
     report_number,
+    stage_report,
     stem_for,
 )
 
@@ -165,21 +169,63 @@ def _tz(ctx: BriefContext) -> tzinfo:
 
 
 def render(log: EventLog, req: RenderRequest) -> RenderResult:
-    """Compute the brief and write its files, holding the reports lock throughout."""
-    with reports_lock(req.reports_dir, wait=req.lock_wait):
-        _remove_stale_temporaries(req.reports_dir)
-        return _render_locked(log, req)
+    """Compute the brief and write its files, holding the lock of their folder throughout."""
+    md_path, folder = _targets(req, stem_for(req.as_of, log.tzinfo, log_slug(log.title)))
+    with _lock(folder, req.lock_wait):
+        try:
+            if recover(folder):
+                logger.info("finished publishing a brief an interrupted render left")
+        except OSError as exc:
+            raise OutputError(
+                f"cannot finish publishing the brief an interrupted render left in "
+                f"{folder}/: {exc.strerror or exc}"
+            ) from None
+        ours = req.output is None or _same_folder(folder, req.reports_dir)
+        _remove_stale_temporaries(folder, reports=ours)
+        return _render_locked(log, req, md_path, record=ours)
 
 
-def _remove_stale_temporaries(folder: Path) -> None:
-    """Temporaries left by a render that was killed: nobody else writes while we hold the lock."""
-    for leftover in folder.glob(".*.tmp"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-            logger.info("removed %s, left by an interrupted render", leftover.name)
+@contextlib.contextmanager
+def _lock(folder: Path, wait: float) -> Iterator[None]:
+    """The folder's lock; a folder that cannot be made or written in is exit 3."""
+    with contextlib.ExitStack() as stack:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(reports_lock(folder, wait=wait))
+        except OSError as exc:
+            verb = "create" if not folder.is_dir() else "write in"
+            raise OutputError(f"cannot {verb} {folder}/: {exc.strerror or exc}") from None
+        yield
 
 
-def _render_locked(log: EventLog, req: RenderRequest) -> RenderResult:
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _remove_stale_temporaries(folder: Path, *, reports: bool) -> None:
+    """Temporaries left by a render that was killed: nobody else writes while we hold the lock.
+
+    In ``reports/``, which belongs to briefer, every hidden ``.tmp`` file (older
+    versions named theirs without ``.briefer``); in any other folder only ours,
+    and the PDF engine's beside them.
+    """
+    patterns = [f".*{TEMP_SUFFIX}", f".*{TEMP_SUFFIX}.*.tmp"]
+    if reports:
+        patterns = [".*.tmp"]
+    for where in (folder, folder / SCOPES):
+        for pattern in patterns:
+            for leftover in where.glob(pattern):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+                    logger.info("removed %s, left by an interrupted render", leftover.name)
+
+
+def _render_locked(
+    log: EventLog, req: RenderRequest, md_path: Path, *, record: bool
+) -> RenderResult:
     slug = log_slug(log.title)
     records = load_manifest(req.reports_dir)
     previous = previous_report(records, slug, req.as_of)
@@ -209,54 +255,53 @@ def _render_locked(log: EventLog, req: RenderRequest) -> RenderResult:
     upcoming = tuple(w.item.event.id for w in ctx.watch if not w.passed)
     developments = tuple(i.event.id for i in ctx.developments)
     if previous is not None:
-        ctx = dataclasses.replace(ctx, changes=_changes(ctx, previous, snapshots))
+        before = load_scope(req.reports_dir, previous)
+        ctx = dataclasses.replace(ctx, changes=_changes(ctx, previous, before, snapshots))
         if req.if_changed and _unchanged(ctx, previous, upcoming, developments):
             return RenderResult(ctx, (), skipped=previous)
-    stem = stem_for(req.as_of, log.tzinfo, slug)
-    md_path, folder = _targets(req, stem)
+    folder = md_path.parent
     stem = md_path.stem
     charts = _chart_files(ctx, stem) if req.pdf else []
     ctx = dataclasses.replace(ctx, charts=tuple((name, title) for name, title, _ in charts))
     env = make_environment(req.template_dirs)
     markdown = render_template(env, f"{req.template}.md.j2", brief=ctx)
-    written: list[Path] = []
+    written = [md_path, *(folder / name for name, _, _ in charts)]
+    if req.pdf:
+        written.append(md_path.with_suffix(".pdf"))
     refused: tuple[str, ...] = ()
     warnings: list[str] = []
     try:
-        with staged_files() as stage:
+        with staged_files(journal=folder / JOURNAL) as stage:
+            if record:
+                # Staged first, so renamed first: no brief is ever in place unrecorded.
+                new = ReportRecord(
+                    number=number,
+                    log=slug,
+                    as_of=req.as_of,
+                    period_start=period_start,
+                    outputs=tuple(str(p) for p in written),
+                    input_hash=ctx.input_hash,
+                    watch=upcoming,
+                    developments=developments,
+                )
+                stage_report(stage, req.reports_dir, records, new, snapshots)
             stage.put(md_path, markdown)
-            written.append(md_path)
             for name, _, svg in charts:
                 stage.put(folder / name, svg)
-                written.append(folder / name)
             if req.pdf:
                 pdf_path = md_path.with_suffix(".pdf")
                 logger.info("printing the PDF")
                 target = stage.temp_for(pdf_path)
                 refused = _render_pdf(ctx, markdown, charts, env, req, target, warnings)
-                written.append(pdf_path)
+            logger.info("publishing the brief")
     except OSError as exc:
         raise OutputError(f"cannot write the brief: {exc.strerror or exc}") from None
-    record = ReportRecord(
-        number=number,
-        log=slug,
-        as_of=req.as_of,
-        period_start=period_start,
-        outputs=tuple(str(p) for p in written),
-        input_hash=ctx.input_hash,
-        events=tuple(snapshots),
-        watch=upcoming,
-        developments=developments,
-    )
-    if req.output is None or folder.resolve() == req.reports_dir.resolve():
-        try:
-            record_report(req.reports_dir, records, record)
-        except OSError as exc:
-            raise OutputError(f"cannot write the reports manifest: {exc.strerror}") from None
     return RenderResult(ctx, tuple(written), refused, warnings=tuple(warnings))
 
 
-def _changes(ctx: BriefContext, previous: ReportRecord, snapshots: list[dict[str, Any]]) -> Changes:
+def _changes(
+    ctx: BriefContext, previous: ReportRecord, before: Sequence[Snapshot], after: list[Snapshot]
+) -> Changes:
     tz_ = _tz(ctx)
     passed = [
         (e.id, e.title, e.date.display(tz_))
@@ -265,7 +310,7 @@ def _changes(ctx: BriefContext, previous: ReportRecord, snapshots: list[dict[str
         and e.date.earliest is not None
         and previous.as_of < e.date.earliest <= ctx.as_of
     ]
-    return compare(previous.number, previous.as_of, previous.events, snapshots, passed)
+    return compare(previous.number, previous.as_of, before, after, passed)
 
 
 def _unchanged(
