@@ -302,15 +302,20 @@ async def test_cursor_follows_in_a_long_log_and_t_finds_today(tmp_path: Path) ->
     async with browse(write(tmp_path / "long.yaml", text), size=(100, 30)) as (app, pilot):
         timeline = app.timeline
         assert timeline.current is not None
-        top = int(timeline.scroll_y)
         height = timeline.scrollable_content_region.height
-        row = timeline.rows.row_of(timeline.cursor)  # type: ignore[union-attr, arg-type]
-        assert top <= row < top + height  # the event nearest now is on screen
+
+        def cursor_on_screen() -> bool:
+            row = timeline.rows.row_of(timeline.cursor)  # type: ignore[union-attr, arg-type]
+            return int(timeline.scroll_y) <= row < int(timeline.scroll_y) + height
+
+        # Scrolling settles after the key is handled: wait for it rather than
+        # reading the position at once (that raced on a loaded machine).
+        await wait_for(pilot, cursor_on_screen)  # the event nearest now is on screen
         await pilot.press("G")
-        row = timeline.rows.row_of(timeline.cursor)  # type: ignore[union-attr, arg-type]
-        assert int(timeline.scroll_y) <= row < int(timeline.scroll_y) + height
+        assert timeline.cursor == len(timeline.shown) - 1
+        await wait_for(pilot, cursor_on_screen)
         await pilot.press("g")
-        assert int(timeline.scroll_y) == 0
+        await wait_for(pilot, lambda: int(timeline.scroll_y) == 0 and cursor_on_screen())
 
 
 async def test_filter_bar_counts_reports_errors_and_escape_clears(tmp_path: Path) -> None:
