@@ -16,6 +16,7 @@ duplicate keys (which PyYAML would silently resolve to the last one).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from briefer.errors import did_you_mean
 from briefer.model import Pos, Problem, Severity
+
+#: Control characters (C0 but tab and newline, DEL, C1). YAML lets a quoted
+#: scalar spell them as escapes ("\e", "\x9b"); in a title or a name they only
+#: serve to drive a terminal or hide text, so the log refuses them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 __all__ = ["NodeReader", "SourceText", "decode", "describe", "is_null"]
 
@@ -271,6 +277,11 @@ class NodeReader:
         if is_null(node) or not value.strip():
             if required:
                 self.error(node, f"{what} must not be empty")
+            return None
+        control = _CONTROL.search(value)
+        if control is not None:
+            code = f"U+{ord(control.group()):04X}"
+            self.error(node, f"{what} holds the control character {code}; remove it")
             return None
         return value
 

@@ -313,8 +313,18 @@ def test_a_crash_inside_the_browser_exits_70(tmp_path: Path) -> None:
 
 
 def test_log_text_reaches_the_terminal_escaped(tmp_path: Path) -> None:
-    hostile = r"\e]0;PWNED\a \e[2J \x9b31m \u202eABC"  # YAML escapes
-    shown = r"\x1b]0;PWNED\x07 \x1b[2J \x9b31m \u202eABC"
+    # Control characters are refused by check (a terminal would obey them) ...
+    control = r"\e]0;PWNED\a \e[2J \x9b31m"  # YAML escapes
+    log = MINIMAL.replace("title: Something happened", f'title: "Hi {control}"')
+    write(tmp_path / "events.yaml", log)
+    refused = (
+        "events.yaml:10:12: error: event 'first': title holds the control character U+001B; "
+        "remove it"
+    )
+    assert run_cli("check", cwd=tmp_path).stderr.splitlines() == [refused]
+    assert run_cli("list", cwd=tmp_path).stderr.splitlines()[0] == refused
+    # ... and what remains allowed but could still mislead (a bidi override) is shown escaped.
+    hostile, shown = r"\u202eABC", r"\u202eABC"
     log = MINIMAL.replace("title: Something happened", f'title: "Hi {hostile}"')
     write(tmp_path / "events.yaml", log)
     proc = run_cli("list", cwd=tmp_path)

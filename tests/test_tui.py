@@ -192,25 +192,36 @@ async def test_user_text_is_never_markup(tmp_path: Path) -> None:
         assert not any(seg.style and seg.style.link for seg in strip)
 
 
-#: Terminal control sequences in log text, as YAML escapes: retitle (OSC 0),
-#: red (CSI), clear the screen, a C1 CSI and a right-to-left override.
-HOSTILE = r"Retitle \e]0;PWNED\a red \e[31mX \e[2J \x9b31m \u202eABC"
-HOSTILE_SHOWN = r"Retitle \x1b]0;PWNED\x07 red \x1b[31mX \x1b[2J \x9b31m \u202eABC"
+#: Text that still reaches the browser from a valid log and could mislead:
+#: a right-to-left override and a line separator (YAML escapes).
+HOSTILE = r"Reversed \u202eABC next\u2028line"
+HOSTILE_SHOWN = r"Reversed \u202eABC next\u2028line"
 
 
-async def test_control_characters_in_log_text_are_shown_escaped(tmp_path: Path) -> None:
+async def test_misleading_characters_in_log_text_are_shown_escaped(tmp_path: Path) -> None:
     text = LOG.replace(
         'title: "Deadline [Q2] [bold]not bold[/bold] [link=file:///etc/passwd]x[/link]"',
-        f'title: "{HOSTILE}"\n    summary: "First line\\n\\e[2J second line"',
+        f'title: "{HOSTILE}"\n    summary: "First line\\n\\u202e second line"',
     ).replace("title: Browser test log", f'title: "Log {HOSTILE}"')
     async with browse(log_file(tmp_path, text)) as (app, pilot):
         app.timeline.move_to_id("markup")
         await wait_for(pilot, lambda: app.detail.event is app.timeline.current)
-        assert any(HOSTILE_SHOWN[:40] in row for row in screen_rows(app))
+        assert any(HOSTILE_SHOWN[:20] in row for row in screen_rows(app))
         assert HOSTILE_SHOWN in str(app.query_one("#detail-title").render())
         assert f"Log {HOSTILE_SHOWN}" in str(app.query_one("#header-title").render())
         summary: Any = app.query_one("#detail-summary")
-        assert summary.source == "First line\n\\x1b[2J second line"
+        assert summary.source == "First line\n\\u202e second line"
+
+
+async def test_control_characters_make_the_log_invalid_not_the_screen(tmp_path: Path) -> None:
+    # Terminal control sequences (retitle, clear screen) never reach the screen:
+    # check refuses them, and the browser lists that problem instead.
+    text = LOG.replace("title: Browser test log", r'title: "Log \e]0;PWNED\a \e[2J"')
+    async with browse(log_file(tmp_path, text)) as (app, pilot):
+        await wait_for(pilot, lambda: app.result is not None)
+        problems = str(app.query_one("#problems-text").render())
+        assert "title holds the control character U+001B" in problems
+        assert "\x1b" not in problems
 
 
 async def test_notifications_are_text_not_markup(tmp_path: Path) -> None:
