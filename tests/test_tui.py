@@ -8,6 +8,7 @@ import stat
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from textual.widgets import OptionList
 from briefer.tui import BrieferApp, make_app
 from briefer.tui.problems import ProblemsPanel
 from briefer.tui.view import LogView, Rows, countdown, watch_entries
-from tests.conftest import write
+from tests.conftest import REPO, write
 
 #: Wed 22 Nov 2023 09:00 CET, the browser's clock in these tests.
 CLOCK = 1700640000
@@ -303,6 +304,20 @@ async def test_movement_keys(tmp_path: Path) -> None:
         assert current_id(app) == "markup"
 
 
+async def test_event_nearest_now_is_on_screen_on_a_small_terminal(tmp_path: Path) -> None:
+    # The shipped log at 80x24: the timeline has about nine rows, and the event
+    # nearest the clock is the last one. It used to stay below the fold.
+    clock = Clock(int(datetime(2023, 11, 22, 8, tzinfo=UTC).timestamp()))
+    async with browse(REPO / "events.yaml", clock=clock, size=(80, 24)) as (app, pilot):
+        timeline = app.timeline
+        await wait_for(pilot, lambda: timeline.current is not None)
+        assert timeline.current is not None
+        assert timeline.current.id == "stoltenberg-permanent-increase"
+        height = timeline.scrollable_content_region.height
+        row = timeline.rows.row_of(timeline.cursor)  # type: ignore[union-attr, arg-type]
+        await wait_for(pilot, lambda: int(timeline.scroll_y) <= row < timeline.scroll_y + height)
+
+
 async def test_cursor_follows_in_a_long_log_and_t_finds_today(tmp_path: Path) -> None:
     events = "".join(
         f"  - {{id: e{n:04}, date: {1990 + n // 365}-{n % 12 + 1:02}-{n % 28 + 1:02}, "
@@ -432,10 +447,12 @@ async def test_command_palette_offers_the_same_actions(tmp_path: Path) -> None:
         titles["Clear marks"].callback()
         assert app.marked == set()
         await pilot.press("ctrl+p")
-        assert type(app.screen).__name__ == "CommandPalette"
-        await pilot.press(*keys("jump to today"), "enter")
-        await pilot.pause(0.1)
-        assert current_id(app) == "markup"
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
+        await pilot.press(*keys("jump to today"))
+        # The palette searches its providers in the background: wait for the match.
+        await wait_for(pilot, lambda: app.screen.query_one(OptionList).option_count > 0)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: current_id(app) == "markup")
 
 
 async def test_o_opens_the_first_source_url(tmp_path: Path) -> None:

@@ -243,6 +243,13 @@ class Timeline(ScrollView, can_focus=True):
                 if click.chain >= 2:
                     self.action_choose()
 
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        # Textual refuses to scroll a widget before layout has given it a
+        # scrollbar, so the first scroll to the event nearest now (made as the
+        # log arrives) is lost on a screen too short for every row: redo it.
+        if shown:
+            self.call_after_refresh(self.scroll_to_cursor, center=True)
+
     def on_resize(self, _event: events.Resize) -> None:
         if self.rows is not None:
             self.virtual_size = Size(self.size.width, len(self.rows))
