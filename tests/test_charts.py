@@ -10,9 +10,9 @@ from datetime import datetime
 
 import pytest
 
-from briefer.charts import MetricPoint, metric_svg, timeline_svg
 from briefer.dates import get_timezone, parse_date
 from briefer.model import BUILTIN_KINDS, Citation, Event, Metric, Pos
+from briefer.render.charts import MetricPoint, metric_svg, timeline_svg
 
 TZ = get_timezone("Europe/Belgrade")
 NS = "{http://www.w3.org/2000/svg}"
@@ -410,7 +410,7 @@ def test_a_dense_series_terminates_and_keeps_the_latest_label() -> None:
 
 
 def test_disagreement_spans_match_a_plain_pairwise_scan() -> None:
-    from briefer.charts import DISAGREE_WINDOW, _disagreements
+    from briefer.render.charts.metric import DISAGREE_WINDOW, _disagreements
 
     def plain(points: list[MetricPoint]) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []

@@ -132,7 +132,7 @@ def _targets(req: RenderRequest, stem: str) -> tuple[Path, Path]:
 
 def _chart_files(ctx: BriefContext, stem: str) -> list[tuple[str, str, str]]:
     """(file name, title, svg) for the timeline and every reported metric."""
-    from briefer.charts import MetricPoint, metric_svg, timeline_svg
+    from briefer.render.charts import MetricPoint, metric_svg, timeline_svg
 
     tz_ = _tz(ctx)
     start = min(ctx.period_start, ctx.as_of - TIMELINE_SPAN)
