@@ -33,7 +33,8 @@ __all__ = [
     "shown_texts",
 ]
 
-#: Readings of one metric this close together are "the same period" for disagreement.
+#: Readings of one metric this close together are "the same period" for disagreement:
+#: the key figures and the metric charts both flag reports that differ within it.
 DISAGREEMENT_WINDOW = 31 * 86400
 #: Bottom line up front: at most this many developments.
 BLUF_MAX = 5

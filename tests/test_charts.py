@@ -410,7 +410,8 @@ def test_a_dense_series_terminates_and_keeps_the_latest_label() -> None:
 
 
 def test_disagreement_spans_match_a_plain_pairwise_scan() -> None:
-    from briefer.render.charts.metric import DISAGREE_WINDOW, _disagreements
+    from briefer.brief import DISAGREEMENT_WINDOW
+    from briefer.render.charts.metric import _disagreements
 
     def plain(points: list[MetricPoint]) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
@@ -418,7 +419,7 @@ def test_disagreement_spans_match_a_plain_pairwise_scan() -> None:
             late = [
                 q.at
                 for q in points[i + 1 :]
-                if q.at - p.at <= DISAGREE_WINDOW and q.value != p.value and q.label != p.label
+                if q.at - p.at <= DISAGREEMENT_WINDOW and q.value != p.value and q.label != p.label
             ]
             if not late:
                 continue

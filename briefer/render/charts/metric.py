@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from briefer.brief import DISAGREEMENT_WINDOW
 from briefer.model import Metric
 from briefer.render.charts.labels import Box, Obstacles, place_labels
 from briefer.render.charts.scales import (
-    DAY,
     TimeScale,
     day_text,
     period_text,
@@ -35,8 +35,6 @@ from briefer.render.charts.svg import (
     xml_text,
 )
 
-#: Reports of different sources this close together that differ are flagged.
-DISAGREE_WINDOW = 31 * DAY
 _SERIES = "#0072B2"
 
 
@@ -73,7 +71,7 @@ def _disagreements(points: Sequence[MetricPoint]) -> list[tuple[int, int]]:
     far = 0
     for i, p in enumerate(points):
         far = max(far, i)
-        while far + 1 < n and points[far + 1].at - p.at <= DISAGREE_WINDOW:
+        while far + 1 < n and points[far + 1].at - p.at <= DISAGREEMENT_WINDOW:
             far += 1
         j = far
         while j > i:
@@ -100,7 +98,7 @@ def metric_svg(
 
     Every report in the period is a point labelled with its value and label
     (as many as fit without overprinting; the latest always). Reports of
-    different sources that differ within :data:`DISAGREE_WINDOW` are all
+    different sources that differ within :data:`~briefer.brief.DISAGREEMENT_WINDOW` are all
     drawn and shaded as a disagreement. A report before ``start`` sets the
     line's value at the left edge; reports after ``end`` are left out.
     """
