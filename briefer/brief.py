@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
 from briefer.changes import Changes
-from briefer.dates import EDate
+from briefer.dates import MONTHS, EDate
 from briefer.model import Event, EventLog, Metric, Source
 from briefer.query import Query
 
@@ -163,12 +163,11 @@ class _Citations:
 
 # Fixed English names rather than the locale's: a brief must not change with it.
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def day_of(moment: datetime) -> str:
     """``Wed 22 Nov 2023``: fixed English names, whatever the locale."""
-    return f"{_WEEKDAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month]} {moment.year}"
+    return f"{_WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month]} {moment.year}"
 
 
 def format_instant(ts: int, tz: tzinfo) -> str:
@@ -180,7 +179,7 @@ def format_instant(ts: int, tz: tzinfo) -> str:
 def dtg(ts: int) -> str:
     """A military date-time group in UTC: ``220800Z NOV 23``."""
     m = datetime.fromtimestamp(ts, UTC)
-    return f"{m:%d%H%M}Z {_MONTHS[m.month].upper()} {m:%y}"
+    return f"{m:%d%H%M}Z {MONTHS[m.month].upper()} {m:%y}"
 
 
 def _day(ts: int, tz: tzinfo) -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "LATEST_INSTANT",
     "MAX_YEAR",
     "MIN_YEAR",
+    "MONTHS",
     "DateError",
     "EDate",
     "Point",
@@ -235,8 +236,9 @@ class EDate:
         return f"{left} – {right}"
 
 
-# English abbreviations, fixed rather than from the locale: briefs must not change with it.
-_MONTHS = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+#: Month names by number (index 0 unused) for dates, briefs and charts: English
+#: abbreviations, fixed rather than from the locale, so a brief does not change with it.
+MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _display_point(p: Point, zone: tzinfo) -> str:
@@ -248,9 +250,9 @@ def _display_point(p: Point, zone: tzinfo) -> str:
         fmt = "D MMM YYYY HH:mm:ss zz" if p.second is not None else "D MMM YYYY HH:mm zz"
         text = moment.format(fmt)
     elif p.day is not None:
-        text = f"{p.day} {_MONTHS[p.month or 1]} {p.year}"
+        text = f"{p.day} {MONTHS[p.month or 1]} {p.year}"
     elif p.month is not None:
-        text = f"{_MONTHS[p.month]} {p.year}"
+        text = f"{MONTHS[p.month]} {p.year}"
     else:
         text = str(p.year)
     if p.approximate:
@@ -315,7 +317,7 @@ def _parse_point(text: str) -> Point:
         assert month is not None
         ndays = calendar.monthrange(year, month)[1]
         if not 1 <= day <= ndays:
-            raise DateError(f"day must be 1..{ndays} in {_MONTHS[month]} {year}")
+            raise DateError(f"day must be 1..{ndays} in {MONTHS[month]} {year}")
     hour = int(g["hour"]) if g["hour"] else None
     if hour is not None and hour > 23:
         raise DateError("hour must be 0..23")

@@ -11,15 +11,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from briefer.dates import MONTHS
 from briefer.render.charts.svg import GRID, INK, TICK_SIZE, WIDTH, coord, text_width, xml_text
 
-_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DAY = 86400
 
 
 def day_text(at: int, tz: tzinfo) -> str:
     moment = datetime.fromtimestamp(at, tz)
-    return f"{moment.day} {_MONTHS[moment.month]} {moment.year}"
+    return f"{moment.day} {MONTHS[moment.month]} {moment.year}"
 
 
 def time_window(start: int, end: int) -> tuple[int, int]:
@@ -113,11 +113,11 @@ def _tick_label(unit: str, at: int, tz: tzinfo, first: bool) -> str:
         return str(moment.year)
     if unit == "month":
         # The year on the first tick and at each January; "Mar" alone elsewhere.
-        month = _MONTHS[moment.month]
+        month = MONTHS[moment.month]
         return f"{month} {moment.year}" if first or moment.month == 1 else month
     if unit == "hour" and (moment.hour or moment.minute):
         return f"{moment.hour:02d}:{moment.minute:02d}"
-    return f"{moment.day} {_MONTHS[moment.month]}"
+    return f"{moment.day} {MONTHS[moment.month]}"
 
 
 def _time_ticks(scale: TimeScale, tz: tzinfo, size: float = TICK_SIZE) -> list[tuple[int, str]]:
