@@ -16,7 +16,7 @@ import dataclasses
 import hashlib
 import logging
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -26,17 +26,16 @@ import jinja2
 from briefer import __version__
 from briefer.atomic import JOURNAL, TEMP_SUFFIX, recover, staged_files
 from briefer.brief import BriefContext, build_brief, shown_texts
-from briefer.changes import Changes, compare
 from briefer.dates import get_timezone
-from briefer.errors import InvalidInput, OutputError
+from briefer.errors import OutputError
 from briefer.files import read_log_file
-from briefer.lock import reports_lock
 from briefer.model import EventLog
 from briefer.query import Query
-from briefer.records import Snapshot, event_snapshot
+from briefer.records import event_snapshot
 from briefer.render.pdf import PdfMetadata
 from briefer.render.templating import make_environment, render_template
-from briefer.reports import (
+from briefer.series.lock import folder_lock
+from briefer.series.manifest import (
     SCOPES,
     ReportRecord,
     load_manifest,
@@ -47,6 +46,7 @@ from briefer.reports import (
     stage_report,
     stem_for,
 )
+from briefer.series.period import changes_since, period_start, unchanged
 
 __all__ = [
     "PrintableBrief",
@@ -59,8 +59,6 @@ __all__ = [
 
 logger = logging.getLogger("briefer")
 
-#: The default period when there is no earlier report.
-DEFAULT_PERIOD = 7 * 86400
 #: How far back the timeline chart reaches at least.
 TIMELINE_SPAN = 365 * 86400
 
@@ -171,7 +169,7 @@ def _tz(ctx: BriefContext) -> tzinfo:
 def render(log: EventLog, req: RenderRequest) -> RenderResult:
     """Compute the brief and write its files, holding the lock of their folder throughout."""
     md_path, folder = _targets(req, stem_for(req.as_of, log.tzinfo, log_slug(log.title)))
-    with _lock(folder, req.lock_wait):
+    with folder_lock(folder, req.lock_wait):
         try:
             if recover(folder):
                 logger.info("finished publishing a brief an interrupted render left")
@@ -183,19 +181,6 @@ def render(log: EventLog, req: RenderRequest) -> RenderResult:
         ours = req.output is None or _same_folder(folder, req.reports_dir)
         _remove_stale_temporaries(folder, reports=ours)
         return _render_locked(log, req, md_path, record=ours)
-
-
-@contextlib.contextmanager
-def _lock(folder: Path, wait: float) -> Iterator[None]:
-    """The folder's lock; a folder that cannot be made or written in is exit 3."""
-    with contextlib.ExitStack() as stack:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            stack.enter_context(reports_lock(folder, wait=wait))
-        except OSError as exc:
-            verb = "create" if not folder.is_dir() else "write in"
-            raise OutputError(f"cannot {verb} {folder}/: {exc.strerror or exc}") from None
-        yield
 
 
 def _same_folder(a: Path, b: Path) -> bool:
@@ -229,22 +214,19 @@ def _render_locked(
     slug = log_slug(log.title)
     records = load_manifest(req.reports_dir)
     previous = previous_report(records, slug, req.as_of)
-    if req.since is not None:
-        period_start = req.since
-    elif req.since_last or previous is not None:
-        if previous is None:
-            raise InvalidInput(f"--since last: no earlier brief of this log in {req.reports_dir}/")
-        period_start = previous.as_of
-    else:
-        period_start = req.as_of - DEFAULT_PERIOD
-    if period_start >= req.as_of:
-        raise InvalidInput("the period must start before the as-of time")
+    start = period_start(
+        previous,
+        as_of=req.as_of,
+        since=req.since,
+        since_last=req.since_last,
+        reports_dir=req.reports_dir,
+    )
     number = report_number(records, slug, req.as_of)
     logger.info("composing brief %d of %s", number, log.title)
     ctx = build_brief(
         log,
         as_of=req.as_of,
-        period_start=period_start,
+        period_start=start,
         input_hash=input_hash(log.files),
         generator=f"briefer {__version__}",
         query=req.query,
@@ -256,8 +238,8 @@ def _render_locked(
     developments = tuple(i.event.id for i in ctx.developments)
     if previous is not None:
         before = load_scope(req.reports_dir, previous)
-        ctx = dataclasses.replace(ctx, changes=_changes(ctx, previous, before, snapshots))
-        if req.if_changed and _unchanged(ctx, previous, upcoming, developments):
+        ctx = dataclasses.replace(ctx, changes=changes_since(ctx, previous, before, snapshots))
+        if req.if_changed and unchanged(ctx, previous, upcoming, developments):
             return RenderResult(ctx, (), skipped=previous)
     folder = md_path.parent
     stem = md_path.stem
@@ -278,7 +260,7 @@ def _render_locked(
                     number=number,
                     log=slug,
                     as_of=req.as_of,
-                    period_start=period_start,
+                    period_start=start,
                     outputs=tuple(str(p) for p in written),
                     input_hash=ctx.input_hash,
                     watch=upcoming,
@@ -297,36 +279,6 @@ def _render_locked(
     except OSError as exc:
         raise OutputError(f"cannot write the brief: {exc.strerror or exc}") from None
     return RenderResult(ctx, tuple(written), refused, warnings=tuple(warnings))
-
-
-def _changes(
-    ctx: BriefContext, previous: ReportRecord, before: Sequence[Snapshot], after: list[Snapshot]
-) -> Changes:
-    tz_ = _tz(ctx)
-    passed = [
-        (e.id, e.title, e.date.display(tz_))
-        for e in ctx.scope
-        if e.forward_looking
-        and e.date.earliest is not None
-        and previous.as_of < e.date.earliest <= ctx.as_of
-    ]
-    return compare(previous.number, previous.as_of, before, after, passed)
-
-
-def _unchanged(
-    ctx: BriefContext,
-    previous: ReportRecord,
-    upcoming: tuple[str, ...],
-    developments: tuple[str, ...],
-) -> bool:
-    """Same log, and nothing new in the period: no new development, deadline or watch item."""
-    if ctx.input_hash != previous.input_hash:
-        return False
-    if set(developments) - set(previous.developments):
-        return False
-    if ctx.changes is not None and ctx.changes.deadlines_passed:
-        return False
-    return set(upcoming) == set(previous.watch)
 
 
 def _strip_marking(markdown: str, marking: str | None) -> str:
