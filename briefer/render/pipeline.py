@@ -1,4 +1,9 @@
-"""BriefContext → files: Markdown (Jinja), SVG charts, and HTML → PDF (WeasyPrint).
+"""A render: compose the brief once, then write the files of the outputs asked for.
+
+The brief is composed from the log (``briefer.brief``), its period and its
+changes since the last brief (``briefer.series``), and the Markdown template;
+each output of ``RenderRequest.formats`` (``briefer.render.outputs``) writes
+its file from that, with the SVG charts beside them when an output shows them.
 
 Everything a render writes is staged in temporary files beside the targets
 and published only when every output succeeded, through a journal (see
@@ -15,24 +20,21 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
-
-import jinja2
 
 from briefer import __version__
 from briefer.atomic import JOURNAL, TEMP_SUFFIX, recover, staged_files
-from briefer.brief import BriefContext, build_brief, shown_texts
+from briefer.brief import BriefContext, build_brief
 from briefer.dates import get_timezone
 from briefer.errors import OutputError
 from briefer.files import read_log_file
 from briefer.model import EventLog
 from briefer.query import Query
 from briefer.records import event_snapshot
-from briefer.render.pdf import PdfMetadata
+from briefer.render.outputs import OUTPUTS, Composed
 from briefer.render.templating import make_environment, render_template
 from briefer.series.lock import folder_lock
 from briefer.series.manifest import (
@@ -49,11 +51,9 @@ from briefer.series.manifest import (
 from briefer.series.period import changes_since, period_start, unchanged
 
 __all__ = [
-    "PrintableBrief",
     "RenderRequest",
     "RenderResult",
     "input_hash",
-    "printable_brief",
     "render",
 ]
 
@@ -74,7 +74,8 @@ class RenderRequest:
     since_last: bool = False
     query: Query | None = None
     only_ids: tuple[str, ...] | None = None
-    pdf: bool = False
+    #: Names of the outputs to write (see ``briefer.render.outputs.OUTPUTS``).
+    formats: frozenset[str] = frozenset({"md"})
     reports_dir: Path = Path("reports")
     #: A file (its suffix replaced per output) or a folder; None: ``reports_dir``.
     output: Path | None = None
@@ -243,15 +244,18 @@ def _render_locked(
             return RenderResult(ctx, (), skipped=previous)
     folder = md_path.parent
     stem = md_path.stem
-    charts = _chart_files(ctx, stem) if req.pdf else []
+    # Outputs that show the charts come after them: the charts are listed and
+    # published before the files made from them.
+    chosen = [(o, md_path.with_suffix(o.suffix)) for n, o in OUTPUTS.items() if n in req.formats]
+    plain = [(o, p) for o, p in chosen if not o.uses_charts]
+    showing = [(o, p) for o, p in chosen if o.uses_charts]
+    charts = _chart_files(ctx, stem) if showing else []
     ctx = dataclasses.replace(ctx, charts=tuple((name, title) for name, title, _ in charts))
     env = make_environment(req.template_dirs)
     markdown = render_template(env, f"{req.template}.md.j2", brief=ctx)
-    written = [md_path, *(folder / name for name, _, _ in charts)]
-    if req.pdf:
-        written.append(md_path.with_suffix(".pdf"))
-    refused: tuple[str, ...] = ()
-    warnings: list[str] = []
+    brief = Composed(ctx, markdown, tuple(charts), env, req.template)
+    chart_paths = [folder / name for name, _, _ in charts]
+    written = [p for _, p in plain] + chart_paths + [p for _, p in showing]
     try:
         with staged_files(journal=folder / JOURNAL) as stage:
             if record:
@@ -267,134 +271,13 @@ def _render_locked(
                     developments=developments,
                 )
                 stage_report(stage, req.reports_dir, records, new, snapshots)
-            stage.put(md_path, markdown)
-            for name, _, svg in charts:
-                stage.put(folder / name, svg)
-            if req.pdf:
-                pdf_path = md_path.with_suffix(".pdf")
-                logger.info("printing the PDF")
-                target = stage.temp_for(pdf_path)
-                refused = _render_pdf(ctx, markdown, charts, env, req, target, warnings)
+            notes = [o.write(brief, stage, p) for o, p in plain]
+            for (_, _, svg), path in zip(charts, chart_paths, strict=True):
+                stage.put(path, svg)
+            notes += [o.write(brief, stage, p) for o, p in showing]
             logger.info("publishing the brief")
     except OSError as exc:
         raise OutputError(f"cannot write the brief: {exc.strerror or exc}") from None
-    return RenderResult(ctx, tuple(written), refused, warnings=tuple(warnings))
-
-
-def _strip_marking(markdown: str, marking: str | None) -> str:
-    """The page margins carry the marking in the PDF; drop its body lines there."""
-    if not marking:
-        return markdown
-    from briefer.render.templating import md_escape
-
-    banner = md_escape(marking)
-    lines = markdown.split("\n")
-    if lines and lines[0] == banner:
-        lines = lines[1:]
-    while lines and lines[-1] == "":
-        lines.pop()
-    if lines and lines[-1] == banner:
-        lines.pop()
-    return "\n".join(lines) + "\n"
-
-
-@dataclass(frozen=True)
-class PrintableBrief:
-    """The brief as the PDF engine gets it: HTML, its stylesheet and metadata."""
-
-    html: str
-    css: Path
-    metadata: PdfMetadata
-
-
-def printable_brief(
-    ctx: BriefContext,
-    markdown: str,
-    chart_names: Sequence[str],
-    env: jinja2.Environment,
-    template: str = "brief",
-) -> PrintableBrief:
-    """The brief's Markdown as HTML inside ``brief.html.j2`` (charts referenced by name)."""
-    from markupsafe import Markup
-
-    from briefer.render.markdown import markdown_to_html
-
-    body = markdown_to_html(
-        _strip_marking(markdown, ctx.marking), images=chart_names, citations=True, breakable=True
-    )
-    keywords = sorted({t for item in ctx.developments for t in item.event.tags})
-    meta = PdfMetadata(
-        title=ctx.title,
-        author=ctx.generator,
-        keywords=tuple(keywords),
-        subject=f"Situation brief, {ctx.period}",
-        created=datetime.fromtimestamp(ctx.as_of, _tz(ctx)),
-        generator=ctx.generator,
-    )
-    html = render_template(
-        env,
-        _html_template(env, template),
-        body=Markup(body),
-        title=ctx.title,
-        marking=ctx.marking,
-        as_of=ctx.as_of_local,
-        as_of_utc=ctx.as_of_utc,
-        report_number=ctx.report_number,
-        generator=ctx.generator,
-        lang="en",
-        meta=meta,
-        brief=ctx,
-    )
-    return PrintableBrief(html, _find(env, "brief.css"), meta)
-
-
-def _render_pdf(
-    ctx: BriefContext,
-    markdown: str,
-    charts: Sequence[tuple[str, str, str]],
-    env: jinja2.Environment,
-    req: RenderRequest,
-    target: Path,
-    warnings: list[str],
-) -> tuple[str, ...]:
-    from briefer.render.pdf import uncovered_warnings, write_pdf
-
-    doc = printable_brief(ctx, markdown, [n for n, _, _ in charts], env, req.template)
-    # The charts are served to the PDF engine from a private folder: the only
-    # files it may read besides the stylesheet.
-    with tempfile.TemporaryDirectory(prefix="briefer-assets-") as assets:
-        for name, _, svg in charts:
-            (Path(assets) / name).write_text(svg, encoding="utf-8")
-        uncovered: list[str] = []
-        refused = write_pdf(
-            doc.html,
-            target,
-            assets_dir=Path(assets),
-            metadata=doc.metadata,
-            stylesheets=[doc.css],
-            uncovered=uncovered,
-        )
-    warnings.extend(uncovered_warnings(uncovered, shown_texts(ctx)))
-    return refused
-
-
-def _html_template(env: jinja2.Environment, name: str) -> str:
-    wanted = f"{name}.html.j2"
-    try:
-        env.get_template(wanted)
-    except jinja2.TemplateNotFound:
-        return "brief.html.j2"
-    except jinja2.TemplateError:
-        pass  # reported with its line when rendered
-    return wanted
-
-
-def _find(env: jinja2.Environment, name: str) -> Path:
-    """The first ``name`` on the template search path (user overrides first)."""
-    loader = env.loader
-    assert isinstance(loader, jinja2.FileSystemLoader)
-    for folder in loader.searchpath:
-        candidate = Path(folder) / name
-        if candidate.is_file():
-            return candidate
-    raise OutputError(f"{name} not found")
+    refused = tuple(r for n in notes for r in n.refused)
+    warnings = tuple(w for n in notes for w in n.warnings)
+    return RenderResult(ctx, tuple(written), refused, warnings=warnings)
