@@ -91,7 +91,7 @@ def _temporaries(reports: Path) -> list[Path]:
 def check(reports: Path, *, completed: bool) -> list[str]:
     """The promises a reports folder breaks right now (empty: none)."""
     from briefer.errors import BrieferError
-    from briefer.reports import MANIFEST, load_manifest
+    from briefer.series.manifest import MANIFEST, load_manifest
 
     problems: list[str] = []
     if not (reports / MANIFEST).exists():
@@ -213,7 +213,7 @@ def _day(n: int) -> str:
 
 
 def _last_number(reports: Path) -> int:
-    from briefer.reports import load_manifest
+    from briefer.series.manifest import load_manifest
 
     return max(load_manifest(reports), key=lambda r: r.as_of).number
 

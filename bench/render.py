@@ -109,6 +109,7 @@ def write_printable(log_path: Path, folder: Path) -> Path:
     from briefer.brief import build_brief
     from briefer.loader import load_log
     from briefer.render import pipeline
+    from briefer.render.outputs.pdf import printable_brief
     from briefer.render.templating import make_environment, render_template
 
     log = load_log(str(log_path), use_cache=False).log
@@ -127,7 +128,7 @@ def write_printable(log_path: Path, folder: Path) -> Path:
     ctx = dataclasses.replace(ctx, charts=tuple((n, t) for n, t, _ in charts))
     env = make_environment()
     markdown = render_template(env, "brief.md.j2", brief=ctx)
-    doc = pipeline.printable_brief(ctx, markdown, [n for n, _, _ in charts], env)
+    doc = printable_brief(ctx, markdown, [n for n, _, _ in charts], env)
     for name, _, svg in charts:
         (folder / name).write_text(svg, encoding="utf-8")
     shutil.copy(doc.css, folder / "brief.css")

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
-from briefer.changes import Changes
 from briefer.dates import MONTHS, EDate
 from briefer.model import Event, EventLog, Metric, Source
 from briefer.query import Query
+from briefer.series.changes import Changes
 
 __all__ = [
     "BriefContext",

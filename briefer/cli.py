@@ -19,6 +19,7 @@ import click
 
 from briefer import __version__
 from briefer.errors import BrieferError, InvalidInput
+from briefer.render.outputs import OUTPUTS, parse_formats
 from briefer.terminal import printable
 
 if TYPE_CHECKING:
@@ -281,7 +282,13 @@ def _when(
 
 @cli.command()
 @click.option("--md", "want_md", is_flag=True, help="Write Markdown (the default).")
-@click.option("--pdf", "want_pdf", is_flag=True, help="Write PDF as well as Markdown.")
+@click.option("--pdf", "want_pdf", is_flag=True, help="Short for --format md,pdf.")
+@click.option(
+    "--format",
+    "format_text",
+    metavar="NAME,…",
+    help=f"The outputs to write, of {', '.join(OUTPUTS)} [default: md].",
+)
 @click.option(
     "--as-of",
     "as_of_text",
@@ -340,6 +347,7 @@ def render(
     settings: Settings,
     want_md: bool,
     want_pdf: bool,
+    format_text: str | None,
     as_of_text: str,
     since_text: str | None,
     filter_text: str | None,
@@ -364,7 +372,10 @@ def render(
     from briefer.render.pipeline import RenderRequest
     from briefer.render.pipeline import render as do_render
 
-    del want_md  # Markdown is always written; the flag exists for symmetry with --pdf.
+    try:
+        formats = parse_formats(format_text, md=want_md, pdf=want_pdf)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from None
     _setup_logging(verbose=verbose, quiet=quiet)
     log = settings.load_valid()
     now = int(time.time()) // 60 * 60
@@ -398,7 +409,7 @@ def render(
         since_last=since_text == "last",
         query=query,
         only_ids=only_ids,
-        pdf=want_pdf,
+        formats=formats,
         reports_dir=project / "reports",
         output=None if output_text is None else Path(output_text),
         # "out/" names a folder even before it exists.

@@ -565,3 +565,55 @@ def test_a_damaged_parsed_log_cache_entry_is_a_miss(tmp_path: Path) -> None:
         for args in (("check",), ("render", "--as-of", AS_OF, "-q")):
             proc = run_cli(*args, cwd=project, env=env)
             assert (proc.returncode, proc.stderr) == (0, ""), (length, args)
+
+
+def test_the_outputs_registry() -> None:
+    from briefer.render.outputs import OUTPUTS, parse_formats
+
+    assert [(o.name, o.suffix, o.uses_charts) for o in OUTPUTS.values()] == [
+        ("md", ".md", False),
+        ("pdf", ".pdf", True),
+    ]
+    assert list(OUTPUTS) == [o.name for o in OUTPUTS.values()]
+    assert parse_formats(None) == parse_formats(None, md=True) == {"md"}
+    assert parse_formats(None, pdf=True) == parse_formats("pdf, md") == {"md", "pdf"}
+    assert parse_formats("pdf") == {"pdf"}
+    assert parse_formats("pdf", md=True) == {"md", "pdf"}
+    with pytest.raises(ValueError, match=r"^unknown output 'html' \(choose from md, pdf\)$"):
+        parse_formats("md,html")
+    with pytest.raises(ValueError, match=r"^an empty output name"):
+        parse_formats("md,")
+
+
+def test_format_md_writes_only_markdown(tmp_path: Path) -> None:
+    project = _small_project(tmp_path / "p")
+    proc = run_cli("render", "--format", "md", "--as-of", AS_OF, "-o", "out/", cwd=project)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout == "out/2023-11-22-test-log.md\n"
+    assert sorted(p.name for p in (project / "out").iterdir()) == [
+        ".briefer.lock",
+        "2023-11-22-test-log.md",
+    ]
+
+
+def test_format_md_pdf_is_what_pdf_writes(tmp_path: Path) -> None:
+    project = _small_project(tmp_path / "p")
+    written = {}
+    for folder, args in (("short", ["--pdf"]), ("long", ["--format", "md,pdf"])):
+        proc = run_cli("render", *args, "--as-of", AS_OF, "-o", f"{folder}/", cwd=project)
+        assert (proc.returncode, proc.stderr) == (0, "")
+        files = {p.name: p.read_bytes() for p in (project / folder).iterdir()}
+        written[folder] = (proc.stdout.replace(f"{folder}/", ""), files)
+    assert written["short"] == written["long"]
+    assert {Path(n).suffix for n in written["long"][1]} == {".md", ".svg", ".pdf", ".lock"}
+
+
+def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
+    project = _small_project(tmp_path / "p")
+    proc = run_cli("render", "--format", "md,html", "--as-of", AS_OF, cwd=project)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        "briefer: error: Invalid value for --format: unknown output 'html' "
+        "(choose from md, pdf) (see 'briefer render --help')\n"
+    )
+    assert sorted(p.name for p in project.iterdir()) == ["events.yaml"]

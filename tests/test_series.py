@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from briefer.errors import LockHeld
-from briefer.lock import reports_lock
+from briefer.series.lock import reports_lock
 from tests.conftest import REPO, run_cli, write
 
 BASE = """\

@@ -41,7 +41,7 @@ from typing import Any
 from briefer.dates import Point, Precision
 from briefer.model import Event, EventLog
 from briefer.records import event_record
-from briefer.reports import log_slug
+from briefer.series.manifest import log_slug
 
 __all__ = ["FORMATS", "export"]
 

@@ -1,4 +1,9 @@
-"""BriefContext → files: Markdown (Jinja), SVG charts, and HTML → PDF (WeasyPrint).
+"""A render: compose the brief once, then write the files of the outputs asked for.
+
+The brief is composed from the log (``briefer.brief``), its period and its
+changes since the last brief (``briefer.series``), and the Markdown template;
+each output of ``RenderRequest.formats`` (``briefer.render.outputs``) writes
+its file from that, with the SVG charts beside them when an output shows them.
 
 Everything a render writes is staged in temporary files beside the targets
 and published only when every output succeeded, through a journal (see
@@ -15,28 +20,24 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
-
-import jinja2
 
 from briefer import __version__
 from briefer.atomic import JOURNAL, TEMP_SUFFIX, recover, staged_files
-from briefer.brief import BriefContext, build_brief, shown_texts
-from briefer.changes import Changes, compare
+from briefer.brief import BriefContext, build_brief
 from briefer.dates import get_timezone
-from briefer.errors import InvalidInput, OutputError
+from briefer.errors import OutputError
 from briefer.files import read_log_file
-from briefer.lock import reports_lock
 from briefer.model import EventLog
 from briefer.query import Query
-from briefer.records import Snapshot, event_snapshot
-from briefer.render.pdf import PdfMetadata
+from briefer.records import event_snapshot
+from briefer.render.outputs import OUTPUTS, Composed
 from briefer.render.templating import make_environment, render_template
-from briefer.reports import (
+from briefer.series.lock import folder_lock
+from briefer.series.manifest import (
     SCOPES,
     ReportRecord,
     load_manifest,
@@ -47,20 +48,17 @@ from briefer.reports import (
     stage_report,
     stem_for,
 )
+from briefer.series.period import changes_since, period_start, unchanged
 
 __all__ = [
-    "PrintableBrief",
     "RenderRequest",
     "RenderResult",
     "input_hash",
-    "printable_brief",
     "render",
 ]
 
 logger = logging.getLogger("briefer")
 
-#: The default period when there is no earlier report.
-DEFAULT_PERIOD = 7 * 86400
 #: How far back the timeline chart reaches at least.
 TIMELINE_SPAN = 365 * 86400
 
@@ -76,7 +74,8 @@ class RenderRequest:
     since_last: bool = False
     query: Query | None = None
     only_ids: tuple[str, ...] | None = None
-    pdf: bool = False
+    #: Names of the outputs to write (see ``briefer.render.outputs.OUTPUTS``).
+    formats: frozenset[str] = frozenset({"md"})
     reports_dir: Path = Path("reports")
     #: A file (its suffix replaced per output) or a folder; None: ``reports_dir``.
     output: Path | None = None
@@ -171,7 +170,7 @@ def _tz(ctx: BriefContext) -> tzinfo:
 def render(log: EventLog, req: RenderRequest) -> RenderResult:
     """Compute the brief and write its files, holding the lock of their folder throughout."""
     md_path, folder = _targets(req, stem_for(req.as_of, log.tzinfo, log_slug(log.title)))
-    with _lock(folder, req.lock_wait):
+    with folder_lock(folder, req.lock_wait):
         try:
             if recover(folder):
                 logger.info("finished publishing a brief an interrupted render left")
@@ -183,19 +182,6 @@ def render(log: EventLog, req: RenderRequest) -> RenderResult:
         ours = req.output is None or _same_folder(folder, req.reports_dir)
         _remove_stale_temporaries(folder, reports=ours)
         return _render_locked(log, req, md_path, record=ours)
-
-
-@contextlib.contextmanager
-def _lock(folder: Path, wait: float) -> Iterator[None]:
-    """The folder's lock; a folder that cannot be made or written in is exit 3."""
-    with contextlib.ExitStack() as stack:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            stack.enter_context(reports_lock(folder, wait=wait))
-        except OSError as exc:
-            verb = "create" if not folder.is_dir() else "write in"
-            raise OutputError(f"cannot {verb} {folder}/: {exc.strerror or exc}") from None
-        yield
 
 
 def _same_folder(a: Path, b: Path) -> bool:
@@ -229,22 +215,19 @@ def _render_locked(
     slug = log_slug(log.title)
     records = load_manifest(req.reports_dir)
     previous = previous_report(records, slug, req.as_of)
-    if req.since is not None:
-        period_start = req.since
-    elif req.since_last or previous is not None:
-        if previous is None:
-            raise InvalidInput(f"--since last: no earlier brief of this log in {req.reports_dir}/")
-        period_start = previous.as_of
-    else:
-        period_start = req.as_of - DEFAULT_PERIOD
-    if period_start >= req.as_of:
-        raise InvalidInput("the period must start before the as-of time")
+    start = period_start(
+        previous,
+        as_of=req.as_of,
+        since=req.since,
+        since_last=req.since_last,
+        reports_dir=req.reports_dir,
+    )
     number = report_number(records, slug, req.as_of)
     logger.info("composing brief %d of %s", number, log.title)
     ctx = build_brief(
         log,
         as_of=req.as_of,
-        period_start=period_start,
+        period_start=start,
         input_hash=input_hash(log.files),
         generator=f"briefer {__version__}",
         query=req.query,
@@ -256,20 +239,23 @@ def _render_locked(
     developments = tuple(i.event.id for i in ctx.developments)
     if previous is not None:
         before = load_scope(req.reports_dir, previous)
-        ctx = dataclasses.replace(ctx, changes=_changes(ctx, previous, before, snapshots))
-        if req.if_changed and _unchanged(ctx, previous, upcoming, developments):
+        ctx = dataclasses.replace(ctx, changes=changes_since(ctx, previous, before, snapshots))
+        if req.if_changed and unchanged(ctx, previous, upcoming, developments):
             return RenderResult(ctx, (), skipped=previous)
     folder = md_path.parent
     stem = md_path.stem
-    charts = _chart_files(ctx, stem) if req.pdf else []
+    # Outputs that show the charts come after them: the charts are listed and
+    # published before the files made from them.
+    chosen = [(o, md_path.with_suffix(o.suffix)) for n, o in OUTPUTS.items() if n in req.formats]
+    plain = [(o, p) for o, p in chosen if not o.uses_charts]
+    showing = [(o, p) for o, p in chosen if o.uses_charts]
+    charts = _chart_files(ctx, stem) if showing else []
     ctx = dataclasses.replace(ctx, charts=tuple((name, title) for name, title, _ in charts))
     env = make_environment(req.template_dirs)
     markdown = render_template(env, f"{req.template}.md.j2", brief=ctx)
-    written = [md_path, *(folder / name for name, _, _ in charts)]
-    if req.pdf:
-        written.append(md_path.with_suffix(".pdf"))
-    refused: tuple[str, ...] = ()
-    warnings: list[str] = []
+    brief = Composed(ctx, markdown, tuple(charts), env, req.template)
+    chart_paths = [folder / name for name, _, _ in charts]
+    written = [p for _, p in plain] + chart_paths + [p for _, p in showing]
     try:
         with staged_files(journal=folder / JOURNAL) as stage:
             if record:
@@ -278,171 +264,20 @@ def _render_locked(
                     number=number,
                     log=slug,
                     as_of=req.as_of,
-                    period_start=period_start,
+                    period_start=start,
                     outputs=tuple(str(p) for p in written),
                     input_hash=ctx.input_hash,
                     watch=upcoming,
                     developments=developments,
                 )
                 stage_report(stage, req.reports_dir, records, new, snapshots)
-            stage.put(md_path, markdown)
-            for name, _, svg in charts:
-                stage.put(folder / name, svg)
-            if req.pdf:
-                pdf_path = md_path.with_suffix(".pdf")
-                logger.info("printing the PDF")
-                target = stage.temp_for(pdf_path)
-                refused = _render_pdf(ctx, markdown, charts, env, req, target, warnings)
+            notes = [o.write(brief, stage, p) for o, p in plain]
+            for (_, _, svg), path in zip(charts, chart_paths, strict=True):
+                stage.put(path, svg)
+            notes += [o.write(brief, stage, p) for o, p in showing]
             logger.info("publishing the brief")
     except OSError as exc:
         raise OutputError(f"cannot write the brief: {exc.strerror or exc}") from None
-    return RenderResult(ctx, tuple(written), refused, warnings=tuple(warnings))
-
-
-def _changes(
-    ctx: BriefContext, previous: ReportRecord, before: Sequence[Snapshot], after: list[Snapshot]
-) -> Changes:
-    tz_ = _tz(ctx)
-    passed = [
-        (e.id, e.title, e.date.display(tz_))
-        for e in ctx.scope
-        if e.forward_looking
-        and e.date.earliest is not None
-        and previous.as_of < e.date.earliest <= ctx.as_of
-    ]
-    return compare(previous.number, previous.as_of, before, after, passed)
-
-
-def _unchanged(
-    ctx: BriefContext,
-    previous: ReportRecord,
-    upcoming: tuple[str, ...],
-    developments: tuple[str, ...],
-) -> bool:
-    """Same log, and nothing new in the period: no new development, deadline or watch item."""
-    if ctx.input_hash != previous.input_hash:
-        return False
-    if set(developments) - set(previous.developments):
-        return False
-    if ctx.changes is not None and ctx.changes.deadlines_passed:
-        return False
-    return set(upcoming) == set(previous.watch)
-
-
-def _strip_marking(markdown: str, marking: str | None) -> str:
-    """The page margins carry the marking in the PDF; drop its body lines there."""
-    if not marking:
-        return markdown
-    from briefer.render.templating import md_escape
-
-    banner = md_escape(marking)
-    lines = markdown.split("\n")
-    if lines and lines[0] == banner:
-        lines = lines[1:]
-    while lines and lines[-1] == "":
-        lines.pop()
-    if lines and lines[-1] == banner:
-        lines.pop()
-    return "\n".join(lines) + "\n"
-
-
-@dataclass(frozen=True)
-class PrintableBrief:
-    """The brief as the PDF engine gets it: HTML, its stylesheet and metadata."""
-
-    html: str
-    css: Path
-    metadata: PdfMetadata
-
-
-def printable_brief(
-    ctx: BriefContext,
-    markdown: str,
-    chart_names: Sequence[str],
-    env: jinja2.Environment,
-    template: str = "brief",
-) -> PrintableBrief:
-    """The brief's Markdown as HTML inside ``brief.html.j2`` (charts referenced by name)."""
-    from markupsafe import Markup
-
-    from briefer.render.markdown import markdown_to_html
-
-    body = markdown_to_html(
-        _strip_marking(markdown, ctx.marking), images=chart_names, citations=True, breakable=True
-    )
-    keywords = sorted({t for item in ctx.developments for t in item.event.tags})
-    meta = PdfMetadata(
-        title=ctx.title,
-        author=ctx.generator,
-        keywords=tuple(keywords),
-        subject=f"Situation brief, {ctx.period}",
-        created=datetime.fromtimestamp(ctx.as_of, _tz(ctx)),
-        generator=ctx.generator,
-    )
-    html = render_template(
-        env,
-        _html_template(env, template),
-        body=Markup(body),
-        title=ctx.title,
-        marking=ctx.marking,
-        as_of=ctx.as_of_local,
-        as_of_utc=ctx.as_of_utc,
-        report_number=ctx.report_number,
-        generator=ctx.generator,
-        lang="en",
-        meta=meta,
-        brief=ctx,
-    )
-    return PrintableBrief(html, _find(env, "brief.css"), meta)
-
-
-def _render_pdf(
-    ctx: BriefContext,
-    markdown: str,
-    charts: Sequence[tuple[str, str, str]],
-    env: jinja2.Environment,
-    req: RenderRequest,
-    target: Path,
-    warnings: list[str],
-) -> tuple[str, ...]:
-    from briefer.render.pdf import uncovered_warnings, write_pdf
-
-    doc = printable_brief(ctx, markdown, [n for n, _, _ in charts], env, req.template)
-    # The charts are served to the PDF engine from a private folder: the only
-    # files it may read besides the stylesheet.
-    with tempfile.TemporaryDirectory(prefix="briefer-assets-") as assets:
-        for name, _, svg in charts:
-            (Path(assets) / name).write_text(svg, encoding="utf-8")
-        uncovered: list[str] = []
-        refused = write_pdf(
-            doc.html,
-            target,
-            assets_dir=Path(assets),
-            metadata=doc.metadata,
-            stylesheets=[doc.css],
-            uncovered=uncovered,
-        )
-    warnings.extend(uncovered_warnings(uncovered, shown_texts(ctx)))
-    return refused
-
-
-def _html_template(env: jinja2.Environment, name: str) -> str:
-    wanted = f"{name}.html.j2"
-    try:
-        env.get_template(wanted)
-    except jinja2.TemplateNotFound:
-        return "brief.html.j2"
-    except jinja2.TemplateError:
-        pass  # reported with its line when rendered
-    return wanted
-
-
-def _find(env: jinja2.Environment, name: str) -> Path:
-    """The first ``name`` on the template search path (user overrides first)."""
-    loader = env.loader
-    assert isinstance(loader, jinja2.FileSystemLoader)
-    for folder in loader.searchpath:
-        candidate = Path(folder) / name
-        if candidate.is_file():
-            return candidate
-    raise OutputError(f"{name} not found")
+    refused = tuple(r for n in notes for r in n.refused)
+    warnings = tuple(w for n in notes for w in n.warnings)
+    return RenderResult(ctx, tuple(written), refused, warnings=warnings)

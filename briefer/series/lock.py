@@ -18,9 +18,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from briefer.errors import LockHeld
+from briefer.errors import LockHeld, OutputError
 
-__all__ = ["LOCK_NAME", "reports_lock"]
+__all__ = ["LOCK_NAME", "folder_lock", "reports_lock"]
 
 LOCK_NAME = ".briefer.lock"
 _POLL = 0.1
@@ -75,6 +75,20 @@ def reports_lock(folder: Path, *, wait: float = 60.0) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, wait: float) -> Iterator[None]:
+    """The lock of ``folder``, made if need be; a folder that cannot be made or written in
+    is OutputError (exit 3)."""
+    with contextlib.ExitStack() as stack:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(reports_lock(folder, wait=wait))
+        except OSError as exc:
+            verb = "create" if not folder.is_dir() else "write in"
+            raise OutputError(f"cannot {verb} {folder}/: {exc.strerror or exc}") from None
+        yield
 
 
 @contextlib.contextmanager
