@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from briefer.cli.base import Settings, cli, count
+from briefer.query.fields import help_lines
 from briefer.terminal import printable
 
 if TYPE_CHECKING:
@@ -35,7 +36,19 @@ def check(settings: Settings, strict: bool) -> None:
         sys.exit(1)
 
 
-@cli.command("list", context_settings={"ignore_unknown_options": True})
+# The query language's help comes from its table of fields, never from a copy here.
+_LIST_HELP = "\n".join(
+    [
+        "Print the events matching QUERY (all when empty), oldest first.",
+        "",
+        "\b",
+        "QUERY terms (all must match):",
+        *(f"  {line}" for line in help_lines()),
+    ]
+)
+
+
+@cli.command("list", help=_LIST_HELP, context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, type=click.UNPROCESSED)
 @click.option(
     "--format",
@@ -47,17 +60,7 @@ def check(settings: Settings, strict: bool) -> None:
 )
 @click.pass_obj
 def list_(settings: Settings, query: Sequence[str], fmt: str) -> None:
-    """Print the events matching QUERY (all when empty), oldest first.
-
-    \b
-    QUERY terms (all must match):
-      word "a phrase"          text in title, summary, actors, place, tags
-      tag:X kind:X source:ID   exact (case-insensitive); also conf:X id:X
-      actor:X place:X          substring
-      after:DATE before:DATE   start on/after, before (or 7d, 2w back)
-      sig>=N                   also sig>N sig=N sig<=N sig<N
-      -TERM                    negates a term
-    """
+    """Print the events matching QUERY (its --help is ``_LIST_HELP``)."""
     from briefer.records import event_record
 
     log = settings.load_valid()
