@@ -41,6 +41,7 @@ __all__ = [
     "looks_like_duration",
     "parse_date",
     "parse_duration",
+    "parse_when",
     "wall_clock_notes",
 ]
 
@@ -434,3 +435,27 @@ def check_instant(seconds: int, what: str) -> int:
     if not EARLIEST_INSTANT <= seconds <= LATEST_INSTANT:
         raise DateError(f"{what} falls outside the years {MIN_YEAR}..{MAX_YEAR}")
     return seconds
+
+
+def parse_when(value: str, *, now: int, tz: tzinfo, relative_to: int, end_of_day: bool) -> int:
+    """A WHEN of SPEC §4: ``now``, a duration back (``7d``), or a date/date-time.
+
+    A duration counts back from ``relative_to``. A date without a time means
+    its end when it is an as-of (the brief as written that evening) and its
+    start when it begins a period. DateError's message is ready to show.
+    """
+    text = value.strip()
+    if text == "now":
+        return now
+    if looks_like_duration(text):
+        # The result must stay among the log's years: it is shown as a date later.
+        return check_instant(relative_to - parse_duration(text), f"{text!r} back")
+    try:
+        parsed = parse_date(text, tz)
+    except DateError as exc:
+        raise DateError(f"{text!r}: {exc}") from None
+    if parsed.interval or parsed.earliest is None or parsed.latest is None:
+        raise DateError(f"{text!r}: give a single date or date-time, not an interval")
+    if end_of_day and parsed.precision <= parsed.precision.DAY:
+        return parsed.latest - 60
+    return parsed.earliest

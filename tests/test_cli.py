@@ -343,3 +343,11 @@ def test_log_text_reaches_the_terminal_escaped(tmp_path: Path) -> None:
     assert proc.stderr == (
         "briefer: error: query 'kind:\\x1b[2J': column 1: unknown kind '\\x1b[2J'\n"
     )
+
+
+def test_list_help_names_every_query_field() -> None:
+    from briefer.query import QUERY_FIELDS
+
+    out = run_cli("list", "--help").stdout
+    for field in QUERY_FIELDS:
+        assert field.example in out, field.name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,7 +11,8 @@ from hypothesis import strategies as st
 from briefer.dates import get_timezone
 from briefer.loader import load_log
 from briefer.model import EventLog
-from briefer.query import QueryError, parse_query, refines
+from briefer.query import FIELDS, QUERY_FIELDS, QueryError, help_lines, parse_query, refines
+from briefer.query.fields import _checked
 from tests.conftest import NOW, write
 
 LOG = """\
@@ -267,3 +270,43 @@ def test_select_agrees_with_filter_on_every_matching_case(log: EventLog) -> None
 )
 def test_refines_only_when_new_matches_a_subset(old: str, new: str, expected: bool) -> None:
     assert refines(old, new) is expected
+
+
+# One sample value per field, so every row of the table is compiled and run.
+SAMPLES = {
+    "tag": "tag:x",
+    "kind": "kind:cyber",
+    "actor": "actor:x",
+    "place": "place:x",
+    "source": "source:x",
+    "after": "after:2023-09",
+    "before": "before:2024",
+    "sig": "sig>=3",
+    "conf": "conf:high",
+    "id": "id:x",
+}
+
+
+def test_every_field_has_a_compiler_and_compiles(log: EventLog) -> None:
+    assert set(SAMPLES) == set(FIELDS) == {f.name for f in QUERY_FIELDS}
+    for field in QUERY_FIELDS:
+        assert callable(field.compile), field.name
+        assert field.operators
+        assert field.example.startswith(field.name)
+        query = parse_query(SAMPLES[field.name], tz=log.tzinfo, kinds=log.kinds, now=NOW)
+        assert query.terms[0].field == field.name
+        query.filter(log.events)  # runs the compiled predicate
+
+
+def test_a_field_without_a_compiler_fails_the_table_check() -> None:
+    broken = replace(QUERY_FIELDS[0], name="new", compile=None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="'new' has no compiler"):
+        _checked([*QUERY_FIELDS, broken])
+    with pytest.raises(ValueError, match="duplicate"):
+        _checked([*QUERY_FIELDS, QUERY_FIELDS[0]])
+
+
+def test_help_lines_show_every_field() -> None:
+    text = "\n".join(help_lines())
+    for field in QUERY_FIELDS:
+        assert field.example in text

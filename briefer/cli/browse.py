@@ -1,0 +1,61 @@
+"""``briefer browse``: the terminal browser (the default command)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from briefer.cli.base import Settings, cli, when
+from briefer.errors import InvalidInput
+
+__all__ = ["BrowserCrashed", "browse"]
+
+
+@cli.command()
+@click.option(
+    "--as-of",
+    "as_of_text",
+    metavar="WHEN",
+    help="Run the clock from this date-time (countdowns, t, and briefs rendered with r).",
+)
+@click.pass_obj
+def browse(settings: Settings, as_of_text: str | None) -> None:
+    """Browse, filter and search the log in the terminal (the default command).
+
+    Keys: / filter, enter details, space mark, r render a brief, e edit, o open
+    the source, t today, R reload, ? help, q quit.
+    """
+    import time
+
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        raise InvalidInput("browse needs a terminal; use 'briefer list' in scripts")
+    as_of = None
+    if as_of_text is not None:
+        from briefer.dates import get_timezone
+
+        now = int(time.time())
+        as_of = when(as_of_text, now=now, tz=get_timezone("UTC"), relative_to=now, end_of_day=False)
+        if as_of_text.strip() != "now":
+            as_of = _as_of_in_log_zone(settings, as_of_text, now)
+    from briefer.tui import make_app
+
+    app = make_app(settings.log_path, use_cache=settings.use_cache, as_of=as_of)
+    app.run()
+    if app.return_code:
+        # Textual caught an exception, showed its traceback and stopped: that is a
+        # bug, and scripts and shells must see it as one (exit 70), never as 0.
+        raise BrowserCrashed("the browser stopped on an unexpected error (traceback above)")
+
+
+class BrowserCrashed(RuntimeError):
+    """An exception inside the browser ended it; Textual has shown the traceback."""
+
+
+def _as_of_in_log_zone(settings: Settings, text: str, now: int) -> int:
+    """A WHEN read in the log's time zone (UTC when the log cannot be read)."""
+    from briefer.dates import get_timezone
+
+    result = settings.load()
+    tz = result.log.tzinfo if result.log is not None else get_timezone("UTC")
+    return when(text, now=now, tz=tz, relative_to=now, end_of_day=False)

@@ -1,0 +1,48 @@
+"""The values a parsed query is made of: terms, predicates, the parse error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from briefer.model import Event
+
+__all__ = ["CompileContext", "Predicate", "QueryError", "Term"]
+
+Predicate = Callable[[Event], bool]
+
+
+class QueryError(ValueError):
+    """A malformed query; ``column`` is 1-based, pointing at the bad term."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"column {self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One parsed term: ``field`` is None for free text."""
+
+    field: str | None
+    op: str
+    value: str
+    negate: bool
+    column: int
+
+
+@dataclass(frozen=True)
+class CompileContext:
+    """What a field's compiler may need besides the term itself."""
+
+    tz: tzinfo
+    """The log's time zone: naive dates in ``after:`` and ``before:`` are read in it."""
+    kinds: tuple[str, ...] | None
+    """The log's kinds, so that ``kind:`` catches misspellings (None: not checked)."""
+    now: float
+    """The clock durations count back from (``after:7d``)."""
