@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
@@ -19,12 +19,12 @@ from textual.widgets import Footer, Input
 
 from briefer.loader import LoadResult
 from briefer.terminal import printable
-from briefer.tui import jobs
 from briefer.tui.density import DensityBar
 from briefer.tui.detail import DetailPane
 from briefer.tui.filterbar import FilterBar, FilterInput
 from briefer.tui.header import BriefHeader
 from briefer.tui.help import HelpScreen
+from briefer.tui.jobs import JobActions
 from briefer.tui.keys import KEYS
 from briefer.tui.loading import Loaded, Signature, load, stat, watched_files
 from briefer.tui.panel import Panel
@@ -39,7 +39,7 @@ __all__ = ["BrieferApp"]
 NARROW = 110
 
 
-class BrieferApp(App[None]):
+class BrieferApp(JobActions):
     """Browse, filter and search the event log; mark events and render briefs."""
 
     TITLE = "briefer"
@@ -351,62 +351,6 @@ class BrieferApp(App[None]):
 
     def action_reload(self) -> None:
         self._load(announce=True)
-
-    def action_open_source(self) -> None:
-        event = self.timeline.current
-        if event is None or self.view is None:
-            return
-        url = jobs.web_source(self.view.log, event)
-        if url is None:
-            self.notify("This event's sources have no web address.", severity="warning")
-            return
-        self.open_url(url)
-        self.notify(f"Opening {url}", timeout=3)
-
-    def action_edit(self) -> None:
-        target = jobs.edit_target(self.result, self.timeline.current)
-        if target is None:
-            self.notify("Nothing to edit.", severity="warning")
-            return
-        note = jobs.edit(self, *target)
-        if note is not None:
-            self._show(note)
-        if note is None or note.severity != "error":  # the editor ran: read its changes
-            self._load(announce=True)
-
-    def action_render(self) -> None:
-        if self.view is None:
-            self.notify("No valid log to render.", severity="error")
-            return
-        if self._rendering:
-            self.notify("A brief is already being rendered.", severity="warning")
-            return
-        job = jobs.render_job(
-            self.log_path,
-            self.view.log,
-            now=self.now(),
-            as_of_fixed=self.as_of is not None,
-            marked=self.marked,
-            filter_text=self.filter_text,
-            filter_invalid=self.filter_bar.has_error,
-        )
-        if isinstance(job, jobs.Note):
-            self._show(job)
-            return
-        self._rendering = True
-        self.notify(f"Rendering a brief of {job.what}…", timeout=3)
-        self._render_worker(job.command)
-
-    @work(group="render")
-    async def _render_worker(self, command: list[str]) -> None:
-        try:
-            note = await jobs.render(command)
-        finally:
-            self._rendering = False
-        self._show(note)
-
-    def _show(self, note: jobs.Note) -> None:
-        self.notify(note.message, title=note.title, severity=note.severity, timeout=note.timeout)
 
     # -- command palette ---------------------------------------------------------------
 

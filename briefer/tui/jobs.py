@@ -14,13 +14,18 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from textual import work
 from textual.app import App, SuspendNotSupported
 from textual.notifications import SeverityLevel
 
 from briefer.loader import LoadResult
 from briefer.model import Event, EventLog
+from briefer.tui.filterbar import FilterBar
+from briefer.tui.timeline import Timeline
+from briefer.tui.view import LogView
 
 __all__ = [
+    "JobActions",
     "Note",
     "RenderJob",
     "edit",
@@ -141,6 +146,85 @@ def web_source(log: EventLog, event: Event) -> str | None:
         if source is not None and source.url and source.url.startswith(("http://", "https://")):
             return source.url
     return None
+
+
+class JobActions(App[None]):
+    """The app's actions that run something outside it: ``r``, ``e`` and ``o``.
+
+    :class:`~briefer.tui.app.BrieferApp` is one; it sets these attributes.
+    """
+
+    log_path: str
+    as_of: float | None
+    view: LogView | None
+    result: LoadResult | None
+    marked: set[str]
+    filter_text: str
+    _rendering: bool
+
+    def now(self) -> float:
+        """The browser's clock."""
+        raise NotImplementedError
+
+    def action_reload(self) -> None:
+        """Read the log again."""
+        raise NotImplementedError
+
+    def action_open_source(self) -> None:
+        event = self.query_one(Timeline).current
+        if event is None or self.view is None:
+            return
+        url = web_source(self.view.log, event)
+        if url is None:
+            self.notify("This event's sources have no web address.", severity="warning")
+            return
+        self.open_url(url)
+        self.notify(f"Opening {url}", timeout=3)
+
+    def action_edit(self) -> None:
+        target = edit_target(self.result, self.query_one(Timeline).current)
+        if target is None:
+            self.notify("Nothing to edit.", severity="warning")
+            return
+        note = edit(self, *target)
+        if note is not None:
+            self._show(note)
+        if note is None or note.severity != "error":  # the editor ran: read its changes
+            self.action_reload()
+
+    def action_render(self) -> None:
+        if self.view is None:
+            self.notify("No valid log to render.", severity="error")
+            return
+        if self._rendering:
+            self.notify("A brief is already being rendered.", severity="warning")
+            return
+        job = render_job(
+            self.log_path,
+            self.view.log,
+            now=self.now(),
+            as_of_fixed=self.as_of is not None,
+            marked=self.marked,
+            filter_text=self.filter_text,
+            filter_invalid=self.query_one(FilterBar).has_error,
+        )
+        if isinstance(job, Note):
+            self._show(job)
+            return
+        self._rendering = True
+        self.notify(f"Rendering a brief of {job.what}…", timeout=3)
+        self._render_worker(job.command)
+
+    @work(group="render")
+    async def _render_worker(self, command: list[str]) -> None:
+        try:
+            note = await render(command)
+        finally:
+            self._rendering = False
+        self._show(note)
+
+    def _show(self, note: Note) -> None:
+        self.notify(note.message, title=note.title, severity=note.severity, timeout=note.timeout)
 
 
 def _minute(moment: float, log: EventLog) -> str:
