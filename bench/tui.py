@@ -46,9 +46,9 @@ def child(log: str, keys: int) -> None:
     import asyncio
     import resource
 
-    from briefer.tui import make_app
+    from briefer.tui import BrieferApp
 
-    app = make_app(log, poll_interval=0)
+    app = BrieferApp(log, poll_interval=0)
 
     async def session() -> dict[str, float]:
         async with app.run_test(size=(160, 45)) as pilot:

@@ -18,6 +18,7 @@ from briefer.dates import MONTHS, EDate
 from briefer.model import Event, EventLog, Metric, Source
 from briefer.query import Query
 from briefer.series.changes import Changes
+from briefer.watch import watch_events
 
 __all__ = [
     "BriefContext",
@@ -275,13 +276,9 @@ def build_brief(
     )
     bluf = sorted(developments, key=lambda e: (-e.significance, -(e.date.earliest or 0), e.id))
     bluf = bluf[:BLUF_MAX]
-    # Deadlines/scheduled events still running at as-of (a multi-day window) count as upcoming.
-    passed = [e for e in in_period if e.forward_looking]
-    watch_events = [
-        e
-        for e in upcoming
-        if e.date.earliest is not None and e.date.earliest <= as_of + log.horizon
-    ]
+    watching = watch_events(
+        past + upcoming, as_of=as_of, period_start=period_start, horizon=log.horizon
+    )
     background = [
         e
         for e in past
@@ -303,11 +300,11 @@ def build_brief(
     )
     development_items = tuple(item(e) for e in developments)
     watch: list[WatchItem] = []
-    for e in sorted(watch_events, key=lambda e: e.date.sort_key):
+    for e in watching.upcoming:
         countdown, _ = _countdown(e.date, as_of, tz)
         assert e.date.earliest is not None
         watch.append(WatchItem(item(e), countdown, _day(e.date.earliest, tz), False))
-    for e in sorted(passed, key=lambda e: e.date.sort_key):
+    for e in watching.passed:
         countdown, _ = _countdown(e.date, as_of, tz)
         assert e.date.earliest is not None
         watch.append(WatchItem(item(e), f"passed {countdown}", _day(e.date.earliest, tz), True))

@@ -16,7 +16,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from briefer.tui import BrieferApp, make_app
+from briefer.tui import BrieferApp
 from briefer.tui.problems import ProblemsPanel
 from briefer.tui.view import LogView, Rows, countdown, watch_entries
 from tests.conftest import REPO, write
@@ -116,7 +116,7 @@ async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: f
 async def browse(
     path: Path, *, clock: Clock | None = None, size: tuple[int, int] = (160, 45), poll: float = 0
 ) -> AsyncIterator[tuple[BrieferApp, Pilot[None]]]:
-    app = make_app(str(path), clock=clock or Clock(), poll_interval=poll)
+    app = BrieferApp(str(path), clock=clock or Clock(), poll_interval=poll)
     async with app.run_test(size=size) as pilot:
         await wait_for(pilot, lambda: app.result is not None)
         await pilot.pause(0.05)
@@ -478,7 +478,7 @@ async def test_an_exception_in_an_action_ends_the_app_with_a_nonzero_status(
         raise RuntimeError("a bug planted by the test")
 
     monkeypatch.setattr(BrieferApp, "action_help", boom)
-    app = make_app(str(log_file(tmp_path)), clock=Clock(), poll_interval=0)
+    app = BrieferApp(str(log_file(tmp_path)), clock=Clock(), poll_interval=0)
 
     async def press_help() -> None:
         async with app.run_test() as pilot:

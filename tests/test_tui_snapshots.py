@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Sparkline
 
-from briefer.tui import make_app
+from briefer.tui import BrieferApp
 from briefer.tui.density import DensityBar
 from briefer.tui.help import HelpScreen
 from tests.test_tui import LOG, Clock, wait_for
@@ -20,7 +20,7 @@ Snap = Any  # the plugin's snap_compare fixture
 def app_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str = LOG) -> Any:
     monkeypatch.chdir(tmp_path)  # problems name "events.yaml", not a temporary path
     (tmp_path / "events.yaml").write_text(text, encoding="utf-8")
-    return make_app("events.yaml", clock=Clock(), poll_interval=0)
+    return BrieferApp("events.yaml", clock=Clock(), poll_interval=0)
 
 
 def settled(app: Any) -> bool:

@@ -12,7 +12,17 @@ from briefer.errors import InvalidInput
 __all__ = ["BrowserCrashed", "browse"]
 
 
-@cli.command()
+def _help() -> str:
+    from briefer.tui.keys import help_lines  # the browser's one table of keys; no Textual
+
+    keys = "\n".join(f"  {line}" for line in help_lines())
+    return (
+        "Browse, filter and search the log in the terminal (the default command).\n\n"
+        f"\b\nKeys:\n{keys}"
+    )
+
+
+@cli.command(help=_help())
 @click.option(
     "--as-of",
     "as_of_text",
@@ -21,11 +31,6 @@ __all__ = ["BrowserCrashed", "browse"]
 )
 @click.pass_obj
 def browse(settings: Settings, as_of_text: str | None) -> None:
-    """Browse, filter and search the log in the terminal (the default command).
-
-    Keys: / filter, enter details, space mark, r render a brief, e edit, o open
-    the source, t today, R reload, ? help, q quit.
-    """
     import time
 
     if not sys.stdout.isatty() or not sys.stdin.isatty():
@@ -38,9 +43,9 @@ def browse(settings: Settings, as_of_text: str | None) -> None:
         as_of = when(as_of_text, now=now, tz=get_timezone("UTC"), relative_to=now, end_of_day=False)
         if as_of_text.strip() != "now":
             as_of = _as_of_in_log_zone(settings, as_of_text, now)
-    from briefer.tui import make_app
+    from briefer.tui import BrieferApp
 
-    app = make_app(settings.log_path, use_cache=settings.use_cache, as_of=as_of)
+    app = BrieferApp(settings.log_path, use_cache=settings.use_cache, as_of=as_of)
     app.run()
     if app.return_code:
         # Textual caught an exception, showed its traceback and stopped: that is a

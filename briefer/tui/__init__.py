@@ -1,24 +1,27 @@
-"""The terminal timeline browser (Textual). Importing this package imports Textual."""
+"""The terminal timeline browser (Textual).
+
+One widget a module; ``app`` lays them out and wires keys and messages;
+``keys`` is the one table of keys; ``loading`` and ``jobs`` hold what runs off
+the screen; ``view`` is what the browser shows, computed without Textual.
+
+Importing this package does not import Textual: the command line shows the
+keys (``keys.help_lines``) without starting the browser. ``BrieferApp`` is
+imported on first use.
+"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from briefer.tui.app import BrieferApp
+if TYPE_CHECKING:
+    from briefer.tui.app import BrieferApp
 
-__all__ = ["BrieferApp", "make_app"]
+__all__ = ["BrieferApp"]
 
 
-def make_app(
-    log_path: str,
-    *,
-    use_cache: bool = True,
-    as_of: float | None = None,
-    clock: Callable[[], float] = time.time,
-    poll_interval: float = 1.0,
-) -> BrieferApp:
-    """The browser for the log at ``log_path``; ``clock`` and ``as_of`` fix time for tests."""
-    return BrieferApp(
-        log_path, use_cache=use_cache, as_of=as_of, clock=clock, poll_interval=poll_interval
-    )
+def __getattr__(name: str) -> object:
+    if name == "BrieferApp":
+        from briefer.tui.app import BrieferApp
+
+        return BrieferApp
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,35 +1,33 @@
-"""The browser application: layout, keys, loading, reloading, rendering and editing."""
+"""The browser application: the layout, and what keys and messages do to it."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import shlex
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Input
 
-from briefer.loader import LoadResult, load_log
-from briefer.model import EventLog
+from briefer.loader import LoadResult
 from briefer.terminal import printable
 from briefer.tui.density import DensityBar
 from briefer.tui.detail import DetailPane
 from briefer.tui.filterbar import FilterBar, FilterInput
 from briefer.tui.header import BriefHeader
 from briefer.tui.help import HelpScreen
+from briefer.tui.jobs import JobActions
+from briefer.tui.keys import KEYS
+from briefer.tui.loading import Loaded, Signature, load, stat, watched_files
+from briefer.tui.panel import Panel
 from briefer.tui.problems import ProblemsPanel
 from briefer.tui.timeline import Timeline
 from briefer.tui.view import LogView
@@ -39,36 +37,17 @@ __all__ = ["BrieferApp"]
 
 #: Below this width the side column moves under the timeline.
 NARROW = 110
-_Signature = tuple[tuple[str, int, int], ...]
 
 
-class BrieferApp(App[None]):
+class BrieferApp(JobActions):
     """Browse, filter and search the event log; mark events and render briefs."""
 
     TITLE = "briefer"
 
-    CSS = """
-    Screen { layout: vertical; }
-    #body { height: 1fr; }
-    #main { width: 1fr; height: 1fr; }
-    #side { width: 45%; height: 1fr; border-left: vkey $secondary; }
-    #side > DetailPane { height: 1fr; }
-    BrieferApp.-narrow #body { layout: vertical; }
-    BrieferApp.-narrow #side { width: 1fr; height: 50%; border-left: none; }
-    BrieferApp.-narrow #side > WatchList { max-height: 4; }
-    BrieferApp.-no-log #body { display: none; }
-    BrieferApp.-no-log ProblemsPanel { height: 1fr; max-height: 100%; }
-    """
+    CSS_PATH = "app.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("t", "today", "Today"),
-        Binding("r", "render", "Render"),
-        Binding("e", "edit", "Edit"),
-        Binding("o", "open_source", "Open"),
-        Binding("R", "reload", "Reload"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding(key.bind, key.action, key.label) for key in KEYS if key.bind and key.action
     ]
 
     def __init__(
@@ -91,7 +70,7 @@ class BrieferApp(App[None]):
         self.result: LoadResult | None = None
         self.marked: set[str] = set()
         self.filter_text = ""
-        self._signature: _Signature = ()
+        self._signature: Signature = ()
         self._rendering = False
         self._detail_timer: Timer | None = None
         self._density_timer: Timer | None = None
@@ -137,7 +116,7 @@ class BrieferApp(App[None]):
         )
 
     def compose(self) -> ComposeResult:
-        yield BriefHeader(id="header")
+        yield BriefHeader(id="header", as_of=self.as_of is not None)
         yield FilterBar(id="filter")
         yield DensityBar(id="density")
         with Horizontal(id="body"):
@@ -185,48 +164,26 @@ class BrieferApp(App[None]):
     # -- loading -----------------------------------------------------------------
 
     def _watched(self) -> list[str]:
-        files = [self.log_path]
-        if self.view is not None:
-            files += [str(f) for f in self.view.log.files if str(f) != self.log_path]
-        if self.result is not None:
-            files += sorted({str(p.pos.file) for p in self.result.problems} - set(files))
-        return files
-
-    @staticmethod
-    def _stat(files: Iterable[str]) -> _Signature:
-        out = []
-        for path in files:
-            try:
-                st = os.stat(path)
-                out.append((path, st.st_mtime_ns, st.st_size))
-            except OSError:
-                out.append((path, -1, -1))
-        return tuple(out)
+        log = self.view.log if self.view is not None else None
+        problems = self.result.problems if self.result is not None else ()
+        return watched_files(self.log_path, log, problems)
 
     def _load(self, *, announce: bool = False) -> None:
         if self._loading:
             return
         self._loading = True
         self._announce_load = announce
-        self._load_worker(self._stat(self._watched()))
+        self._load_worker(stat(self._watched()))
 
     @work(thread=True, exclusive=True, group="load")
-    def _load_worker(self, before: _Signature) -> None:
-        result = load_log(self.log_path, use_cache=self.use_cache, now=int(self.now()))
-        # Everything proportional to the log's size happens here, off the event loop.
-        view = LogView(result.log, self.now()) if result.log is not None else None
-        files = [self.log_path]
-        if result.log is not None:
-            files += [str(f) for f in result.log.files if str(f) != self.log_path]
-        files += sorted({str(p.pos.file) for p in result.problems} - set(files))
-        after = self._stat(files)
-        # A file saved while we read it: load again at the next poll.
-        changed_meanwhile = any(entry not in after for entry in before if entry[0] in files)
-        self.call_from_thread(self._loaded, result, view, () if changed_meanwhile else after)
+    def _load_worker(self, before: Signature) -> None:
+        loaded = load(self.log_path, use_cache=self.use_cache, now=self.now, before=before)
+        self.call_from_thread(self._loaded, loaded)
 
-    def _loaded(self, result: LoadResult, view: LogView | None, signature: _Signature) -> None:
+    def _loaded(self, loaded: Loaded) -> None:
+        result, view = loaded.result, loaded.view
         self._loading = False
-        self._signature = signature
+        self._signature = loaded.signature
         self.result = result
         problems = self.query_one(ProblemsPanel)
         if view is None:
@@ -247,11 +204,10 @@ class BrieferApp(App[None]):
         self.remove_class("-no-log")
         keep = self._selected_id
         self.view = view
-        log = view.log
         self.marked &= set(view.index_by_id)
         self.timeline.marked = self.marked
-        self.query_one(BriefHeader).set_log(log.title, log.marking)
-        self.query_one(WatchList).set_log(log, view.watch, self.now())
+        for panel in self._panels():
+            panel.set_view(view, self.now())
         self._apply_filter(self.filter_text, keep=keep)
         if keep is None:
             self.action_today()
@@ -267,7 +223,7 @@ class BrieferApp(App[None]):
     def _poll(self) -> None:
         if self._loading:
             return
-        if self._stat(self._watched()) != self._signature:
+        if stat(self._watched()) != self._signature:
             self._load(announce=True)
 
     def _mounted(self) -> bool:
@@ -278,11 +234,12 @@ class BrieferApp(App[None]):
         if not self._mounted():
             return
         now = self.now()
-        log = self.view.log if self.view else None
-        header = self.query_one(BriefHeader)
-        if log is not None:
-            header.tick(now, log.tzinfo, as_of=self.as_of is not None)
-        self.query_one(WatchList).tick(now)
+        for panel in self._panels():
+            panel.tick(now)
+
+    def _panels(self) -> list[Panel]:
+        """The widgets that follow the log and the clock (see :class:`Panel`)."""
+        return [w for w in self.query(Widget) if isinstance(w, Panel)]
 
     # -- filtering -----------------------------------------------------------------
 
@@ -395,137 +352,19 @@ class BrieferApp(App[None]):
     def action_reload(self) -> None:
         self._load(announce=True)
 
-    def action_open_source(self) -> None:
-        event = self.timeline.current
-        if event is None or self.view is None:
-            return
-        for citation in event.sources:
-            source = self.view.log.sources.get(citation.source)
-            if source is not None and source.url and source.url.startswith(("http://", "https://")):
-                self.open_url(source.url)
-                self.notify(f"Opening {source.url}", timeout=3)
-                return
-        self.notify("This event's sources have no web address.", severity="warning")
-
-    def action_edit(self) -> None:
-        target = self._edit_target()
-        if target is None:
-            self.notify("Nothing to edit.", severity="warning")
-            return
-        path, line = target
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        command = [*shlex.split(editor), f"+{line}", path]
-        try:
-            if self.is_headless:  # tests: there is no terminal to hand over
-                code = subprocess.call(command, stdin=subprocess.DEVNULL)
-            else:
-                with self.suspend():
-                    code = subprocess.call(command)
-        except SuspendNotSupported:
-            self.notify("Cannot hand the terminal to an editor here.", severity="error")
-            return
-        except OSError as exc:
-            self.notify(f"Cannot run {editor!r}: {exc.strerror}", severity="error")
-            return
-        if code:
-            self.notify(f"{command[0]} exited with status {code}.", severity="warning")
-        self._load(announce=True)
-
-    def _edit_target(self) -> tuple[str, int] | None:
-        """The selected event's file and line; else the first problem's."""
-        if self.result is not None and self.result.log is None and self.result.errors:
-            pos = self.result.errors[0].pos
-            return str(pos.file), max(pos.line, 1)
-        event = self.timeline.current
-        if event is None:
-            return None
-        return str(event.pos.file), event.pos.line
-
-    def action_render(self) -> None:
-        if self.view is None:
-            self.notify("No valid log to render.", severity="error")
-            return
-        if self._rendering:
-            self.notify("A brief is already being rendered.", severity="warning")
-            return
-        log = self.view.log
-        now = self.now()
-        command = [sys.executable, "-m", "briefer", "--log", self.log_path, "render", "--pdf"]
-        as_of = now if self.as_of is not None else None
-        command += ["--as-of", "now" if as_of is None else _minute(as_of, log)]
-        marked = [e for e in log.events if e.id in self.marked]
-        if marked:
-            command += ["--events", ",".join(e.id for e in marked)]
-            first = min(e.date.earliest for e in marked if e.date.earliest is not None)
-            command += ["--since", _minute(min(first, now - 60), log)]
-            what = f"{len(marked)} marked event{'s' if len(marked) != 1 else ''}"
-        elif self.filter_text.strip() and self.filter_bar.has_error:
-            self.notify("Fix the filter first (or clear it with escape).", severity="error")
-            return
-        elif self.filter_text.strip():
-            command += ["--filter", self.filter_text.strip()]
-            what = f"the filter {self.filter_text.strip()!r}"
-        else:
-            what = "the whole log"
-        self._rendering = True
-        self.notify(f"Rendering a brief of {what}…", timeout=3)
-        self._render_worker(command)
-
-    @work(group="render")
-    async def _render_worker(self, command: list[str]) -> None:
-        try:
-            process = await asyncio.create_subprocess_exec(
-                *command,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-            )
-            out, err = await process.communicate()
-        except OSError as exc:
-            self.notify(f"Cannot start the renderer: {exc.strerror}", severity="error")
-            return
-        finally:
-            self._rendering = False
-        if process.returncode == 0:
-            paths = out.decode(errors="replace").strip() or "(nothing written)"
-            self.notify(paths, title="Brief written", timeout=12)
-        else:
-            lines = err.decode(errors="replace").strip().splitlines() or ["(no message)"]
-            self.notify(
-                lines[-1],
-                title=f"Render failed (exit {process.returncode})",
-                severity="error",
-                timeout=15,
-            )
-
     # -- command palette ---------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield SystemCommand("Filter", "Focus the filter bar (/)", self.action_focus_filter)
-        yield SystemCommand("Jump to today", "The event nearest to now (t)", self.action_today)
-        yield SystemCommand(
-            "Mark / unmark event",
-            "Mark the selected event for the brief (space)",
-            self.timeline.action_toggle_mark,
-        )
-        yield SystemCommand("Clear marks", "Unmark every event", self.action_clear_marks)
-        yield SystemCommand(
-            "Render brief", "Of the marked events, or else the filter (r)", self.action_render
-        )
-        yield SystemCommand("Edit event", "Open $EDITOR at the event (e)", self.action_edit)
-        yield SystemCommand(
-            "Open source", "Open the event's first source URL (o)", self.action_open_source
-        )
-        yield SystemCommand("Reload log", "Read the log again (R)", self.action_reload)
-        yield SystemCommand("Help", "Keys and the query language (?)", self.action_help)
+        for key in KEYS:
+            if key.title and key.action:
+                help = f"{key.palette} ({key.keys})" if key.keys else key.palette
+                yield SystemCommand(key.title, help, getattr(self, f"action_{key.action}"))
         yield from super().get_system_commands(screen)
+
+    def action_toggle_mark(self) -> None:
+        self.timeline.action_toggle_mark()
 
     def action_clear_marks(self) -> None:
         self.marked.clear()
         self.timeline.refresh()
         self._show_count()
-
-
-def _minute(moment: float, log: EventLog) -> str:
-    """``2023-11-22T09:00`` in the log's time zone (what ``render`` reads back)."""
-    return datetime.fromtimestamp(int(moment) // 60 * 60, log.tzinfo).strftime("%Y-%m-%dT%H:%M")

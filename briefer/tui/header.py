@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from briefer.brief import day_of
 from briefer.terminal import printable
+from briefer.tui.view import LogView
 
 __all__ = ["BriefHeader"]
 
@@ -33,12 +34,22 @@ class BriefHeader(Horizontal):
     BriefHeader > #header-clock { width: auto; padding: 0 1; }
     """
 
+    def __init__(self, *, as_of: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: The clock was set back: label it "as of".
+        self.as_of = as_of
+        self._tz: tzinfo | None = None
+
     def compose(self) -> ComposeResult:
         yield Static("briefer", id="header-title")
         yield Static("", id="header-marking")
         yield Static("", id="header-clock")
 
-    def set_log(self, title: str, marking: str | None) -> None:
+    def set_view(self, view: LogView, now: float) -> None:
+        """Show the log's title and marking; the clock follows its time zone."""
+        log = view.log
+        title, marking = log.title, log.marking
+        self._tz = log.tzinfo
         self.query_one("#header-title", Static).update(
             Text(printable(title), no_wrap=True, overflow="ellipsis")
         )
@@ -46,6 +57,9 @@ class BriefHeader(Horizontal):
         mark.display = bool(marking)
         mark.update(Text(printable(marking or ""), no_wrap=True))
 
-    def tick(self, now: float, tz: tzinfo, *, as_of: bool) -> None:
-        label = ("as of " if as_of else "") + clock_text(now, tz)
+    def tick(self, now: float) -> None:
+        """The clock; it waits for a log to know the time zone."""
+        if self._tz is None:
+            return
+        label = ("as of " if self.as_of else "") + clock_text(now, self._tz)
         self.query_one("#header-clock", Static).update(Text(label))

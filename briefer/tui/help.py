@@ -10,25 +10,14 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from briefer.tui.keys import help_table
+
 __all__ = ["HelpScreen"]
 
-HELP = """\
+HELP = f"""\
 # briefer — keys
 
-| key | does |
-|---|---|
-| `/` | filter; `escape` clears it and returns to the timeline, `enter` keeps it |
-| `enter` | show the event in the detail pane (and move there; `escape` comes back) |
-| `↑` `↓` `j` `k` | previous / next event |
-| `g` `G` · `pageup` `pagedown` | first / last event · a page up / down |
-| `t` | the event nearest to today (or the as-of time) |
-| `space` | mark / unmark the event for the brief |
-| `r` | render a brief of the marked events, or else of the filter, in the background |
-| `e` | edit the event in `$EDITOR` (else `vi`) at its line; the log reloads after |
-| `o` | open the event's first source URL |
-| `R` | reload the log (it also reloads by itself when a file changes) |
-| `ctrl+p` | command palette: every action by name, and themes |
-| `?` · `q` | this help · quit |
+{help_table()}
 
 # Filter
 

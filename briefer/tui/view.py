@@ -15,6 +15,7 @@ from datetime import datetime, tzinfo
 
 from briefer.model import Event, EventLog
 from briefer.query import Query, QueryError, parse_query, refines
+from briefer.watch import watch_events
 
 __all__ = [
     "FilterOutcome",
@@ -179,17 +180,14 @@ class WatchEntry:
 
 
 def watch_entries(log: EventLog, now: float, limit: int = 50) -> list[WatchEntry]:
-    """Upcoming deadlines and scheduled events (soonest first), then those passed recently."""
-    upcoming, passed = [], []
-    for e in log.events:
-        if not e.forward_looking or e.date.earliest is None:
-            continue
-        end = e.date.latest if e.date.latest is not None else e.date.earliest
-        if end > now:
-            upcoming.append(WatchEntry(e, False))
-        elif now - end <= log.horizon:
-            passed.append(WatchEntry(e, True))
-    return upcoming[:limit] + passed[::-1][: max(0, limit - len(upcoming))]
+    """Upcoming deadlines and scheduled events (soonest first), then those passed recently.
+
+    The rule is the brief's, with the horizon before ``now`` as the period.
+    """
+    found = watch_events(log.events, as_of=now, period_start=now - log.horizon, horizon=log.horizon)
+    upcoming = [WatchEntry(e, False) for e in found.upcoming[:limit]]
+    passed = [WatchEntry(e, True) for e in found.passed[::-1]]
+    return upcoming + passed[: max(0, limit - len(upcoming))]
 
 
 def countdown(event: Event, now: float) -> str:

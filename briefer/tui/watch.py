@@ -7,7 +7,7 @@ from textual.widgets import Static
 
 from briefer.model import EventLog
 from briefer.terminal import printable
-from briefer.tui.view import WatchEntry, countdown
+from briefer.tui.view import LogView, WatchEntry, countdown
 
 __all__ = ["WatchList"]
 
@@ -35,9 +35,10 @@ class WatchList(Static):
         self.border_title = "Watch list"
         self._log: EventLog | None = None
 
-    def set_log(self, log: EventLog, entries: list[WatchEntry], now: float) -> None:
-        self._log = log
-        self.entries = entries
+    def set_view(self, view: LogView, now: float) -> None:
+        """Show the watch list computed with the view."""
+        self._log = view.log
+        self.entries = view.watch
         self.tick(now)
 
     def tick(self, now: float) -> None:

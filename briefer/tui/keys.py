@@ -1,0 +1,144 @@
+"""The browser's keys, in one table: it feeds the app's bindings, the command palette,
+the help screen and the ``browse`` command's help.
+
+No Textual here, so the command line can show the keys without importing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["KEYS", "Key", "help_lines", "help_table"]
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key (or a group of keys doing alike) and where it is offered."""
+
+    #: The keys as the help writes them, separated by spaces: ``g G``.
+    keys: str
+    #: What it does, for the help screen (Markdown).
+    does: str
+    #: The app action it runs (``today`` runs ``action_today``); None: another widget's key.
+    action: str | None = None
+    #: The key Textual binds on the app (``slash``); None: not an app binding.
+    bind: str | None = None
+    #: The footer's label for an app binding.
+    label: str = ""
+    #: The command palette's title; empty: not in the palette.
+    title: str = ""
+    #: The command palette's help (the key is added after it).
+    palette: str = ""
+    #: Shown on the previous key's help row, after a ``·``.
+    same_row: bool = False
+
+
+KEYS: tuple[Key, ...] = (
+    Key(
+        "/",
+        "filter; `escape` clears it and returns to the timeline, `enter` keeps it",
+        action="focus_filter",
+        bind="slash",
+        label="Filter",
+        title="Filter",
+        palette="Focus the filter bar",
+    ),
+    Key("enter", "show the event in the detail pane (and move there; `escape` comes back)"),
+    Key("↑ ↓ j k", "previous / next event"),
+    Key("g G", "first / last event"),
+    Key("pageup pagedown", "a page up / down", same_row=True),
+    Key(
+        "t",
+        "the event nearest to today (or the as-of time)",
+        action="today",
+        bind="t",
+        label="Today",
+        title="Jump to today",
+        palette="The event nearest to now",
+    ),
+    Key(
+        "space",
+        "mark / unmark the event for the brief",
+        action="toggle_mark",
+        title="Mark / unmark event",
+        palette="Mark the selected event for the brief",
+    ),
+    Key("", "", action="clear_marks", title="Clear marks", palette="Unmark every event"),
+    Key(
+        "r",
+        "render a brief of the marked events, or else of the filter, in the background",
+        action="render",
+        bind="r",
+        label="Render",
+        title="Render brief",
+        palette="Of the marked events, or else the filter",
+    ),
+    Key(
+        "e",
+        "edit the event in `$EDITOR` (else `vi`) at its line; the log reloads after",
+        action="edit",
+        bind="e",
+        label="Edit",
+        title="Edit event",
+        palette="Open $EDITOR at the event",
+    ),
+    Key(
+        "o",
+        "open the event's first source URL",
+        action="open_source",
+        bind="o",
+        label="Open",
+        title="Open source",
+        palette="Open the event's first source URL",
+    ),
+    Key(
+        "R",
+        "reload the log (it also reloads by itself when a file changes)",
+        action="reload",
+        bind="R",
+        label="Reload",
+        title="Reload log",
+        palette="Read the log again",
+    ),
+    Key("ctrl+p", "command palette: every action by name, and themes"),
+    Key(
+        "?",
+        "this help",
+        action="help",
+        bind="question_mark",
+        label="Help",
+        title="Help",
+        palette="Keys and the query language",
+    ),
+    Key("q", "quit", action="quit", bind="q", label="Quit", same_row=True),
+)
+
+
+def _rows() -> list[tuple[list[str], list[str]]]:
+    """The help's rows: the key groups and their texts, joined later with ``·``."""
+    rows: list[tuple[list[str], list[str]]] = []
+    for key in KEYS:
+        if not key.keys:
+            continue
+        if key.same_row and rows:
+            rows[-1][0].append(key.keys)
+            rows[-1][1].append(key.does)
+        else:
+            rows.append(([key.keys], [key.does]))
+    return rows
+
+
+def help_table() -> str:
+    """The help screen's table of keys (Markdown)."""
+    lines = ["| key | does |", "|---|---|"]
+    for keys, does in _rows():
+        shown = " · ".join(" ".join(f"`{k}`" for k in group.split()) for group in keys)
+        lines.append(f"| {shown} | {' · '.join(does)} |")
+    return "\n".join(lines)
+
+
+def help_lines() -> list[str]:
+    """The keys as plain lines (``t  the event nearest…``), for the command line's help."""
+    rows = [(" · ".join(keys), " · ".join(does).replace("`", "")) for keys, does in _rows()]
+    width = max(len(keys) for keys, _ in rows)
+    return [f"{keys:<{width}}  {does}" for keys, does in rows]

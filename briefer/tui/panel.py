@@ -1,0 +1,24 @@
+"""What the app asks of a panel that follows the log and the clock (header, watch list).
+
+A new panel implements these two methods and is found by the app: it needs no
+line in the app's loading or clock code.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from briefer.tui.view import LogView
+
+__all__ = ["Panel"]
+
+
+@runtime_checkable
+class Panel(Protocol):
+    """A widget showing part of the loaded log, some of it as of the clock."""
+
+    def set_view(self, view: LogView, now: float) -> None:
+        """Show the newly loaded log (called after every successful load)."""
+
+    def tick(self, now: float) -> None:
+        """Redraw what depends on the time (called every second, before any load too)."""
