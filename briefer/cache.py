@@ -26,12 +26,10 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from briefer import __version__
-
-if TYPE_CHECKING:
-    from briefer.loader import LoadResult, Parsed
+from briefer.results import LoadResult, Parsed
 
 __all__ = ["Header", "cache_dir", "key", "lookup", "store"]
 
@@ -73,6 +71,7 @@ def _code_stamp() -> str:
         "files.py",
         "loader.py",
         "model.py",
+        "results.py",
         "schema.py",
         "urls.py",
         "yamlread.py",
@@ -181,7 +180,6 @@ def lookup(path: str, display: str, data_key: str, *, need_log: bool = True) -> 
     With ``need_log=False`` the log itself is not unpickled (``result.log`` is
     None): enough for ``briefer check``.
     """
-    from briefer.loader import LoadResult
     from briefer.model import EventLog
 
     try:
@@ -246,8 +244,6 @@ def _part(payload: bytes) -> bytes:
 
 def store(path: str, display: str, data: bytes, parsed: Parsed) -> None:
     """Write the entry atomically; a cache that cannot be written is silently skipped."""
-    from briefer.loader import LoadResult
-
     result = parsed.result
     header = Header(
         key(data),
