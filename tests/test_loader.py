@@ -177,10 +177,10 @@ def test_corrupt_cache_entries_are_misses(tmp_path: Path) -> None:
         head = cache._read_part(f)
         body = f.read()
     assert head is not None
-    rebuilt = cache._MAGIC + cache._part(head) + body
+    rebuilt = cache._MAGIC + cache._part_line(head) + head + body
     assert rebuilt == raw  # the framing below is the one lookup reads
     payload = pickle.dumps({"not": "an entry"})
-    entry.write_bytes(cache._MAGIC + cache._part(payload) + body)
+    entry.write_bytes(cache._MAGIC + cache._part_line(payload) + payload + body)
     assert cache.lookup(str(main), str(main), cache.key(main.read_bytes())) is None
 
 

@@ -34,7 +34,6 @@ import binascii
 import contextlib
 import logging
 import os
-import secrets
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -337,9 +336,18 @@ def _font_clock(when: datetime) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def _temp_path(target: Path) -> Path:
-    # A random suffix only names the temporary file; it never reaches the PDF.
-    return target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+def _write_out(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target``; a disk failure part-way removes what was written."""
+    out = open(target, "wb")  # noqa: SIM115 - closed below, and removed if incomplete
+    try:
+        with out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
 
 
 def write_pdf(
@@ -352,7 +360,7 @@ def write_pdf(
     policy: FetchPolicy | None = None,
     uncovered: list[str] | None = None,
 ) -> tuple[str, ...]:
-    """Print ``html`` to ``target`` atomically; return the refused resource URLs.
+    """Print ``html`` to ``target``; return the refused resource URLs.
 
     Relative URLs in ``html`` resolve against ``assets_dir``, the only folder
     (with the stylesheets' folders) resources are served from. ``stylesheets``
@@ -364,7 +372,11 @@ def write_pdf(
     order of first appearance, each once.
 
     Raises :class:`~briefer.errors.OutputError` (exit 3) when WeasyPrint or the
-    disk fails; no partial file is left at ``target`` or beside it.
+    disk fails; no partial file is left at ``target`` or beside it. The PDF is
+    printed in memory first, so an engine failure leaves ``target`` as it was;
+    ``target`` is written in place, with no temporary of its own: a caller that
+    publishes several files together (the render pipeline) passes one staged
+    with :mod:`briefer.atomic`.
     """
     # WeasyPrint costs ~0.4-0.6 s to import (Pango, HarfBuzz, fontTools); only
     # PDF renders should pay it, and `briefer check` must work without Pango.
@@ -379,7 +391,6 @@ def write_pdf(
     fetcher = safe_fetcher(policy)
     base_url = assets_dir.resolve().as_uri() + "/"
     target = Path(target)
-    temp = _temp_path(target)
 
     with _render_lock, _font_clock(metadata.created), _quiet_weasyprint() as collected:
         try:
@@ -403,21 +414,15 @@ def write_pdf(
             info.created = info.modified = metadata.w3c_created
             info.attachments = []
             info.custom = {}
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            with os.fdopen(fd, "wb") as out:
-                document.write_pdf(
-                    out,
-                    attachments=None,
-                    pdf_identifier=True,
-                    custom_metadata=False,
-                    finisher=_refuse_embedded_files,
-                )
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, target)
+            data = document.write_pdf(
+                None,
+                attachments=None,
+                pdf_identifier=True,
+                custom_metadata=False,
+                finisher=_refuse_embedded_files,
+            )
+            _write_out(target, data)
         except Exception as exc:
-            with contextlib.suppress(OSError):
-                temp.unlink()
             for record in collected.records:
                 log.debug("weasyprint: %s", record.getMessage())
             raise OutputError(f"cannot write PDF {target}: {_one_line(exc)}") from exc
