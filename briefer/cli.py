@@ -19,6 +19,7 @@ import click
 
 from briefer import __version__
 from briefer.errors import BrieferError, InvalidInput
+from briefer.exchange.export import export_formats
 from briefer.terminal import printable
 
 if TYPE_CHECKING:
@@ -480,7 +481,7 @@ def schedule(settings: Settings, fmt: str | None, at: str, every: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ics", "json", "timelinejs", "csv"]),
+    type=click.Choice(export_formats()),
     required=True,
     help="ics: calendar; json: every field; timelinejs: TimelineJS3; csv: spreadsheet.",
 )
