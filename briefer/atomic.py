@@ -145,7 +145,7 @@ class Staged:
 
     def _seal(self) -> None:
         # At the end rather than at creation: a writer handed a temporary's
-        # path (the PDF engine) may have replaced it with a file of its own.
+        # path (the PDF engine) writes it after staging, and could replace it.
         for tmp, final in self._pending:
             mode = self._modes.pop(tmp, None)
             os.chmod(tmp, new_file_mode(final) if mode is None else mode)
