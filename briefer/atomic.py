@@ -30,13 +30,14 @@ import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = [
     "JOURNAL",
     "TEMP_SUFFIX",
+    "Data",
     "Staged",
     "current_umask",
     "new_file_mode",
@@ -47,6 +48,8 @@ __all__ = [
 
 #: The publication journal, in the folder the render's lock guards.
 JOURNAL = ".briefer.journal"
+#: What a file is written from: text (as UTF-8), bytes, or byte strings one after another.
+Data = bytes | str | Sequence[bytes]
 #: Ends the name of every temporary staged here (``.NAME.RANDOM.briefer.tmp``).
 TEMP_SUFFIX = ".briefer.tmp"
 
@@ -84,10 +87,15 @@ def new_file_mode(path: Path) -> int:
         return 0o666 & ~current_umask()
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Replace ``path`` with ``data`` atomically (readers see the old file or the new one)."""
+def write_atomic(path: Path, data: Data, *, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically (readers see the old file or the new one).
+
+    ``data`` may be a sequence of byte strings, written one after the other
+    (a large file need not be joined in memory first); ``mode``, if given,
+    replaces the mode :func:`new_file_mode` would choose.
+    """
     with staged_files() as stage:
-        stage.put(path, data)
+        stage.put(path, data, mode=mode)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -107,6 +115,7 @@ class Staged:
 
     def __init__(self) -> None:
         self._pending: list[tuple[Path, Path]] = []
+        self._modes: dict[Path, int] = {}
 
     def temp_for(self, path: Path) -> Path:
         """A fresh temporary path in ``path``'s folder, renamed to ``path`` on success.
@@ -119,20 +128,27 @@ class Staged:
         self._pending.append((Path(tmp), path))
         return Path(tmp)
 
-    def put(self, path: Path, data: bytes | str) -> None:
-        """Stage ``data`` for ``path``."""
-        raw = data.encode("utf-8") if isinstance(data, str) else data
+    def put(self, path: Path, data: Data, *, mode: int | None = None) -> None:
+        """Stage ``data`` (text, bytes, or byte strings in order) for ``path``, with ``mode``."""
+        if isinstance(data, str):
+            chunks: Sequence[bytes] = [data.encode("utf-8")]
+        else:
+            chunks = [data] if isinstance(data, bytes) else data
         tmp = self.temp_for(path)
+        if mode is not None:
+            self._modes[tmp] = mode
         with open(tmp, "wb") as f:
-            f.write(raw)
+            for chunk in chunks:
+                f.write(chunk)
             f.flush()
             os.fsync(f.fileno())
 
     def _seal(self) -> None:
         # At the end rather than at creation: a writer handed a temporary's
-        # path (the PDF engine) may have replaced it with a file of its own.
+        # path (the PDF engine) writes it after staging, and could replace it.
         for tmp, final in self._pending:
-            os.chmod(tmp, new_file_mode(final))
+            mode = self._modes.pop(tmp, None)
+            os.chmod(tmp, new_file_mode(final) if mode is None else mode)
 
     def commit(self, journal: Path | None = None) -> None:
         """Rename every temporary into place, through ``journal`` when given.

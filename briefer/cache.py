@@ -10,7 +10,7 @@ problems, the deadlines the clock-dependent check needs, what the entry was
 built from) and the body (the pickled EventLog). ``briefer check`` reads only
 the header, so a warm check of 100,000 events does not unpickle them at all.
 
-Entries are written to a temporary file and renamed into place, so concurrent
+Entries are written whole (:func:`briefer.atomic.write_atomic`), so concurrent
 writers never leave a torn entry (the last one wins); digests catch
 corruption, and any unreadable entry counts as a miss. The directory is the
 user's own (created 0700): pickles are only ever read from there.
@@ -23,15 +23,13 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from briefer import __version__
-
-if TYPE_CHECKING:
-    from briefer.loader import LoadResult, Parsed
+from briefer.atomic import write_atomic
+from briefer.results import LoadResult, Parsed
 
 __all__ = ["Header", "cache_dir", "key", "lookup", "store"]
 
@@ -73,6 +71,7 @@ def _code_stamp() -> str:
         "files.py",
         "loader.py",
         "model.py",
+        "results.py",
         "schema.py",
         "urls.py",
         "yamlread.py",
@@ -181,7 +180,6 @@ def lookup(path: str, display: str, data_key: str, *, need_log: bool = True) -> 
     With ``need_log=False`` the log itself is not unpickled (``result.log`` is
     None): enough for ``briefer check``.
     """
-    from briefer.loader import LoadResult
     from briefer.model import EventLog
 
     try:
@@ -240,14 +238,13 @@ def _includes_unchanged(header: Header, path: str, display: str) -> bool:
     return True
 
 
-def _part(payload: bytes) -> bytes:
-    return f"{len(payload)} {_digest(payload)}\n".encode("ascii") + payload
+def _part_line(payload: bytes) -> bytes:
+    """The ``LENGTH DIGEST\\n`` line that comes before ``payload`` in an entry."""
+    return f"{len(payload)} {_digest(payload)}\n".encode("ascii")
 
 
 def store(path: str, display: str, data: bytes, parsed: Parsed) -> None:
     """Write the entry atomically; a cache that cannot be written is silently skipped."""
-    from briefer.loader import LoadResult
-
     result = parsed.result
     header = Header(
         key(data),
@@ -261,15 +258,8 @@ def store(path: str, display: str, data: bytes, parsed: Parsed) -> None:
     target = _entry_path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pickle")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(_MAGIC)
-                f.write(_part(head))
-                f.write(_part(body))
-            os.replace(tmp, target)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        # Written in pieces: joining a large log's body to the rest would double it in memory.
+        parts = [_MAGIC, _part_line(head), head, _part_line(body), body]
+        write_atomic(target, parts, mode=0o600)
     except OSError:
         pass  # an unwritable cache only costs speed

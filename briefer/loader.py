@@ -11,62 +11,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from briefer.files import expand_includes, read_log_file
 from briefer.model import BUILTIN_KINDS, EventLog, Pos, Problem
+from briefer.results import Deadline, FileRead, LoadResult, Parsed
 
 __all__ = ["LoadResult", "Parsed", "load_log", "parse", "time_problems"]
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A deadline event as the clock-dependent check needs it (cheap to cache apart)."""
-
-    id: str
-    #: The position of its id, where the other per-event warnings point too.
-    pos: Pos
-    latest: int | None
-    #: It names a related event, or another event names it.
-    followed: bool
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """What loading produced: the log (None if there were errors) and every problem."""
-
-    log: EventLog | None
-    problems: tuple[Problem, ...]
-    deadlines: tuple[Deadline, ...] = ()
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        """Problems that make the log invalid."""
-        return tuple(p for p in self.problems if p.severity == "error")
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        """Problems worth fixing that do not stop the log being used."""
-        return tuple(p for p in self.problems if p.severity == "warning")
-
-
-@dataclass(frozen=True)
-class FileRead:
-    """One included file read for a load: where it is, how it is shown, what it held."""
-
-    path: str
-    display: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """A parse's result and what it was built from (what the cache must check)."""
-
-    result: LoadResult
-    patterns: list[str]
-    inputs: list[FileRead]
 
 
 def display_name(path: str) -> str:

@@ -170,9 +170,17 @@ def test_corrupt_cache_entries_are_misses(tmp_path: Path) -> None:
         entry.write_bytes(damaged)
         assert cache.lookup(str(main), str(main), cache.key(main.read_bytes())) is None
         assert load_log(str(main), now=NOW) == good
-    # a valid pickle of something else is a miss too
+    # a valid pickle of something else, framed as the current format writes it, is a miss too
+    entry.write_bytes(raw)
+    with entry.open("rb") as f:
+        assert f.read(len(cache._MAGIC)) == cache._MAGIC
+        head = cache._read_part(f)
+        body = f.read()
+    assert head is not None
+    rebuilt = cache._MAGIC + cache._part_line(head) + head + body
+    assert rebuilt == raw  # the framing below is the one lookup reads
     payload = pickle.dumps({"not": "an entry"})
-    entry.write_bytes(b"briefer-log-cache 1\n" + cache._digest(payload).encode() + b"\n" + payload)
+    entry.write_bytes(cache._MAGIC + cache._part_line(payload) + payload + body)
     assert cache.lookup(str(main), str(main), cache.key(main.read_bytes())) is None
 
 

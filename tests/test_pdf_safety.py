@@ -24,7 +24,8 @@ from pypdf import PdfReader
 from pypdf.generic import StreamObject
 
 from briefer.errors import OutputError
-from briefer.render.pdf import FetchPolicy, FetchRefused, PdfMetadata, safe_fetcher, write_pdf
+from briefer.render.fetch import FetchPolicy, FetchRefused, safe_fetcher
+from briefer.render.pdf import PdfMetadata, write_pdf
 from briefer.render.templating import PACKAGE_TEMPLATES, make_environment, render_template
 
 CSS = PACKAGE_TEMPLATES / "brief.css"
@@ -390,9 +391,9 @@ def test_safe_fetcher_never_connects(listener: Listener) -> None:
 def test_safe_fetcher_is_a_weasyprint_url_fetcher() -> None:
     from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
-    import briefer.render.pdf as pdf
+    import briefer.render.fetch as fetch
 
-    assert issubclass(pdf.SafeFetcher, URLFetcher)
+    assert issubclass(fetch.SafeFetcher, URLFetcher)
 
 
 # --- layout, metadata, determinism -------------------------------------------

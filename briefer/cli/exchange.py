@@ -10,6 +10,7 @@ import click
 
 from briefer.cli.base import Settings, cli
 from briefer.errors import InvalidInput
+from briefer.exchange.export import export_formats
 from briefer.terminal import printable
 
 __all__ = ["export_", "import_"]
@@ -20,7 +21,7 @@ __all__ = ["export_", "import_"]
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ics", "json", "timelinejs", "csv"]),
+    type=click.Choice(export_formats()),
     required=True,
     help="ics: calendar; json: every field; timelinejs: TimelineJS3; csv: spreadsheet.",
 )

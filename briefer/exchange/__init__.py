@@ -1,2 +1,2 @@
-"""Interchange with other tools: exports (iCalendar, JSON, CSV, TimelineJS) and imports
-(ACLED, TimelineJS)."""
+"""Interchange with other tools: exports in ``export/`` (one module per format — iCalendar,
+JSON, CSV, TimelineJS — and their registry) and imports in ``imports`` (ACLED, TimelineJS)."""

@@ -4,7 +4,7 @@ The HTML of a brief carries text from the event log, which anyone with commit
 access can edit, so the PDF engine is boxed in:
 
 - every resource (stylesheet, image, font, ``@import``, SVG ``<image>``) goes
-  through :class:`SafeFetcher`, which serves only files inside the assets
+  through :class:`~briefer.render.fetch.SafeFetcher`, which serves only files inside the assets
   folder (and the stylesheets' own folders) and small ``data:`` images, and
   refuses everything else — other local files, http(s), ftp — before any file
   is opened or any socket is made; it never follows a redirect because it
@@ -29,63 +29,26 @@ fontTools honours.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import logging
 import os
-import secrets
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, unquote_to_bytes, urlsplit
-from urllib.request import url2pathname
+from typing import Any
 
 from briefer.errors import OutputError
-
-if TYPE_CHECKING:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
+from briefer.render.fetch import FetchPolicy, safe_fetcher
 
 __all__ = [
-    "DATA_URL_LIMIT",
-    "FILE_SIZE_LIMIT",
-    "FetchRefused",
     "PdfMetadata",
-    "safe_fetcher",
     "uncovered_warnings",
     "write_pdf",
 ]
 
 log = logging.getLogger("briefer.pdf")
-
-#: Largest ``data:`` URL served, in characters (a small inline image, not a payload).
-DATA_URL_LIMIT = 64 * 1024
-#: Largest asset file served, in bytes (a chart or a font, not a disk image).
-FILE_SIZE_LIMIT = 16 * 1024 * 1024
-
-#: Asset types served from the assets folder, by suffix. Anything else there
-#: (a Markdown brief, a YAML log, a manifest) is refused, not shown.
-ASSET_TYPES = {
-    ".css": "text/css",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-}
-#: Media types a ``data:`` URL may carry.
-DATA_TYPES = frozenset(
-    {"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"},
-)
 
 # WeasyPrint keeps process-wide caches (fonts, Pango contexts) and we re-point
 # its logger while rendering: one render at a time.
@@ -117,128 +80,6 @@ class PdfMetadata:
     def w3c_created(self) -> str:
         """``created`` as a W3C date-time (``2023-11-22T09:00:00+01:00``)."""
         return self.created.replace(microsecond=0).isoformat()
-
-
-class FetchRefused(ValueError):
-    """A resource the PDF may not load. WeasyPrint catches it, logs it and skips it."""
-
-
-@dataclass
-class FetchPolicy:
-    """Which URLs a render may load, and a record of what it asked for.
-
-    Pure Python (no WeasyPrint import), so it can be tested on its own;
-    :class:`SafeFetcher` wraps it for WeasyPrint.
-    """
-
-    roots: tuple[Path, ...]
-    """Folders whose files (of :data:`ASSET_TYPES`) are served; resolved on creation."""
-    data_limit: int = DATA_URL_LIMIT
-    """Largest ``data:`` URL served, in characters."""
-    asked: list[str] = field(default_factory=list)
-    """Every URL asked for, in order."""
-    refused: list[tuple[str, str]] = field(default_factory=list)
-    """``(url, reason)`` for every URL refused or not found."""
-
-    def __post_init__(self) -> None:
-        self.roots = tuple(root.resolve() for root in self.roots)
-
-    def load(self, url: str) -> tuple[bytes, str]:
-        """The bytes and media type at ``url``; :class:`FetchRefused` if not allowed."""
-        self.asked.append(url)
-        try:
-            scheme = urlsplit(url).scheme.lower()
-            if scheme == "file":
-                return self._file(url)
-            if scheme == "data":
-                return self._data(url)
-            raise FetchRefused(f"scheme {scheme or '(none)'!r} is not allowed")
-        except FetchRefused as exc:
-            self.refused.append((url, str(exc)))
-            raise
-
-    def _file(self, url: str) -> tuple[bytes, str]:
-        parts = urlsplit(url)
-        if parts.netloc not in ("", "localhost"):
-            raise FetchRefused(f"remote file host {parts.netloc!r}")
-        raw = Path(url2pathname(unquote(parts.path)))
-        try:
-            # resolve() follows symlinks and removes "..", so a link or a
-            # relative path pointing out of the folder is judged by its target.
-            path = raw.resolve(strict=True)
-        except (OSError, RuntimeError, ValueError):  # ValueError: a NUL in the path
-            raise FetchRefused("not found") from None
-        if not any(path.is_relative_to(root) for root in self.roots):
-            raise FetchRefused("outside the assets folder")
-        if not path.is_file():
-            raise FetchRefused("not a file")
-        media_type = ASSET_TYPES.get(path.suffix.lower())
-        if media_type is None:
-            raise FetchRefused(f"file type {path.suffix!r} is not an asset")
-        try:
-            with path.open("rb") as file:
-                data = file.read(FILE_SIZE_LIMIT + 1)
-        except OSError as exc:
-            raise FetchRefused(f"unreadable: {exc.strerror or exc}") from None
-        if len(data) > FILE_SIZE_LIMIT:
-            raise FetchRefused("file too large")
-        return data, media_type
-
-    def _data(self, url: str) -> tuple[bytes, str]:
-        if len(url) > self.data_limit:
-            raise FetchRefused(f"data: URL longer than {self.data_limit} characters")
-        header, comma, payload = url[len("data:") :].partition(",")
-        if not comma:
-            raise FetchRefused("malformed data: URL")
-        params = [p.strip().lower() for p in header.split(";")]
-        media_type = params[0] or "text/plain"
-        if media_type not in DATA_TYPES:
-            raise FetchRefused(f"data: URL of type {media_type!r}")
-        if "base64" in params[1:]:
-            try:
-                data = base64.b64decode(unquote(payload), validate=False)
-            except (binascii.Error, ValueError):
-                raise FetchRefused("malformed base64 in data: URL") from None
-        else:
-            data = unquote_to_bytes(payload)
-        return data, media_type
-
-
-@lru_cache(maxsize=1)
-def _safe_fetcher_class() -> type[URLFetcher]:
-    """Define :class:`SafeFetcher` on first use, so that importing this module is cheap."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class SafeFetcher(URLFetcher):  # type: ignore[misc]
-        """WeasyPrint 70's fetcher API: a URLFetcher subclass overriding ``fetch``.
-
-        Never calls the base class's ``fetch``, so urllib (http, ftp, file,
-        proxies, redirects) is never reached. The base is still initialised —
-        WeasyPrint reads its ``_fail_on_errors`` — with no allowed protocol and
-        no redirects, so even an accidental call to it refuses.
-        """
-
-        def __init__(self, policy: FetchPolicy) -> None:
-            super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
-            self.policy = policy
-
-        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-            data, media_type = self.policy.load(url)
-            return URLFetcherResponse(url, data, {"Content-Type": media_type})
-
-    return SafeFetcher
-
-
-def safe_fetcher(policy: FetchPolicy) -> URLFetcher:
-    """A WeasyPrint URL fetcher applying ``policy`` (imports WeasyPrint)."""
-    return _safe_fetcher_class()(policy)
-
-
-def __getattr__(name: str) -> Any:
-    # ``SafeFetcher`` subclasses a WeasyPrint class; build it only when asked.
-    if name == "SafeFetcher":
-        return _safe_fetcher_class()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _Collect(logging.Handler):
@@ -337,9 +178,18 @@ def _font_clock(when: datetime) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def _temp_path(target: Path) -> Path:
-    # A random suffix only names the temporary file; it never reaches the PDF.
-    return target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+def _write_out(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target``; a disk failure part-way removes what was written."""
+    out = open(target, "wb")  # noqa: SIM115 - closed below, and removed if incomplete
+    try:
+        with out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
 
 
 def write_pdf(
@@ -352,7 +202,7 @@ def write_pdf(
     policy: FetchPolicy | None = None,
     uncovered: list[str] | None = None,
 ) -> tuple[str, ...]:
-    """Print ``html`` to ``target`` atomically; return the refused resource URLs.
+    """Print ``html`` to ``target``; return the refused resource URLs.
 
     Relative URLs in ``html`` resolve against ``assets_dir``, the only folder
     (with the stylesheets' folders) resources are served from. ``stylesheets``
@@ -364,7 +214,11 @@ def write_pdf(
     order of first appearance, each once.
 
     Raises :class:`~briefer.errors.OutputError` (exit 3) when WeasyPrint or the
-    disk fails; no partial file is left at ``target`` or beside it.
+    disk fails; no partial file is left at ``target`` or beside it. The PDF is
+    printed in memory first, so an engine failure leaves ``target`` as it was;
+    ``target`` is written in place, with no temporary of its own: a caller that
+    publishes several files together (the render pipeline) passes one staged
+    with :mod:`briefer.atomic`.
     """
     # WeasyPrint costs ~0.4-0.6 s to import (Pango, HarfBuzz, fontTools); only
     # PDF renders should pay it, and `briefer check` must work without Pango.
@@ -379,7 +233,6 @@ def write_pdf(
     fetcher = safe_fetcher(policy)
     base_url = assets_dir.resolve().as_uri() + "/"
     target = Path(target)
-    temp = _temp_path(target)
 
     with _render_lock, _font_clock(metadata.created), _quiet_weasyprint() as collected:
         try:
@@ -403,21 +256,15 @@ def write_pdf(
             info.created = info.modified = metadata.w3c_created
             info.attachments = []
             info.custom = {}
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            with os.fdopen(fd, "wb") as out:
-                document.write_pdf(
-                    out,
-                    attachments=None,
-                    pdf_identifier=True,
-                    custom_metadata=False,
-                    finisher=_refuse_embedded_files,
-                )
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, target)
+            data = document.write_pdf(
+                None,
+                attachments=None,
+                pdf_identifier=True,
+                custom_metadata=False,
+                finisher=_refuse_embedded_files,
+            )
+            _write_out(target, data)
         except Exception as exc:
-            with contextlib.suppress(OSError):
-                temp.unlink()
             for record in collected.records:
                 log.debug("weasyprint: %s", record.getMessage())
             raise OutputError(f"cannot write PDF {target}: {_one_line(exc)}") from exc
