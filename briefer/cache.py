@@ -73,7 +73,7 @@ def _code_stamp() -> str:
         "files.py",
         "loader.py",
         "model.py",
-        "schema.py",
+        *(f"schema/{p.name}" for p in sorted((here / "schema").glob("*.py"))),
         "urls.py",
         "yamlread.py",
     ):
