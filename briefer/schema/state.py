@@ -1,0 +1,140 @@
+"""What a walk collects, the readers every section shares, and the shape of a section."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
+from typing import Any, TypeVar
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from briefer.dates import DateError, EDate, parse_date, wall_clock_notes
+from briefer.model import BUILTIN_KINDS, Event, Metric, Pos, Source
+from briefer.urls import shown, url_problem
+from briefer.yamlread import NodeReader, describe, is_null
+
+T = TypeVar("T")
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+# Metric ids read like identifiers in the spec's own example (kfor_troops).
+METRIC_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+
+
+class Stop(Exception):
+    """Abandons a walk whose remaining problems would only be noise (a foreign format version)."""
+
+
+@dataclass
+class Reference:
+    """A reference to check once every id is known."""
+
+    what: str  # "source", "metric" or "event"
+    target: str
+    pos: Pos
+    owner: str  # the referring event's id
+
+
+@dataclass(frozen=True)
+class Section:
+    """One top-level key of the log: how its value is read, and where it may appear."""
+
+    key: str
+    #: Reads the key's value node into the walk's state, reporting what is wrong.
+    read: Callable[[LogState, Node], None]
+    #: The error reported at the top of the main file when the key is absent (None: optional).
+    missing: str | None = None
+    #: True when an included file may hold the key as well as the main file.
+    in_includes: bool = False
+
+
+@dataclass
+class LogState(NodeReader):
+    """The values a walk over the log's files builds, and the typed readers sections share."""
+
+    tz: tzinfo = UTC
+    #: Header values by key (title, timezone, marking, horizon), for the loader.
+    header: dict[str, Any] = field(default_factory=dict)
+    kinds: set[str] = field(default_factory=lambda: set(BUILTIN_KINDS))
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    source_id_pos: dict[str, Pos] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    event_pos: dict[str, Pos] = field(default_factory=dict)
+    refs: list[Reference] = field(default_factory=list)
+    #: Events whose sources: held something, but nothing valid (no "cites no source" then).
+    bad_sources: set[str] = field(default_factory=set)
+    #: The main file's include patterns, in order.
+    includes: list[str] = field(default_factory=list)
+    #: The include patterns' nodes, to point at one that matches nothing.
+    include_nodes: list[ScalarNode] = field(default_factory=list)
+    #: One object per distinct actor, tag, kind, place and citation: a 100,000-event log
+    #: repeats them endlessly, and sharing them keeps the loaded log (and its cache) small.
+    _shared: dict[object, Any] = field(default_factory=dict)
+
+    def shared(self, value: T) -> T:
+        """The first equal value seen before, else ``value`` itself."""
+        found: T = self._shared.setdefault(value, value)
+        return found
+
+    def slug(self, node: Node, what: str, pattern: re.Pattern[str] = SLUG) -> str | None:
+        """An id of lower-case letters, digits and '-' (and '_' for ``METRIC_ID``)."""
+        value = self.string(node, what, required=True)
+        if value is None:
+            return None
+        if not pattern.match(value):
+            metric = pattern is METRIC_ID
+            suggestion = _slugify(value, keep="_" if metric else "")
+            hint = f" (e.g. '{suggestion}')" if suggestion else ""
+            chars = (
+                "lower-case letters, digits, '-' and '_'"
+                if metric
+                else "lower-case letters, digits and '-'"
+            )
+            self.error(node, f"{what} '{value}' must be a slug of {chars}{hint}")
+            return None
+        return value
+
+    def date(self, node: Node, what: str) -> EDate | None:
+        """A date of the EDTF subset, in the log's time zone."""
+        if not self.plain_data(node):
+            return None
+        if not isinstance(node, ScalarNode) or is_null(node):
+            self.error(node, f"{what} must be a date such as 2008-02-17, not {describe(node)}")
+            return None
+        try:
+            parsed = parse_date(node.value, self.tz)
+        except DateError as exc:
+            self.error(node, f"{what} '{node.value}': {exc}")
+            return None
+        for note in wall_clock_notes(parsed, self.tz):  # a time the clocks skip or repeat
+            self.report(node, "warning", f"{what} {note}")
+        return parsed
+
+    def url(self, node: Node, what: str) -> str | None:
+        """An http(s) address a brief can link to."""
+        value = self.string(node, what, required=True)
+        if value is None:
+            return None
+        why = url_problem(value)
+        if why is not None:
+            self.error(node, f"{what} '{shown(value)}': {why}")
+            return None
+        return value
+
+
+def named(what: str, node: Node) -> str:
+    """``event 'banjska-attack'`` when the mapping has a plain id, for messages about its keys."""
+    if isinstance(node, MappingNode):
+        for knode, vnode in node.value:
+            if getattr(knode, "value", None) == "id" and isinstance(vnode, ScalarNode):
+                if SLUG.match(vnode.value):
+                    return f"{what} '{vnode.value}'"
+                break
+    return what
+
+
+def _slugify(text: str, keep: str = "") -> str:
+    """``text`` made into a slug, to suggest in a message."""
+    return re.sub(rf"[^a-z0-9{keep}]+", "-", text.lower()).strip("-")
