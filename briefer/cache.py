@@ -72,6 +72,7 @@ def _code_stamp() -> str:
         "loader.py",
         "model.py",
         "results.py",
+        "slugs.py",
         *(f"schema/{p.name}" for p in sorted((here / "schema").glob("*.py"))),
         "urls.py",
         "yamlread.py",

@@ -29,6 +29,7 @@ from briefer.dates import MAX_YEAR, MIN_YEAR, DateError, get_timezone, parse_dat
 from briefer.errors import InvalidInput
 from briefer.model import BUILTIN_KINDS
 from briefer.schema import EVENT_KEYS
+from briefer.slugs import slugify
 
 __all__ = [
     "ImportResult",
@@ -76,11 +77,7 @@ class ImportResult:
 
 def slug(text: str, limit: int = 60) -> str:
     """A log id from any text (ASCII letters, digits and '-')."""
-    import unicodedata
-
-    spaced = re.sub(r"[^\w]+", "-", text)
-    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].rstrip("-")
+    return slugify(text, limit=limit)
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """Rendering: BriefContext → Markdown (Jinja) → HTML (markdown-it) → PDF (WeasyPrint).
 
 ``templating`` holds the Jinja environment, ``markdown`` turns untrusted
-Markdown into safe HTML, ``pdf`` prints HTML to PDF with WeasyPrint boxed in,
-and ``pipeline`` ties them to the files a render writes. Importing this
+Markdown into safe HTML, ``pdf`` prints HTML to PDF with WeasyPrint boxed in
+by ``fetch`` (what the engine may load), ``charts/`` draws the SVG charts,
+``outputs/`` is the registry of files a brief is written as (Markdown, PDF),
+and ``pipeline`` composes the brief once and hands it to each output. Importing this
 package stays cheap — markdown-it, Jinja and WeasyPrint load only when a brief
 is rendered — so ``briefer check`` and the TUI start fast.
 """

@@ -12,6 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from briefer.dates import DateError, EDate, parse_date, wall_clock_notes
 from briefer.model import BUILTIN_KINDS, Event, Metric, Pos, Source
+from briefer.slugs import slugify
 from briefer.urls import shown, url_problem
 from briefer.yamlread import NodeReader, describe, is_null
 
@@ -85,7 +86,7 @@ class LogState(NodeReader):
             return None
         if not pattern.match(value):
             metric = pattern is METRIC_ID
-            suggestion = _slugify(value, keep="_" if metric else "")
+            suggestion = slugify(value, keep="_" if metric else "")
             hint = f" (e.g. '{suggestion}')" if suggestion else ""
             chars = (
                 "lower-case letters, digits, '-' and '_'"
@@ -133,8 +134,3 @@ def named(what: str, node: Node) -> str:
                     return f"{what} '{vnode.value}'"
                 break
     return what
-
-
-def _slugify(text: str, keep: str = "") -> str:
-    """``text`` made into a slug, to suggest in a message."""
-    return re.sub(rf"[^a-z0-9{keep}]+", "-", text.lower()).strip("-")

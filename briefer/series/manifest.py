@@ -18,7 +18,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import unicodedata
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 from briefer.atomic import Staged
 from briefer.errors import InvalidInput, OutputError
 from briefer.records import SHOWN_FIELDS, Snapshot
+from briefer.slugs import slugify
 
 __all__ = [
     "MANIFEST",
@@ -56,11 +56,7 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 def log_slug(title: str, fallback: str = "brief") -> str:
     """``Kosovo–Serbia security situation`` → ``kosovo-serbia-security-situation``."""
-    # Separators first (an en dash must not glue two words), then drop accents.
-    spaced = re.sub(r"[^\w]+", "-", title)
-    ascii_title = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:60].rstrip("-") or fallback
+    return slugify(title, limit=60) or fallback
 
 
 def stem_for(as_of: int, tz: tzinfo, slug: str) -> str:
