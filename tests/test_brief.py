@@ -14,8 +14,9 @@ from briefer.errors import InvalidInput
 from briefer.loader import load_log
 from briefer.model import EventLog
 from briefer.query import parse_query
+from briefer.render.escape import md_escape
 from briefer.render.pipeline import RenderRequest, render
-from briefer.render.templating import md_block, md_escape
+from briefer.render.templating import md_block
 from tests.conftest import NOW, write
 
 TZ = get_timezone("Europe/Belgrade")

@@ -27,6 +27,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
+from briefer.render.escape import md_escape
+
 if TYPE_CHECKING:
     from markdown_it.rules_core import StateCore
 
@@ -438,8 +440,6 @@ def _without_html_blocks(text: str) -> str:
 
 def _literal(text: str) -> str:
     """``text`` as Markdown that shows exactly its words, paragraph by paragraph."""
-    from briefer.render.templating import md_escape
-
     paragraphs = re.split(r"\n[ \t]*\n", text)
     lines = [[md_escape(line) for line in p.splitlines() if line.strip()] for p in paragraphs]
     return "\n\n".join("\n".join(p) for p in lines if p)

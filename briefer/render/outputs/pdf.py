@@ -66,7 +66,7 @@ def _strip_marking(markdown: str, marking: str | None) -> str:
     """The page margins carry the marking in the PDF; drop its body lines there."""
     if not marking:
         return markdown
-    from briefer.render.templating import md_escape
+    from briefer.render.escape import md_escape
 
     banner = md_escape(marking)
     lines = markdown.split("\n")
