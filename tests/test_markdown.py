@@ -8,13 +8,8 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from briefer.render.markdown import (
-    demote_headings,
-    inline_markdown_to_html,
-    is_safe_link,
-    markdown_to_html,
-    self_contained_markdown,
-)
+from briefer.render.markdown import inline_markdown_to_html, is_safe_link, markdown_to_html
+from briefer.render.summary import demote_headings, self_contained_markdown
 from briefer.render.templating import md_block
 
 

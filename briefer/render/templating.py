@@ -29,12 +29,12 @@ def md_block(value: object, key: object = None) -> str:
     Headings are demoted below the brief's own: an ATX heading becomes level
     4+ (never in the PDF outline) and a setext underline is escaped, so its
     paragraph stays a paragraph. Then the summary is made self-contained (see
-    :func:`~briefer.render.markdown.self_contained_markdown`): its link and
+    :func:`~briefer.render.summary.self_contained_markdown`): its link and
     footnote labels move into a namespace named after ``key`` (the event id)
     and a code fence left open is closed, so nothing in it reaches the
     citations, the other summaries or the sections after it.
     """
-    from briefer.render.markdown import demote_headings, namespace_for, self_contained_markdown
+    from briefer.render.summary import demote_headings, namespace_for, self_contained_markdown
 
     text = demote_headings(str(value).strip())
     namespace = namespace_for(str(key) if key is not None else text)
