@@ -2,7 +2,8 @@
 
 ``templating`` holds the Jinja environment, ``markdown`` turns untrusted
 Markdown into safe HTML, ``pdf`` prints HTML to PDF with WeasyPrint boxed in
-by ``fetch`` (what the engine may load), ``charts/`` draws the SVG charts,
+by ``fetch`` (what the engine may load), ``glyphs`` reports the characters
+its fonts lack, ``charts/`` draws the SVG charts,
 ``outputs/`` is the registry of files a brief is written as (Markdown, PDF),
 and ``pipeline`` composes the brief once and hands it to each output. Importing this
 package stays cheap — markdown-it, Jinja and WeasyPrint load only when a brief
