@@ -1,21 +1,23 @@
 """What a brief says: an EventLog, an as-of instant and a period → one BriefContext.
 
 Computed once; the Markdown template, the HTML/PDF and the charts all read the
-same context, so they cannot disagree. Citations are numbered here in the
-order the brief first cites them (bottom line, key figures, developments,
-watch list, background), and every number resolves in ``sources``.
+same context, so they cannot disagree. Citations are numbered (by
+:class:`briefer.citations.Citations`) in the order the brief first cites them
+(bottom line, key figures, developments, watch list, background), and every
+number resolves in ``sources``.
 
 No I/O: the caller supplies the clock, the previous report and the input hash.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
+from briefer.citations import Citations, Reference
 from briefer.dates import MONTHS, EDate
-from briefer.model import Event, EventLog, Metric, Source
+from briefer.model import Event, EventLog, Metric
 from briefer.query import Query
 from briefer.series.changes import Changes
 from briefer.watch import watch_events
@@ -25,7 +27,6 @@ __all__ = [
     "BriefItem",
     "FigureLine",
     "Reading",
-    "Reference",
     "WatchItem",
     "build_brief",
     "day_of",
@@ -41,14 +42,6 @@ DISAGREEMENT_WINDOW = 31 * 86400
 BLUF_MAX = 5
 #: Background: earlier events at least this significant.
 BACKGROUND_MIN_SIGNIFICANCE = 4
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A numbered entry of the brief's Sources section."""
-
-    number: int
-    source: Source
 
 
 @dataclass(frozen=True)
@@ -138,30 +131,6 @@ class BriefContext:
     changes: Changes | None = None
 
 
-class _Citations:
-    """Numbers sources in order of first citation."""
-
-    def __init__(self, sources: Mapping[str, Source]) -> None:
-        self._sources = dict(sources)
-        self._numbers: dict[str, int] = {}
-
-    def cite(self, event: Event) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
-        refs: list[int] = []
-        notes: list[tuple[int, str]] = []
-        for citation in event.sources:
-            if citation.source not in self._sources:
-                continue
-            number = self._numbers.setdefault(citation.source, len(self._numbers) + 1)
-            if number not in refs:
-                refs.append(number)
-            if citation.note:
-                notes.append((number, citation.note))
-        return tuple(refs), tuple(notes)
-
-    def references(self) -> tuple[Reference, ...]:
-        return tuple(Reference(n, self._sources[sid]) for sid, n in self._numbers.items())
-
-
 # Fixed English names rather than the locale's: a brief must not change with it.
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -212,7 +181,7 @@ def _period_label(start: int, end: int, tz: tzinfo) -> str:
 
 
 def _readings(
-    metric: Metric, events: Sequence[Event], cites: _Citations, tz: tzinfo
+    metric: Metric, events: Sequence[Event], cites: Citations, tz: tzinfo
 ) -> list[Reading]:
     out = []
     for e in events:
@@ -287,7 +256,7 @@ def build_brief(
         and e.significance >= BACKGROUND_MIN_SIGNIFICANCE
     ]
 
-    cites = _Citations(log.sources)
+    cites = Citations(log.sources)
 
     def item(e: Event) -> BriefItem:
         refs, notes = cites.cite(e)

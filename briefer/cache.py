@@ -68,6 +68,7 @@ def _code_stamp() -> str:
     for name in (
         "cache.py",
         "dates.py",
+        "durations.py",
         "files.py",
         "loader.py",
         "model.py",
@@ -75,6 +76,7 @@ def _code_stamp() -> str:
         "slugs.py",
         *(f"schema/{p.name}" for p in sorted((here / "schema").glob("*.py"))),
         "urls.py",
+        "wallclock.py",
         "yamlread.py",
     ):
         try:

@@ -36,13 +36,8 @@ __all__ = [
     "EDate",
     "Point",
     "Precision",
-    "check_instant",
     "get_timezone",
-    "looks_like_duration",
     "parse_date",
-    "parse_duration",
-    "parse_when",
-    "wall_clock_notes",
 ]
 
 #: The years a log may use. Python's datetime stops at years 1 and 9999; keeping
@@ -129,47 +124,6 @@ class Point:
         else:
             first, last = date(self.year, 1, 1), date(self.year, 12, 31)
         return _midnight(first, zone), _after(last, zone)
-
-
-def wall_clock_notes(edate: EDate, tz: tzinfo) -> list[str]:
-    """What to tell the analyst about naive times that ``tz`` skips or repeats.
-
-    A time in a daylight-saving gap does not exist and one in a fold happens
-    twice; :meth:`Point.bounds` reads both the way Python does (the offset in
-    force before the change: a gap time moves forward, a fold time is the
-    first of the two). Each note says which instant that is.
-    """
-    notes = []
-    for point in (edate.start, edate.end):
-        if point is not None and point.hour is not None and point.offset is None:
-            note = _wall_clock_note(point, tz)
-            if note is not None:
-                notes.append(note)
-    return notes
-
-
-def _wall_clock_note(p: Point, zone: tzinfo) -> str | None:
-    written = datetime(p.year, p.month or 1, p.day or 1, p.hour or 0, p.minute or 0, p.second or 0)
-    first, second = written.replace(tzinfo=zone), written.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() == second.utcoffset():
-        return None  # the usual case: the wall time names exactly one instant
-    used = datetime.fromtimestamp(p.bounds(zone)[0], zone)
-    spec = "seconds" if p.second is not None else "minutes"
-    clock = used.time().isoformat(spec)
-    if used.date() != written.date():
-        clock = f"{used.date().isoformat()} {clock}"
-    name = getattr(zone, "key", None) or str(zone)
-    text = written.isoformat(timespec=spec)
-    if used.replace(tzinfo=None) != written:
-        return (
-            f"{text} does not exist in {name} (clocks went forward); "
-            f"read as {clock} {used.tzname()}"
-        )
-    offset = used.isoformat()[-6:]  # "+02:00"
-    return (
-        f"{text} is ambiguous in {name} (clocks went back); read as the first, "
-        f"{clock} {used.tzname()} ({offset}); write the offset to choose"
-    )
 
 
 def _midnight(d: date, zone: tzinfo) -> int:
@@ -396,66 +350,3 @@ def parse_date(text: str, tz: tzinfo) -> EDate:
     point = _parse_point(text)
     earliest, latest = point.bounds(tz)
     return EDate(text, point, None, False, earliest, latest)
-
-
-_DURATION = re.compile(r"(?P<n>\d+)\s*(?P<unit>[hdwmy])", re.ASCII)
-_UNIT_SECONDS = {"h": 3600, "d": 86400, "w": 7 * 86400, "m": 30 * 86400, "y": 365 * 86400}
-#: Longer than any timeline needs, and short enough that now ± a duration stays
-#: among the years a log may use.
-_MAX_DURATION = 1000 * 365 * 86400
-
-
-def looks_like_duration(text: str) -> bool:
-    """True when ``text`` is digits (of any script) and a unit letter: parse it as a duration.
-
-    Deliberately wider than :func:`parse_duration` accepts, so that ``²d`` or
-    ``٣w`` get a duration's error message rather than a date's.
-    """
-    return text[-1:] in ("h", "d", "w", "m", "y") and text[:-1].isdigit()
-
-
-def parse_duration(text: str) -> int:
-    """``30d``, ``2w``, ``1m`` (30 days), ``1y`` (365 days), ``12h`` → seconds."""
-    m = _DURATION.fullmatch(text.strip())
-    if m is None:
-        digits = "" if text.isascii() else "; write the number with the digits 0-9"
-        raise DateError(f"not a duration: {text!r} (expected e.g. 30d, 2w, 1m){digits}")
-    digits = m["n"].lstrip("0")
-    if not digits:
-        raise DateError(f"a duration must be positive, not {text.strip()!r}")
-    # int() refuses thousands of digits (a ValueError of its own); ten are already too many.
-    if len(digits) > 10 or int(digits) * _UNIT_SECONDS[m["unit"]] > _MAX_DURATION:
-        shown = text.strip() if len(text) <= 24 else f"{text.strip()[:20]}…"
-        raise DateError(f"duration {shown!r} is too long (at most 1000y)")
-    return int(digits) * _UNIT_SECONDS[m["unit"]]
-
-
-def check_instant(seconds: int, what: str) -> int:
-    """``seconds`` if it lies among the years a log may use, else DateError naming ``what``."""
-    if not EARLIEST_INSTANT <= seconds <= LATEST_INSTANT:
-        raise DateError(f"{what} falls outside the years {MIN_YEAR}..{MAX_YEAR}")
-    return seconds
-
-
-def parse_when(value: str, *, now: int, tz: tzinfo, relative_to: int, end_of_day: bool) -> int:
-    """A WHEN of SPEC §4: ``now``, a duration back (``7d``), or a date/date-time.
-
-    A duration counts back from ``relative_to``. A date without a time means
-    its end when it is an as-of (the brief as written that evening) and its
-    start when it begins a period. DateError's message is ready to show.
-    """
-    text = value.strip()
-    if text == "now":
-        return now
-    if looks_like_duration(text):
-        # The result must stay among the log's years: it is shown as a date later.
-        return check_instant(relative_to - parse_duration(text), f"{text!r} back")
-    try:
-        parsed = parse_date(text, tz)
-    except DateError as exc:
-        raise DateError(f"{text!r}: {exc}") from None
-    if parsed.interval or parsed.earliest is None or parsed.latest is None:
-        raise DateError(f"{text!r}: give a single date or date-time, not an interval")
-    if end_of_day and parsed.precision <= parsed.precision.DAY:
-        return parsed.latest - 60
-    return parsed.earliest

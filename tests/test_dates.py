@@ -17,9 +17,9 @@ from briefer.dates import (
     Precision,
     get_timezone,
     parse_date,
-    parse_duration,
-    wall_clock_notes,
 )
+from briefer.durations import parse_duration
+from briefer.wallclock import wall_clock_notes
 from tests.conftest import MINIMAL, run_cli, write
 
 BELGRADE = get_timezone("Europe/Belgrade")

@@ -669,7 +669,7 @@ def test_an_attachment_that_slips_through_fails_the_render(
 
 
 def test_characters_no_font_has_are_reported(tmp_path: Path) -> None:
-    from briefer.render.pdf import uncovered_warnings
+    from briefer.render.glyphs import uncovered_warnings
 
     html = "<p>Plain Ωλ text, then 你好 and 한국어, 你 again, and an emoji 🙂.</p>"
     uncovered: list[str] = []

@@ -70,8 +70,9 @@ def when(
     end_of_day: bool,
     option: str = "--as-of",
 ) -> int:
-    """:func:`briefer.dates.parse_when`, its errors a usage error of ``option``."""
-    from briefer.dates import DateError, parse_when
+    """:func:`briefer.durations.parse_when`, its errors a usage error of ``option``."""
+    from briefer.dates import DateError
+    from briefer.durations import parse_when
 
     try:
         return parse_when(value, now=now, tz=tz, relative_to=relative_to, end_of_day=end_of_day)

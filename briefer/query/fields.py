@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from briefer.dates import DateError, check_instant, looks_like_duration, parse_date, parse_duration
+from briefer.dates import DateError, parse_date
+from briefer.durations import check_instant, looks_like_duration, parse_duration
 from briefer.errors import did_you_mean
 from briefer.model import BUILTIN_KINDS, Confidence, Event
 from briefer.query.terms import CompileContext, Predicate, QueryError

@@ -41,10 +41,10 @@ from typing import Any
 
 from briefer.errors import OutputError
 from briefer.render.fetch import FetchPolicy, safe_fetcher
+from briefer.render.glyphs import missing_glyphs
 
 __all__ = [
     "PdfMetadata",
-    "uncovered_warnings",
     "write_pdf",
 ]
 
@@ -272,56 +272,13 @@ def write_pdf(
     for record in collected.records:
         log.debug("weasyprint: %s", record.getMessage())
     if uncovered is not None:
-        for char in _missing_glyphs(collected.records):
+        for char in missing_glyphs(collected.records):
             if char not in uncovered:
                 uncovered.append(char)
     refused = tuple(url for url, _ in policy.refused)
     for url, reason in policy.refused:
         log.warning("PDF: did not load %s (%s)", _short(url), reason)
     return refused
-
-
-def _missing_glyphs(records: Sequence[logging.LogRecord]) -> Iterator[str]:
-    """The characters WeasyPrint drew as .notdef (an empty box), from its log.
-
-    While drawing, WeasyPrint logs each glyph Pango found no font for, with
-    the character and its code point as arguments; that is the one place
-    where "no installed font has it" is known for certain, after fontconfig's
-    fallback through every installed font.
-    """
-    for record in records:
-        args = record.args
-        if (
-            str(record.msg).startswith(".notdef glyph")
-            and isinstance(args, tuple)
-            and len(args) == 2
-            and isinstance(args[1], int)
-        ):
-            yield chr(args[1])
-
-
-def uncovered_warnings(chars: Sequence[str], texts: Sequence[tuple[str, str]]) -> list[str]:
-    """One line per labelled text holding some of ``chars`` (the PDF fonts' gaps).
-
-    ``texts`` are ``(label, text)`` pairs such as ``("event 'x'", title and
-    summary)``; characters none of them holds get a line without a label.
-    """
-    lines: list[str] = []
-    left = dict.fromkeys(chars)
-    for label, text in texts:
-        found = [c for c in dict.fromkeys(text) if c in left]
-        if found:
-            lines.append(f"{label}: {_uncovered_line(found)}")
-    rest = [c for c in left if not any(c in text for _, text in texts)]
-    if rest:
-        lines.append(_uncovered_line(rest))
-    return lines
-
-
-def _uncovered_line(chars: Sequence[str]) -> str:
-    shown = "".join(chars[:20]) + ("…" if len(chars) > 20 else "")
-    first = f"U+{ord(chars[0]):04X}" + ("…" if len(chars) > 1 else "")
-    return f"characters not covered by the PDF fonts: {shown} ({first})"
 
 
 class _EmbeddedFile(Exception):

@@ -6,7 +6,8 @@ import zoneinfo
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from briefer.dates import DateError, get_timezone, parse_duration
+from briefer.dates import DateError, get_timezone
+from briefer.durations import parse_duration
 from briefer.errors import did_you_mean
 from briefer.model import BUILTIN_KINDS, Metric
 from briefer.schema.state import METRIC_ID, LogState, Section, Stop

@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from briefer.dates import DateError, EDate, parse_date, wall_clock_notes
+from briefer.dates import DateError, EDate, parse_date
 from briefer.model import BUILTIN_KINDS, Event, Metric, Pos, Source
 from briefer.slugs import slugify
 from briefer.urls import shown, url_problem
+from briefer.wallclock import wall_clock_notes
 from briefer.yamlread import NodeReader, describe, is_null
 
 T = TypeVar("T")

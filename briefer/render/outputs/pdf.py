@@ -37,7 +37,8 @@ class PdfOutput:
     def write(self, brief: Composed, stage: Staged, path: Path) -> Written:
         """Print the PDF into a temporary ``stage`` renames to ``path``."""
         from briefer.brief import shown_texts
-        from briefer.render.pdf import uncovered_warnings, write_pdf
+        from briefer.render.glyphs import uncovered_warnings
+        from briefer.render.pdf import write_pdf
 
         logger.info("printing the PDF")
         target = stage.temp_for(path)
