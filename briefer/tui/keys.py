@@ -1,5 +1,5 @@
-"""The browser's keys, in one table: it feeds the app's bindings, the command palette,
-the help screen and the ``browse`` command's help.
+"""The browser's keys, in one table: it feeds the app's and the timeline's bindings,
+the command palette, the help screen and the ``browse`` command's help.
 
 No Textual here, so the command line can show the keys without importing it.
 """
