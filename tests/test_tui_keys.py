@@ -6,7 +6,8 @@ from textual.binding import Binding
 
 from briefer.tui import BrieferApp
 from briefer.tui.help import HELP
-from briefer.tui.keys import KEYS, help_lines
+from briefer.tui.keys import KEYS, help_lines, widget_binds
+from briefer.tui.timeline import Timeline
 
 
 def test_every_action_in_the_table_exists_on_the_app() -> None:
@@ -29,3 +30,9 @@ def test_the_help_and_the_command_line_list_every_key() -> None:
             assert any(key.keys in line for line in lines), key
             assert " ".join(f"`{k}`" for k in key.keys.split()) in HELP, key
     assert lines[-1].split() == ["?", "·", "q", "this", "help", "·", "quit"]
+
+
+def test_timeline_bindings_come_from_the_key_table() -> None:
+    bound = [(b.key, b.action, b.show) for b in Timeline.BINDINGS if isinstance(b, Binding)]
+    assert bound == [(b.keys, b.action, b.show) for b in widget_binds("timeline")]
+    assert ("space", "toggle_mark", True) in bound

@@ -15,13 +15,14 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 
 from briefer.loader import LoadResult
 from briefer.terminal import printable
 from briefer.tui.density import DensityBar
 from briefer.tui.detail import DetailPane
-from briefer.tui.filterbar import FilterBar, FilterInput
+from briefer.tui.filterbar import FilterBar
+from briefer.tui.filtering import FilterActions
 from briefer.tui.header import BriefHeader
 from briefer.tui.help import HelpScreen
 from briefer.tui.jobs import JobActions
@@ -39,7 +40,7 @@ __all__ = ["BrieferApp"]
 NARROW = 110
 
 
-class BrieferApp(JobActions):
+class BrieferApp(FilterActions, JobActions):
     """Browse, filter and search the event log; mark events and render briefs."""
 
     TITLE = "briefer"
@@ -129,16 +130,8 @@ class BrieferApp(JobActions):
         yield Footer()
 
     @property
-    def timeline(self) -> Timeline:
-        return self.query_one(Timeline)
-
-    @property
     def detail(self) -> DetailPane:
         return self.query_one(DetailPane)
-
-    @property
-    def filter_bar(self) -> FilterBar:
-        return self.query_one(FilterBar)
 
     def on_mount(self) -> None:
         self.query_one(ProblemsPanel).display = False
@@ -226,10 +219,6 @@ class BrieferApp(JobActions):
         if stat(self._watched()) != self._signature:
             self._load(announce=True)
 
-    def _mounted(self) -> bool:
-        """False once the app is closing (a timer can still fire then)."""
-        return bool(self.query(Timeline))
-
     def _tick(self) -> None:
         if not self._mounted():
             return
@@ -240,50 +229,6 @@ class BrieferApp(JobActions):
     def _panels(self) -> list[Panel]:
         """The widgets that follow the log and the clock (see :class:`Panel`)."""
         return [w for w in self.query(Widget) if isinstance(w, Panel)]
-
-    # -- filtering -----------------------------------------------------------------
-
-    @on(Input.Changed, "#filter-input")
-    def _filter_changed(self, message: Input.Changed) -> None:
-        if message.value != self.filter_text:  # already applied (e.g. cleared by a jump)
-            self._apply_filter(message.value)
-
-    def _apply_filter(self, text: str, keep: str | None = None) -> None:
-        self.filter_text = text
-        view = self.view
-        if view is None:
-            return
-        outcome = view.apply(text, now=self.now())
-        bar = self.filter_bar
-        if outcome.shown is None:
-            assert outcome.error is not None
-            bar.show_error(f"column {outcome.error.column}: {outcome.error.message}")
-            if self.timeline.view is not view:  # a reload made the old filter invalid
-                self.timeline.show(view, list(range(len(view))), keep=keep)
-            return
-        if keep is None:
-            keep = self._selected_id
-        self.timeline.show(view, outcome.shown, keep=keep)
-        self._show_count()
-        if self._density_timer is not None:
-            self._density_timer.stop()
-        self._density_timer = self.set_timer(0.15, self._update_density)
-
-    def _show_count(self) -> None:
-        if self.view is None:
-            return
-        self.filter_bar.show_count(len(self.timeline.shown), len(self.view), len(self.marked))
-
-    def _update_density(self) -> None:
-        if self.view is None or not self._mounted():
-            return
-        density = self.query_one(DensityBar)
-        counts, first, last = self.view.density(self.timeline.shown, density.bins)
-        density.show(counts, first, last)
-
-    @on(FilterInput.Leave)
-    def _leave_filter(self) -> None:
-        self.timeline.focus()
 
     # -- selection and detail ---------------------------------------------------------
 
@@ -335,9 +280,6 @@ class BrieferApp(JobActions):
         self._show_count()
 
     # -- actions -----------------------------------------------------------------
-
-    def action_focus_filter(self) -> None:
-        self.filter_bar.input.focus()
 
     def action_today(self) -> None:
         if self.view is None:

@@ -10,9 +10,18 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from briefer.query.fields import help_rows
 from briefer.tui.keys import help_table
 
 __all__ = ["HelpScreen"]
+
+
+def query_table() -> str:
+    """The query language as a Markdown table, from the one table of query fields."""
+    lines = ["| term | matches |", "|---|---|"]
+    lines += [f"| `{terms}` | {text} |" for terms, text in help_rows()]
+    return "\n".join(lines)
+
 
 HELP = f"""\
 # briefer — keys
@@ -21,16 +30,11 @@ HELP = f"""\
 
 # Filter
 
-All terms must match. Plain words and `"a phrase"` search title, summary,
-actors, place and tags, ignoring case.
+All terms must match; for example `kind:incident actor:police sig>=4 after:2023-09
+-tag:drill` keeps the incidents involving the police, of significance 4 or more,
+since September 2023 and not tagged drill.
 
-| term | matches |
-|---|---|
-| `kind:incident` `tag:x` `source:id` `conf:high` `id:x` | exactly (ignoring case) |
-| `actor:police` `place:mitrovica` | part of an actor or place |
-| `sig>=4` (also `>` `=` `<=` `<`) | significance 1–5 |
-| `after:2023-09` `before:2024` `after:7d` | starting on/after, before; `7d`, `2w` back from now |
-| `-term` | anything but |
+{query_table()}
 
 Press `escape`, `q` or `?` to close.
 """

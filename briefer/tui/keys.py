@@ -1,5 +1,5 @@
-"""The browser's keys, in one table: it feeds the app's bindings, the command palette,
-the help screen and the ``browse`` command's help.
+"""The browser's keys, in one table: it feeds the app's and the timeline's bindings,
+the command palette, the help screen and the ``browse`` command's help.
 
 No Textual here, so the command line can show the keys without importing it.
 """
@@ -8,7 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KEYS", "Key", "help_lines", "help_table"]
+__all__ = ["KEYS", "Bind", "Key", "help_lines", "help_table", "widget_binds"]
+
+
+@dataclass(frozen=True)
+class Bind:
+    """A binding a widget declares (the timeline's ``j``), built from its key's row."""
+
+    #: The keys as Textual names them, separated by commas: ``down,j``.
+    keys: str
+    #: The widget's action it runs (``cursor_down`` runs ``action_cursor_down``).
+    action: str
+    #: Its label (the footer's, when shown).
+    label: str
+    #: Shown in the footer.
+    show: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,9 @@ class Key:
     palette: str = ""
     #: Shown on the previous key's help row, after a ``·``.
     same_row: bool = False
+    #: The widget that binds these keys itself (``timeline``), and its bindings.
+    widget: str = ""
+    binds: tuple[Bind, ...] = ()
 
 
 KEYS: tuple[Key, ...] = (
@@ -43,10 +60,31 @@ KEYS: tuple[Key, ...] = (
         title="Filter",
         palette="Focus the filter bar",
     ),
-    Key("enter", "show the event in the detail pane (and move there; `escape` comes back)"),
-    Key("↑ ↓ j k", "previous / next event"),
-    Key("g G", "first / last event"),
-    Key("pageup pagedown", "a page up / down", same_row=True),
+    Key(
+        "enter",
+        "show the event in the detail pane (and move there; `escape` comes back)",
+        widget="timeline",
+        binds=(Bind("enter", "choose", "Show"),),
+    ),
+    Key(
+        "↑ ↓ j k",
+        "previous / next event",
+        widget="timeline",
+        binds=(Bind("up,k", "cursor_up", "Up"), Bind("down,j", "cursor_down", "Down")),
+    ),
+    Key(
+        "g G",
+        "first / last event",
+        widget="timeline",
+        binds=(Bind("home,g", "first", "First"), Bind("end,G", "last", "Last")),
+    ),
+    Key(
+        "pageup pagedown",
+        "a page up / down",
+        same_row=True,
+        widget="timeline",
+        binds=(Bind("pageup", "page_up", "Page up"), Bind("pagedown", "page_down", "Page down")),
+    ),
     Key(
         "t",
         "the event nearest to today (or the as-of time)",
@@ -62,6 +100,8 @@ KEYS: tuple[Key, ...] = (
         action="toggle_mark",
         title="Mark / unmark event",
         palette="Mark the selected event for the brief",
+        widget="timeline",
+        binds=(Bind("space", "toggle_mark", "Mark", show=True),),
     ),
     Key("", "", action="clear_marks", title="Clear marks", palette="Unmark every event"),
     Key(
@@ -112,6 +152,11 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("q", "quit", action="quit", bind="q", label="Quit", same_row=True),
 )
+
+
+def widget_binds(widget: str) -> list[Bind]:
+    """The bindings ``widget`` declares (``timeline``), in the table's order."""
+    return [bind for key in KEYS if key.widget == widget for bind in key.binds]
 
 
 def _rows() -> list[tuple[list[str], list[str]]]:

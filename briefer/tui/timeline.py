@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefer.terminal import printable
+from briefer.tui.keys import widget_binds
 from briefer.tui.kinds import kind_glyph, kind_rich_style
 from briefer.tui.view import LogView, Rows
 
@@ -38,14 +39,8 @@ class Timeline(ScrollView, can_focus=True):
     """Date, kind, significance and title of each shown event, one per row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("enter", "choose", "Show", show=False),
-        Binding("space", "toggle_mark", "Mark"),
+        Binding(bind.keys, bind.action, bind.label, show=bind.show)
+        for bind in widget_binds("timeline")
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
