@@ -29,7 +29,7 @@ class FilterActions(App[None]):
     _density_timer: Timer | None
 
     def now(self) -> float:
-        """The browser's clock."""
+        """The browser's clock (provided by ``BrieferApp``, which mixes this class in)."""
         raise NotImplementedError
 
     @property

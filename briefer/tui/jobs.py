@@ -163,11 +163,11 @@ class JobActions(App[None]):
     _rendering: bool
 
     def now(self) -> float:
-        """The browser's clock."""
+        """The browser's clock (provided by ``BrieferApp``, which mixes this class in)."""
         raise NotImplementedError
 
     def action_reload(self) -> None:
-        """Read the log again."""
+        """Read the log again (provided by ``BrieferApp``, which mixes this class in)."""
         raise NotImplementedError
 
     def action_open_source(self) -> None:
