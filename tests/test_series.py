@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from briefer.errors import LockHeld
+from briefer.records import PART_FIELDS, PART_WIDTH
 from briefer.series.lock import reports_lock
 from tests.helpers import REPO, child_env, run_cli, write
 
@@ -98,7 +99,7 @@ def test_a_series_of_three_briefs(tmp_path: Path) -> None:
     scope_file = tmp_path / "reports" / ".scopes" / f"series-test-{records[1]['as_of']}.json.gz"
     scope = json.loads(gzip.decompress(scope_file.read_bytes()))["events"]
     assert {e[0] for e in scope} == {"a-old", "b-keep", "c-edit", "dl", "e-new"}
-    assert all(len(e[-1]) == 64 for e in scope)
+    assert all(len(e[-1]) == PART_WIDTH * len(PART_FIELDS) for e in scope)
     assert records[0]["outputs"] == ["reports/2023-11-17-series-test.md"]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from briefer.records import SHOWN_FIELDS, Snapshot
+from briefer.records import PART_FIELDS, SHOWN_FIELDS, Snapshot
 from briefer.series.assessments import AssessmentChanges
 
 __all__ = ["ChangedEvent", "Changes", "FieldChange", "compare"]
@@ -27,6 +27,8 @@ _PART_NAMES = {
     "source_notes": "source notes",
     "figures": "figures",
     "related": "related events",
+    "credibility": "source grades",
+    "indicators": "indicators",
 }
 
 
@@ -89,6 +91,20 @@ class Changes:
         return None
 
 
+def _part_differs(old: Snapshot, new: Snapshot, key: str) -> bool:
+    """A field's digests differ; a field the older record did not know is not a change.
+
+    An unknown digest is missing (a scope written before the field existed) or
+    all '-' (a format-1 manifest that lacked it).
+    """
+    before = old.part(key)
+    return bool(before.strip("-")) and before != new.part(key)
+
+
+def _same_parts(old: Snapshot, new: Snapshot) -> bool:
+    return old.parts == new.parts or not any(_part_differs(old, new, k) for k in PART_FIELDS)
+
+
 def _show(value: Any) -> str:
     return "—" if value is None else str(value)
 
@@ -109,7 +125,7 @@ def compare(
     changed = []
     for i, snap in new.items():
         prev = old.get(i)
-        if prev is None or (prev.shown == snap.shown and prev.parts == snap.parts):
+        if prev is None or (prev.shown == snap.shown and _same_parts(prev, snap)):
             continue
         fields = [
             FieldChange(name, _show(prev.value(name)), _show(snap.value(name)))
@@ -119,7 +135,7 @@ def compare(
         fields += [
             FieldChange(label)
             for key, label in _PART_NAMES.items()
-            if prev.part(key) != snap.part(key)
+            if _part_differs(prev, snap, key)
         ]
         changed.append(ChangedEvent(i, snap.title, tuple(fields)))
     return Changes(
