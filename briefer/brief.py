@@ -322,10 +322,16 @@ def build_brief(
 def shown_texts(ctx: BriefContext) -> list[tuple[str, str]]:
     """The log's text a brief prints, labelled by where it comes from, in brief order.
 
-    Labels are ``event 'ID'``, ``metric 'ID'``, ``source 'ID'`` and ``the log``,
+    Labels are ``event 'ID'``, ``metric 'ID'``, ``source 'ID'``, ``judgment 'ID'``,
+    ``indicator 'ID'`` and ``the log``,
     for messages that point the user at the entry to look at.
     """
     out: list[tuple[str, str]] = [("the log", f"{ctx.title}\n{ctx.marking or ''}")]
+    out += [(f"judgment '{j.judgment.id}'", j.judgment.statement) for j in ctx.judgments]
+    out += [
+        (f"indicator '{i.state.indicator.id}'", f"{i.title}\n{i.scenario or ''}")
+        for i in ctx.indicators
+    ]
     seen: set[str] = set()
     items = [*ctx.bluf, *ctx.developments, *(w.item for w in ctx.watch), *ctx.background]
     for event, notes in [(i.event, [n for _, n in i.notes]) for i in items] + [

@@ -73,10 +73,19 @@ class JudgmentLine:
 def judgment_lines(
     log: EventLog, as_of: int, cites: Citations, tz: tzinfo
 ) -> tuple[JudgmentLine, ...]:
-    """The judgments current at ``as_of``, their basis cited through ``cites``."""
+    """The judgments current at ``as_of``, their basis cited through ``cites``.
+
+    In the order their first versions were made: a revision keeps its place
+    in the list from one brief to the next.
+    """
     by_id = {j.id: j for j in log.judgments}
+    position = {j.id: i for i, j in enumerate(log.judgments)}
+    current = sorted(
+        current_judgments(log.judgments, as_of),
+        key=lambda j: position[lineage(j, by_id)],
+    )
     out = []
-    for judgment in current_judgments(log.judgments, as_of):
+    for judgment in current:
         found = likelihood_of(judgment.likelihood)
         assert found is not None  # check refused any other term
         basis = tuple(_basis_item(log, ref, cites, tz) for ref in judgment.basis)
@@ -109,7 +118,7 @@ class IndicatorLine:
 
     state: IndicatorState
     #: The last observation's date as displayed, with how long before as-of ("24 Sep 2023,
-    #: 59 days before"); None when never observed.
+    #: 59 days ago"); None when never observed.
     last: str | None
 
     @property
@@ -142,7 +151,7 @@ def indicator_lines(
                 datetime.fromtimestamp(as_of, tz).date()
                 - datetime.fromtimestamp(state.last.date.earliest, tz).date()
             ).days
-            ago = "today" if days == 0 else "1 day before" if days == 1 else f"{days} days before"
+            ago = "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
             last = f"{state.last.date.display(tz)} ({ago})"
         lines.append(IndicatorLine(state, last))
     return tuple(lines)
