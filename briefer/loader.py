@@ -29,13 +29,37 @@ def display_name(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def parse(path: str, data: bytes, display: str | None = None) -> Parsed:
-    """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes."""
+def parse(
+    path: str, data: bytes, display: str | None = None, *, fast: bool | None = None
+) -> Parsed:
+    """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes.
+
+    With ``fast`` (the default when rapidyaml is there), the files are first
+    composed by rapidyaml; a file it cannot read exactly like PyYAML, or a log
+    with any error, is read again by PyYAML, so every error and its position
+    comes from the reference reader.
+    """
+    from briefer.yamlread import Unsupported, fast_available
+
+    if fast is None:
+        fast = fast_available()
+    if fast:
+        try:
+            parsed = _parse(path, data, display, fast=True)
+        except Unsupported:
+            pass  # something only the reference reader reads exactly
+        else:
+            if all(p.severity != "error" for p in parsed.result.problems):
+                return parsed
+    return _parse(path, data, display, fast=False)
+
+
+def _parse(path: str, data: bytes, display: str | None, *, fast: bool) -> Parsed:
     from briefer.schema import LogReader, Stop
     from briefer.yamlread import SourceText, decode
 
     display = display or display_name(path)
-    reader = LogReader()
+    reader = LogReader(fast=fast)
     inputs: list[FileRead] = []
     header: dict[str, Any] = {}
     patterns: list[str] = []

@@ -11,11 +11,20 @@ stays the text "no").
 Refused, because the log is plain data: anchors and aliases (so a "billion
 laughs" file costs nothing), tags other than ``!!str``, merge keys and
 duplicate keys (which PyYAML would silently resolve to the last one).
+
+Two ways to compose: libyaml through PyYAML (the reference, every message and
+position of every problem comes from it), and rapidyaml (:mod:`briefer.yamlfast`),
+many times faster on a large log. ``NodeReader(fast=True)`` takes the fast way
+and raises :class:`Unsupported` for a file it cannot read exactly like the
+reference; the loader then reads the file again the reference way, as it does
+for any file with an error. ``BRIEFER_YAML=pyyaml`` in the environment, or a
+missing rapidyaml, keeps every read on the reference way.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +40,15 @@ from briefer.model import Pos, Problem, Severity
 #: serve to drive a terminal or hide text, so the log refuses them.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-__all__ = ["NodeReader", "SourceText", "decode", "describe", "is_null"]
+__all__ = [
+    "NodeReader",
+    "SourceText",
+    "Unsupported",
+    "decode",
+    "describe",
+    "fast_available",
+    "is_null",
+]
 
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -43,6 +60,20 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 Pairs = dict[str, tuple[ScalarNode, Node]]
+
+try:
+    from briefer import yamlfast
+    from briefer.yamlfast import Unsupported
+except ImportError:  # rapidyaml has no wheel for this platform: the reference path only
+    yamlfast = None  # type: ignore[assignment]
+
+    class Unsupported(Exception):  # type: ignore[no-redef]
+        """Never raised without rapidyaml."""
+
+
+def fast_available() -> bool:
+    """Can files be composed the fast way (rapidyaml importable, not switched off)?"""
+    return yamlfast is not None and os.environ.get("BRIEFER_YAML", "").lower() != "pyyaml"
 
 
 def decode(data: bytes, display: str) -> tuple[str | None, Problem | None]:
@@ -125,6 +156,8 @@ class NodeReader:
     file: SourceText = field(default_factory=lambda: SourceText("", ""))
     #: Nodes already refused as anchored: an alias yields the very same node object.
     refused: set[int] = field(default_factory=set)
+    #: Compose with rapidyaml (raising :class:`Unsupported` for what it cannot read exactly).
+    fast: bool = False
     _props: bool = False
 
     def begin(self, file: SourceText) -> None:
@@ -149,6 +182,10 @@ class NodeReader:
     def compose(self) -> Node | None:
         """The current file's single document, or None (reported) if it has none or is bad."""
         text = self.file.text
+        if self.fast:
+            assert yamlfast is not None
+            self._props = False  # the fast nodes have no anchors, aliases or tags
+            return yamlfast.compose(text)
         try:
             loader = _Loader(text)
             try:
