@@ -3,8 +3,8 @@
 Computed once; the Markdown template, the HTML/PDF and the charts all read the
 same context, so they cannot disagree. Citations are numbered (by
 :class:`briefer.citations.Citations`) in the order the brief first cites them
-(bottom line, key figures, developments, watch list, background), and every
-number resolves in ``sources``.
+(bottom line, key judgments, key figures, developments, watch list,
+background), and every number resolves in ``sources``.
 
 No I/O: the caller supplies the clock, the previous report and the input hash.
 """
@@ -15,11 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
-from briefer.citations import Citations, Reference
+from briefer.citations import Citations, Reference, marks_text
 from briefer.dates import MONTHS, EDate
 from briefer.model import Event, EventLog, Metric
 from briefer.query import Query
 from briefer.series.changes import Changes
+from briefer.tradecraft.sections import IndicatorLine, JudgmentLine, indicator_lines, judgment_lines
 from briefer.watch import watch_events
 
 __all__ = [
@@ -53,11 +54,13 @@ class BriefItem:
     refs: tuple[int, ...]
     #: (reference number, note) for citations that carry a quote or page.
     notes: tuple[tuple[int, str], ...] = ()
+    #: ``("1", "3 B2")``: the citations in number order, with their grades.
+    marks: tuple[str, ...] = ()
 
     @property
     def cite(self) -> str:
-        """``[1][3]`` in number order, or an empty string for an uncited event."""
-        return "".join(f"[{n}]" for n in sorted(self.refs))
+        """``[1][3 B2]`` in number order, or an empty string for an uncited event."""
+        return marks_text(self.marks)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class Reading:
     event: Event
     refs: tuple[int, ...]
     approximate: bool
+    #: The citations as printed (see ``BriefItem.marks``).
+    marks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,11 +121,16 @@ class BriefContext:
     generator: str
     filter: str | None
     bluf: tuple[BriefItem, ...]
+    #: Key judgments current at as-of (SPEC §7), and the indicators' states.
+    judgments: tuple[JudgmentLine, ...]
+    indicators: tuple[IndicatorLine, ...]
     figures: tuple[FigureLine, ...]
     developments: tuple[BriefItem, ...]
     watch: tuple[WatchItem, ...]
     background: tuple[BriefItem, ...]
     sources: tuple[Reference, ...]
+    #: Some citation carries a grade: the Sources section explains the codes.
+    graded: bool = False
     #: Events of the brief's scope (as-of and filter applied), for the charts.
     scope: tuple[Event, ...] = field(repr=False, default=())
     #: The log's kinds in their order, for the charts' lanes.
@@ -190,7 +200,8 @@ def _readings(
             continue
         refs, _ = cites.cite(e)
         approx = e.date.approximate or e.date.uncertain
-        out.append(Reading(value, e.date.earliest, e.date.display(tz), e, refs, approx))
+        when = e.date.display(tz)
+        out.append(Reading(value, e.date.earliest, when, e, refs, approx, cites.marks(e)))
     return out
 
 
@@ -260,9 +271,11 @@ def build_brief(
 
     def item(e: Event) -> BriefItem:
         refs, notes = cites.cite(e)
-        return BriefItem(e, e.date.display(tz), refs, notes)
+        return BriefItem(e, e.date.display(tz), refs, notes, cites.marks(e))
 
+    # Sources are numbered in the order the brief cites them, section by section.
     bluf_items = tuple(item(e) for e in bluf)
+    judgments = judgment_lines(log, as_of, cites, tz)
     figures = tuple(
         _figure(metric, _readings(metric, past, cites, tz), period_start)
         for metric in log.metrics.values()
@@ -293,11 +306,14 @@ def build_brief(
         generator=generator,
         filter=query.text if query else None,
         bluf=bluf_items,
+        judgments=judgments,
+        indicators=indicator_lines(log, log.events, as_of=as_of, period_start=period_start, tz=tz),
         figures=figures,
         developments=development_items,
         watch=tuple(watch),
         background=background_items,
         sources=cites.references(),
+        graded=cites.graded,
         scope=tuple(past) + tuple(upcoming),
         kinds=log.kinds,
     )
@@ -306,10 +322,16 @@ def build_brief(
 def shown_texts(ctx: BriefContext) -> list[tuple[str, str]]:
     """The log's text a brief prints, labelled by where it comes from, in brief order.
 
-    Labels are ``event 'ID'``, ``metric 'ID'``, ``source 'ID'`` and ``the log``,
+    Labels are ``event 'ID'``, ``metric 'ID'``, ``source 'ID'``, ``judgment 'ID'``,
+    ``indicator 'ID'`` and ``the log``,
     for messages that point the user at the entry to look at.
     """
     out: list[tuple[str, str]] = [("the log", f"{ctx.title}\n{ctx.marking or ''}")]
+    out += [(f"judgment '{j.judgment.id}'", j.judgment.statement) for j in ctx.judgments]
+    out += [
+        (f"indicator '{i.state.indicator.id}'", f"{i.title}\n{i.scenario or ''}")
+        for i in ctx.indicators
+    ]
     seen: set[str] = set()
     items = [*ctx.bluf, *ctx.developments, *(w.item for w in ctx.watch), *ctx.background]
     for event, notes in [(i.event, [n for _, n in i.notes]) for i in items] + [

@@ -100,6 +100,8 @@ def parse(path: str, data: bytes, display: str | None = None) -> Parsed:
         sources=reader.sources,
         events=tuple(events),
         files=(display, *(i.display for i in inputs)),
+        judgments=tuple(sorted(reader.judgments, key=lambda j: (*j.date.sort_key, j.id))),
+        indicators=reader.indicators,
     )
     return Parsed(LoadResult(log, problems, deadlines), patterns, inputs)
 

@@ -23,6 +23,8 @@ __all__ = [
     "Confidence",
     "Event",
     "EventLog",
+    "Indicator",
+    "Judgment",
     "Location",
     "Metric",
     "Pos",
@@ -101,10 +103,15 @@ class Location:
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """A reference from an event to a source, with an optional quote or page."""
+    """A reference from an event to a source, with an optional quote or page.
+
+    ``credibility`` is the Admiralty grade of the information as this event
+    takes it from the source: 1 (confirmed by other sources) … 6 (cannot be judged).
+    """
 
     source: str
     note: str | None = None
+    credibility: int | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,8 @@ class Source:
     publisher: str | None = None
     published: EDate | None = None
     url: str | None = None
+    #: Admiralty source reliability: A (completely reliable) … F (cannot be judged).
+    reliability: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,8 @@ class Event:
     #: Metric id → value as reported at this event's date.
     figures: Mapping[str, float] = field(default_factory=lambda: _NO_FIGURES)
     related: tuple[str, ...] = ()
+    #: Ids of the indicators this event is an observation of.
+    indicators: tuple[str, ...] = ()
 
     @property
     def forward_looking(self) -> bool:
@@ -180,8 +191,38 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Judgment:
+    """A key judgment as the analyst made it on ``date`` (a revision is a judgment of its own)."""
+
+    id: str
+    date: EDate
+    statement: str
+    #: The ICD 203 term as written (either row of the table; see briefer.tradecraft.terms).
+    likelihood: str
+    confidence: Confidence
+    pos: Pos
+    #: Ids of the events and sources it rests on.
+    basis: tuple[str, ...] = ()
+    #: The earlier judgment this one replaces.
+    revises: str | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A signpost the analyst watches; events name it under ``indicators:`` to observe it."""
+
+    id: str
+    title: str
+    pos: Pos
+    #: Free text grouping indicators (escalation, de-escalation, …).
+    scenario: str | None = None
+    #: How long an observation counts as recent, in seconds (None: the log's horizon).
+    window: int | None = None
+
+
+@dataclass(frozen=True)
 class EventLog:
-    """A whole validated log: header, metrics, sources and events (sorted)."""
+    """A whole validated log: header, metrics, sources, events (sorted), judgments, indicators."""
 
     path: str
     title: str
@@ -196,6 +237,10 @@ class EventLog:
     events: tuple[Event, ...] = ()
     #: Every file the log was read from, the main file first.
     files: tuple[str, ...] = ()
+    #: Key judgments and their revisions, sorted by date, then id.
+    judgments: tuple[Judgment, ...] = ()
+    #: Indicators by id, in the order the log declares them.
+    indicators: Mapping[str, Indicator] = field(default_factory=dict)
 
     @cached_property
     def by_id(self) -> Mapping[str, Event]:

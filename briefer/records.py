@@ -47,17 +47,22 @@ def event_record(log: EventLog, e: Event) -> dict[str, Any]:
         else {"name": loc.name, "region": loc.region, "lat": loc.lat, "lon": loc.lon},
         "sources": [c.source for c in e.sources],
         "source_notes": {c.source: c.note for c in e.sources if c.note},
+        "credibility": {c.source: c.credibility for c in e.sources if c.credibility is not None},
         "figures": dict(e.figures),
         "related": list(e.related),
+        "indicators": list(e.indicators),
         "summary": e.summary,
         "file": e.pos.file,
         "line": e.pos.line,
     }
 
 
+# New fields go at the end: a scope recorded before them has no digest there,
+# which ``Snapshot.part`` gives as '' and a comparison takes as "unknown".
 _CONTENT_KEYS = (
     "date", "title", "kind", "summary", "actors", "location", "tags", "sources",
     "source_notes", "significance", "confidence", "figures", "related",
+    "credibility", "indicators",
 )  # fmt: skip
 
 

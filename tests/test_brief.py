@@ -11,13 +11,12 @@ import pytest
 from briefer.brief import BriefContext, build_brief, dtg
 from briefer.dates import get_timezone
 from briefer.errors import InvalidInput
-from briefer.loader import load_log
 from briefer.model import EventLog
 from briefer.query import parse_query
 from briefer.render.escape import md_escape
 from briefer.render.pipeline import RenderRequest, render
 from briefer.render.templating import md_block
-from tests.conftest import NOW, write
+from tests.helpers import load_valid, write
 
 TZ = get_timezone("Europe/Belgrade")
 
@@ -105,10 +104,7 @@ WEEK_AGO = AS_OF - 7 * 86400
 
 @pytest.fixture
 def log(tmp_path: Path) -> EventLog:
-    path = write(tmp_path / "events.yaml", LOG)
-    result = load_log(str(path), use_cache=False, now=NOW)
-    assert result.log is not None, result.problems
-    return result.log
+    return load_valid(write(tmp_path / "events.yaml", LOG))
 
 
 def brief(log: EventLog, **kw: object) -> BriefContext:

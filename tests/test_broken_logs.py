@@ -23,7 +23,7 @@ Two kinds of case:
 
 Every case is loaded with the working directory set to its folder and its bare
 file name as the path, so messages show the relative names a user sees, with a
-fixed clock (``tests.conftest.NOW``, 2026-11-22) and without the parsed-log cache.
+fixed clock (``tests.helpers.NOW``, 2026-11-22) and without the parsed-log cache.
 
 Files that must hold exact bytes (the non-UTF-8 ones) were written from Python
 and are kept byte for byte; the expect comment stays ASCII at the top.
@@ -34,16 +34,15 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from briefer.loader import LoadResult, load_log
-from tests.conftest import MINIMAL, NOW, run_cli, write
+from tests.helpers import MINIMAL, NOW, TEST_DATA, run_cli, write
 
-BROKEN = Path(__file__).resolve().parent / "data" / "broken"
+BROKEN = TEST_DATA / "broken"
 EXPECT = b"# expect: "
 #: ``FILE:LINE:COL: error|warning: message``, as SPEC §2 prints every problem.
 PROBLEM_LINE = re.compile(r"[^\s:][^:]*:\d+:\d+: (error|warning): \S.*")
@@ -145,16 +144,8 @@ def test_billion_laughs_is_refused_quickly(monkeypatch: pytest.MonkeyPatch) -> N
 def run_check(case: str, tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
     """``briefer --log NAME check OPTIONS`` run as a user runs it, in the case's folder."""
     path = BROKEN / case
-    env = {**os.environ, "BRIEFER_CACHE_DIR": str(tmp_path / "cache")}
-    env.pop("BRIEFER_LOG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "briefer", "--log", path.name, "check", *options],
-        cwd=path.parent,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    env = {"BRIEFER_CACHE_DIR": str(tmp_path / "cache")}
+    return run_cli("--log", path.name, "check", *options, cwd=path.parent, env=env, timeout=60)
 
 
 # Chosen for variety and because none depends on the real clock the CLI uses:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from briefer import __version__
-from tests.conftest import MINIMAL, REPO, run_cli, write
+from tests.helpers import MINIMAL, REPO, log_file, run_cli, tmux_session, wait_for_text, write
 
 
 def test_check_shipped_log_is_silent() -> None:
@@ -278,10 +278,7 @@ main()
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_a_crash_inside_the_browser_exits_70(tmp_path: Path) -> None:
-    from tests.test_tui import LOG
-    from tests.test_tui_tmux import wait_for_text
-
-    write(tmp_path / "events.yaml", LOG)
+    log_file(tmp_path)
     write(tmp_path / "crash.py", CRASHING_BROWSER)
     exit_file = tmp_path / "exit-code"
     name = f"briefer-crash-{os.getpid()}"
@@ -289,12 +286,7 @@ def test_a_crash_inside_the_browser_exits_70(tmp_path: Path) -> None:
         f"cd {tmp_path} && PYTHONPATH={REPO} {sys.executable} crash.py; "
         f"echo $? > {exit_file}; sleep 30"
     )
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command],
-        check=True,
-        env={**os.environ, "TERM": "xterm-256color"},
-    )
-    try:
+    with tmux_session(name, command):
         wait_for_text(name, "6 events", gone="Loading")
         subprocess.run(["tmux", "send-keys", "-t", name, "?"], check=True)
         shown = wait_for_text(name, "briefer: internal error")
@@ -308,8 +300,6 @@ def test_a_crash_inside_the_browser_exits_70(tmp_path: Path) -> None:
             "briefer: internal error: the browser stopped on an unexpected error "
             "(traceback above)" in shown.replace("\n", "")
         )
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)
 
 
 def test_log_text_reaches_the_terminal_escaped(tmp_path: Path) -> None:

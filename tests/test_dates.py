@@ -20,7 +20,7 @@ from briefer.dates import (
 )
 from briefer.durations import parse_duration
 from briefer.wallclock import wall_clock_notes
-from tests.conftest import MINIMAL, run_cli, write
+from tests.helpers import MINIMAL, run_cli, write
 
 BELGRADE = get_timezone("Europe/Belgrade")
 

@@ -7,8 +7,7 @@ import subprocess
 import pytest
 
 from briefer.exchange.export import EXPORTERS, export, export_formats
-from briefer.loader import load_log
-from tests.conftest import NOW, PYTHON, REPO, run_cli
+from tests.helpers import PYTHON, REPO, load_valid, run_cli
 
 
 def test_registry_names_each_format_once() -> None:
@@ -24,8 +23,7 @@ def test_cli_choices_and_help_come_from_the_registry() -> None:
 
 
 def test_export_dispatches_by_name() -> None:
-    log = load_log(str(REPO / "events.yaml"), use_cache=False, now=NOW).log
-    assert log is not None
+    log = load_valid(REPO / "events.yaml")
     for exporter in EXPORTERS:
         assert export(log, log.events, exporter.name) == exporter.export(log, log.events)
     with pytest.raises(ValueError, match="unknown format 'xml'"):

@@ -30,7 +30,7 @@ from briefer.query import QueryError, parse_query
 from briefer.records import event_record
 from briefer.render.templating import make_environment, render_template
 from briefer.terminal import printable
-from tests.conftest import NOW, REPO
+from tests.helpers import NOW, REPO
 
 SHIPPED = (REPO / "events.yaml").read_text(encoding="utf-8")
 LINES = SHIPPED.splitlines(keepends=True)

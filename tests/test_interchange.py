@@ -14,16 +14,14 @@ from briefer.exchange.imports import html_to_markdown
 from briefer.loader import load_log
 from briefer.model import EventLog
 from briefer.records import event_record
-from tests.conftest import NOW, REPO, run_cli, write
+from tests.helpers import NOW, REPO, TEST_DATA, load_valid, run_cli, write
 
-DATA = Path(__file__).parent / "data" / "interchange"
+DATA = TEST_DATA / "interchange"
 
 
 @pytest.fixture(scope="module")
 def shipped() -> EventLog:
-    log = load_log(str(REPO / "events.yaml"), use_cache=False, now=NOW).log
-    assert log is not None
-    return log
+    return load_valid(REPO / "events.yaml")
 
 
 def export(fmt: str, *query: str) -> str:

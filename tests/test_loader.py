@@ -12,7 +12,7 @@ import pytest
 from briefer import cache, files
 from briefer.loader import load_log
 from briefer.model import Citation, Confidence, Location
-from tests.conftest import MINIMAL, NOW, REPO, write
+from tests.helpers import MINIMAL, NOW, REPO, write
 
 FULL = """\
 briefer: 1

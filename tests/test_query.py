@@ -9,11 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefer.dates import get_timezone
-from briefer.loader import load_log
 from briefer.model import EventLog
 from briefer.query import FIELDS, QUERY_FIELDS, QueryError, help_lines, parse_query, refines
 from briefer.query.fields import _checked
-from tests.conftest import NOW, write
+from tests.helpers import NOW, load_valid, write
 
 LOG = """\
 briefer: 1
@@ -64,10 +63,7 @@ events:
 
 @pytest.fixture(scope="module")
 def log(tmp_path_factory: pytest.TempPathFactory) -> EventLog:
-    path = write(tmp_path_factory.mktemp("q") / "events.yaml", LOG)
-    result = load_log(str(path), use_cache=False, now=NOW)
-    assert result.log is not None, result.problems
-    return result.log
+    return load_valid(write(tmp_path_factory.mktemp("q") / "events.yaml", LOG))
 
 
 def ids(log: EventLog, text: str) -> list[str]:

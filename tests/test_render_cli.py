@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import MINIMAL, REPO, run_cli, write
+from tests.helpers import MINIMAL, REPO, child_env, run_cli, write
 
 AS_OF = "2023-11-22T09:00"
 
@@ -430,8 +430,8 @@ def test_a_read_only_project_is_exit_3(tmp_path: Path) -> None:
     assert proc.stderr == "briefer: error: cannot create reports/: Permission denied\n"
 
 
-#: The real CLI in a folder where making ``reports/`` fails as on a read-only file system
-#: or folder (the tests may run as root, who may write anywhere).
+#: Makes ``reports/`` fail as on a read-only file system or folder, before the real CLI
+#: runs (the tests may run as root, who may write anywhere).
 _CANNOT_MKDIR = """
 import errno, os, pathlib, sys
 real = pathlib.Path.mkdir
@@ -441,9 +441,6 @@ def mkdir(self, *args, **kwargs):
         raise OSError(code, os.strerror(code), str(self))
     real(self, *args, **kwargs)
 pathlib.Path.mkdir = mkdir
-from briefer.cli import main
-sys.argv = ["briefer", *sys.argv[1:]]
-main()
 """
 
 
@@ -454,14 +451,8 @@ def test_a_read_only_folder_is_exit_3_with_one_line(
     tmp_path: Path, code: str, message: str
 ) -> None:
     project = _small_project(tmp_path / "p")
-    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"} | {"ERRNO": code}
-    proc = subprocess.run(
-        [sys.executable, "-c", _CANNOT_MKDIR, "render", "--as-of", AS_OF],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    proc = run_cli(
+        "render", "--as-of", AS_OF, cwd=project, env={"ERRNO": code}, prelude=_CANNOT_MKDIR
     )
     assert (proc.returncode, proc.stdout) == (3, "")
     assert proc.stderr == f"briefer: error: cannot create reports/: {message}\n"
@@ -483,9 +474,6 @@ def test_output_elsewhere_needs_no_reports_folder(tmp_path: Path) -> None:
 _KILL_AT_FIRST_RENAME = """
 import os, signal, sys
 os.replace = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
-from briefer.cli import main
-sys.argv = ["briefer", *sys.argv[1:]]
-main()
 """
 
 
@@ -493,16 +481,9 @@ def test_temporaries_a_killed_render_left_in_an_output_folder_are_removed(tmp_pa
     project = _small_project(tmp_path / "p")
     out = tmp_path / "out"
     write(out / ".notes.tmp", "someone else's")
-    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
     # --no-cache: the first rename is the journal's, not a parsed-log cache entry's
     args = ["--no-cache", "render", "--as-of", AS_OF, "--output", f"{out}/"]
-    killed = subprocess.run(
-        [sys.executable, "-c", _KILL_AT_FIRST_RENAME, *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        timeout=120,
-    )
+    killed = run_cli(*args, cwd=project, prelude=_KILL_AT_FIRST_RENAME)
     assert killed.returncode == -signal.SIGKILL
     left = sorted(p.name for p in out.glob(".*.tmp") if p.name != ".notes.tmp")
     assert len(left) == 2  # the Markdown's and the journal's
@@ -517,7 +498,7 @@ def test_temporaries_a_killed_render_left_in_an_output_folder_are_removed(tmp_pa
 
 def test_outputs_get_the_umask_permissions_and_keep_an_existing_mode(tmp_path: Path) -> None:
     project = _small_project(tmp_path / "p")
-    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
+    env = child_env()
 
     def render(umask: int, as_of: str) -> None:
         proc = subprocess.run(

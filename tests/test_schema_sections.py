@@ -14,8 +14,8 @@ from briefer.yamlread import SourceText
 LOG = """\
 briefer: 1
 title: Test log
-judgments:
-  - likely
+watchers:
+  - desk-a
 """
 
 
@@ -39,30 +39,37 @@ def test_the_walk_reads_the_declared_sections_in_order() -> None:
         "metrics",
         "sources",
         "events",
+        "indicators",
+        "judgments",
         "include",
     )
     assert len(set(keys)) == len(keys)
-    assert [s.key for s in LogReader.sections if s.in_includes] == ["sources", "events"]
+    assert [s.key for s in LogReader.sections if s.in_includes] == [
+        "sources",
+        "events",
+        "indicators",
+        "judgments",
+    ]
     assert [s.key for s in LogReader.sections if s.missing] == ["briefer", "title"]
 
 
 def test_a_new_section_is_a_reader_and_one_line() -> None:
     read: list[str] = []
 
-    def read_judgments(state: LogState, node: Node) -> None:
-        for item in state.sequence(node, "judgments"):
-            text = state.string(item, "judgment", required=True)
+    def read_watchers(state: LogState, node: Node) -> None:
+        for item in state.sequence(node, "watchers"):
+            text = state.string(item, "watcher", required=True)
             if text is not None:
                 read.append(text)
 
-    class WithJudgments(LogReader):
+    class WithWatchers(LogReader):
         sections: ClassVar[tuple[Section, ...]] = (
             *LogReader.sections,
-            Section("judgments", read_judgments),
+            Section("watchers", read_watchers),
         )
 
-    assert _walk(WithJudgments(), LOG) == []
-    assert read == ["likely"]
+    assert _walk(WithWatchers(), LOG) == []
+    assert read == ["desk-a"]
     # The shipped reader does not know the key, and says which keys it does know.
     (problem,) = _walk(LogReader(), LOG)
-    assert problem.message.startswith("log: unknown key 'judgments' (expected one of: briefer,")
+    assert problem.message.startswith("log: unknown key 'watchers' (expected one of: briefer,")

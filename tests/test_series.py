@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -16,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from briefer.errors import LockHeld
+from briefer.records import PART_FIELDS, PART_WIDTH
 from briefer.series.lock import reports_lock
-from tests.conftest import REPO, run_cli, write
+from tests.helpers import REPO, child_env, run_cli, write
 
 BASE = """\
 briefer: 1
@@ -99,7 +99,7 @@ def test_a_series_of_three_briefs(tmp_path: Path) -> None:
     scope_file = tmp_path / "reports" / ".scopes" / f"series-test-{records[1]['as_of']}.json.gz"
     scope = json.loads(gzip.decompress(scope_file.read_bytes()))["events"]
     assert {e[0] for e in scope} == {"a-old", "b-keep", "c-edit", "dl", "e-new"}
-    assert all(len(e[-1]) == 64 for e in scope)
+    assert all(len(e[-1]) == PART_WIDTH * len(PART_FIELDS) for e in scope)
     assert records[0]["outputs"] == ["reports/2023-11-17-series-test.md"]
 
 
@@ -138,7 +138,7 @@ def test_lock_excludes_a_second_render(tmp_path: Path) -> None:
 
 def test_two_concurrent_renders_both_succeed_in_turn(tmp_path: Path) -> None:
     write(tmp_path / "events.yaml", BASE)
-    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
+    env = child_env()
     procs = [
         subprocess.Popen(
             [
@@ -170,7 +170,7 @@ def test_a_render_killed_midway_leaves_nothing_broken(tmp_path: Path) -> None:
     write(tmp_path / "events.yaml", BASE)
     assert run_cli("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path).returncode == 0
     manifest = (tmp_path / "reports" / "manifest.json").read_bytes()
-    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
+    env = child_env()
     # Kill renders at increasing moments; whatever the moment, no partial file survives.
     killed = 0
     for delay in (0.3, 0.6, 0.9, 1.2):
@@ -260,7 +260,7 @@ def test_schedule_usage_errors(tmp_path: Path) -> None:
 
 # ---- publication: a brief is published whole, or not at all ----------------------------
 
-#: Runs the real CLI in a child that SIGKILLs itself at its Nth rename (os.replace):
+#: Makes the child running the real CLI SIGKILL itself at its Nth rename (os.replace):
 #: every moment of a publication, one after the other, deterministically.
 _KILL_AT_RENAME = """
 import os, signal, sys
@@ -272,25 +272,13 @@ def replace(src, dst, **kw):
         os.kill(os.getpid(), signal.SIGKILL)
     real(src, dst, **kw)
 os.replace = replace
-from briefer.cli import main
-sys.argv = ["briefer", *sys.argv[1:]]
-main()
 """
 
 
 def _kill_at_rename(folder: Path, n: int, *args: str) -> int:
-    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
-    env["KILL_AT"] = str(n)
-    proc = subprocess.run(
-        # --no-cache: no rename of a parsed-log cache entry to count
-        [sys.executable, "-c", _KILL_AT_RENAME, "--no-cache", *args],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return proc.returncode
+    # --no-cache: no rename of a parsed-log cache entry to count
+    env = {"KILL_AT": str(n)}
+    return run_cli("--no-cache", *args, cwd=folder, env=env, prelude=_KILL_AT_RENAME).returncode
 
 
 def _promises_broken(reports: Path, *, settled: bool) -> list[str]:
@@ -379,9 +367,6 @@ def put(self, path, data):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
     real(self, path, data)
 Staged.put = put
-from briefer.cli import main
-sys.argv = ["briefer", *sys.argv[1:]]
-main()
 """
 
 
@@ -390,15 +375,7 @@ def test_a_disk_full_while_writing_the_manifest_leaves_the_previous_state(tmp_pa
     reports = tmp_path / "reports"
     assert run_cli("render", "--as-of", "2023-11-17T09:00", cwd=tmp_path).returncode == 0
     before = sorted((p.name, p.read_bytes()) for p in reports.rglob("*") if p.is_file())
-    env = {k: v for k, v in os.environ.items() if k != "BRIEFER_LOG"}
-    proc = subprocess.run(
-        [sys.executable, "-c", _FAIL_MANIFEST, "render", "--as-of", "2023-11-18T09:00"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = run_cli("render", "--as-of", "2023-11-18T09:00", cwd=tmp_path, prelude=_FAIL_MANIFEST)
     after = sorted((p.name, p.read_bytes()) for p in reports.rglob("*") if p.is_file())
     assert after == before
     assert proc.returncode == 3

@@ -6,155 +6,32 @@ import asyncio
 import os
 import stat
 import sys
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from briefer.tui import BrieferApp
 from briefer.tui.problems import ProblemsPanel
 from briefer.tui.view import LogView, Rows, countdown, watch_entries
-from tests.conftest import REPO, write
-
-#: Wed 22 Nov 2023 09:00 CET, the browser's clock in these tests.
-CLOCK = 1700640000
-
-LOG = """\
-briefer: 1
-title: Browser test log
-timezone: Europe/Belgrade
-marking: "UNCLASSIFIED // TEST"
-metrics:
-  kfor_troops: {label: KFOR troops, unit: troops}
-sources:
-  - id: nato
-    title: NATO press release
-    publisher: NATO
-    url: https://www.nato.int/kfor
-  - id: paper
-    title: Printed report
-events:
-  - id: kfor-enters
-    date: 1999-06-12
-    title: KFOR enters Kosovo
-    kind: deployment
-    actors: [NATO, KFOR]
-    location: {name: Pristina, region: Kosovo}
-    tags: [kfor]
-    sources: [nato]
-    significance: 5
-    confidence: high
-  - id: independence
-    date: 2008-02-17
-    title: Kosovo declares independence
-    kind: political
-    sources: [paper]
-    significance: 5
-  - id: banjska
-    date: 2023-09-24T07:30
-    title: Clash in Banjska
-    kind: incident
-    summary: |
-      Armed group and **Kosovo Police** exchange fire near the monastery.
-    actors: [Kosovo Police]
-    sources: [paper, nato]
-    significance: 5
-    confidence: moderate
-    related: [reinforce]
-  - id: reinforce
-    date: 2023-10~
-    title: KFOR reinforced to 4,500
-    kind: deployment
-    sources: [nato]
-    figures: {kfor_troops: 4500}
-    significance: 4
-  - id: markup
-    date: 2023-11-20
-    title: "Deadline [Q2] [bold]not bold[/bold] [link=file:///etc/passwd]x[/link]"
-    kind: statement
-    sources: [paper]
-    significance: 2
-  - id: plates
-    date: 2023-12-01
-    title: Plate deadline
-    kind: deadline
-    sources: [paper]
-    related: [banjska]
-"""
-
-
-def log_file(tmp_path: Path, text: str = LOG) -> Path:
-    return write(tmp_path / "events.yaml", text)
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: float = CLOCK) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10) -> None:
-    """Let the app run until ``condition()`` holds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("timed out waiting for the browser")
-        await pilot.pause(0.02)
-
-
-@asynccontextmanager
-async def browse(
-    path: Path, *, clock: Clock | None = None, size: tuple[int, int] = (160, 45), poll: float = 0
-) -> AsyncIterator[tuple[BrieferApp, Pilot[None]]]:
-    app = BrieferApp(str(path), clock=clock or Clock(), poll_interval=poll)
-    async with app.run_test(size=size) as pilot:
-        await wait_for(pilot, lambda: app.result is not None)
-        await pilot.pause(0.05)
-        yield app, pilot
-
-
-def keys(text: str) -> list[str]:
-    """Key names that type ``text``."""
-    names = {
-        " ": "space",
-        ">": "greater_than_sign",
-        "=": "equals_sign",
-        ":": "colon",
-        "-": "minus",
-        "'": "apostrophe",
-        ",": "comma",
-        "/": "slash",
-    }
-    return [names.get(c, c) for c in text]
-
-
-def line_text(app: BrieferApp, y: int) -> str:
-    return app.timeline.render_line(y).text
-
-
-def screen_rows(app: BrieferApp) -> list[str]:
-    height = app.timeline.scrollable_content_region.height
-    return [line_text(app, y) for y in range(height)]
-
-
-def focused(app: BrieferApp) -> str | None:
-    return None if app.focused is None else app.focused.id
-
-
-def current_id(app: BrieferApp) -> str | None:
-    event = app.timeline.current
-    return None if event is None else event.id
-
+from tests.helpers import (
+    CLOCK,
+    LOG,
+    REPO,
+    Clock,
+    browse,
+    current_id,
+    focused,
+    keys,
+    line_text,
+    load_valid,
+    log_file,
+    screen_rows,
+    wait_for,
+    write,
+)
 
 # --------------------------------------------------------------------------- #
 # the screen
@@ -627,10 +504,7 @@ async def test_invalid_edit_keeps_the_last_good_log(tmp_path: Path) -> None:
 
 
 def test_rows_put_a_separator_before_each_year(tmp_path: Path) -> None:
-    from briefer.loader import load_log
-
-    log = load_log(str(log_file(tmp_path)), use_cache=False).log
-    assert log is not None
+    log = load_valid(log_file(tmp_path))
     view = LogView(log, CLOCK)
     rows = Rows(view, [0, 2, 3, 5])  # 1999, 2023, 2023, 2023
     assert len(rows) == 6
@@ -652,10 +526,7 @@ def test_rows_put_a_separator_before_each_year(tmp_path: Path) -> None:
 
 
 def test_countdowns_and_watch_entries(tmp_path: Path) -> None:
-    from briefer.loader import load_log
-
-    log = load_log(str(log_file(tmp_path)), use_cache=False).log
-    assert log is not None
+    log = load_valid(log_file(tmp_path))
     plates = log.by_id["plates"]
     assert countdown(plates, CLOCK) == "in 8d 15:00:00"
     assert countdown(plates, plates.date.earliest + 60) == "now"  # type: ignore[operator]

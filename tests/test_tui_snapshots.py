@@ -12,14 +12,14 @@ from textual.widgets import Sparkline
 from briefer.tui import BrieferApp
 from briefer.tui.density import DensityBar
 from briefer.tui.help import HelpScreen
-from tests.test_tui import LOG, Clock, wait_for
+from tests.helpers import LOG, Clock, log_file, wait_for
 
 Snap = Any  # the plugin's snap_compare fixture
 
 
 def app_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str = LOG) -> Any:
     monkeypatch.chdir(tmp_path)  # problems name "events.yaml", not a temporary path
-    (tmp_path / "events.yaml").write_text(text, encoding="utf-8")
+    log_file(tmp_path, text)
     return BrieferApp("events.yaml", clock=Clock(), poll_interval=0)
 
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-from tests.test_tui import LOG
+from tests.helpers import REPO, log_file, screen, tmux_session, wait_for_text
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)"
@@ -23,39 +22,14 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def session(tmp_path: Path) -> Iterator[str]:
     name = f"briefer-test-{os.getpid()}"
-    (tmp_path / "events.yaml").write_text(LOG, encoding="utf-8")
+    log_file(tmp_path)
     exit_file = tmp_path / "exit-code"
     briefer = f"{sys.executable} -m briefer"
     # The default command (no subcommand) opens the browser when on a terminal;
     # its output must stay on the terminal (Textual draws there).
     command = f"cd {tmp_path} && PYTHONPATH={REPO} {briefer}; echo $? > {exit_file}; sleep 30"
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command],
-        check=True,
-        env={**os.environ, "TERM": "xterm-256color"},
-    )
-    try:
+    with tmux_session(name, command):
         yield name
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)
-
-
-def screen(name: str) -> str:
-    done = subprocess.run(
-        ["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True, check=False
-    )
-    return done.stdout if done.returncode == 0 else f"(tmux: {done.stderr.strip()})"
-
-
-def wait_for_text(name: str, text: str, timeout: float = 30, *, gone: str = "") -> str:
-    deadline = time.monotonic() + timeout
-    while True:
-        shown = screen(name)
-        if text in shown and not (gone and gone in shown):
-            return shown
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
-        time.sleep(0.1)
 
 
 def test_type_a_filter_and_quit(session: str, tmp_path: Path) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from briefer.loader import load_log
 from briefer.model import EventLog
 from briefer.watch import watch_events
-from tests.conftest import write
+from tests.helpers import load_valid, write
 
 LOG = """\
 briefer: 1
@@ -33,9 +32,7 @@ PERIOD = int(datetime(2023, 11, 1, tzinfo=UTC).timestamp())
 
 
 def load(tmp_path: Path) -> EventLog:
-    log = load_log(str(write(tmp_path / "events.yaml", LOG)), use_cache=False).log
-    assert log is not None
-    return log
+    return load_valid(write(tmp_path / "events.yaml", LOG))
 
 
 def test_upcoming_is_after_as_of_within_the_horizon_and_passed_is_in_the_period(

@@ -28,6 +28,7 @@ from pathlib import Path
 from briefer import __version__
 from briefer.atomic import JOURNAL, TEMP_SUFFIX, recover, staged_files
 from briefer.brief import BriefContext, build_brief
+from briefer.citations import marks_text
 from briefer.dates import get_timezone
 from briefer.errors import OutputError
 from briefer.files import read_log_file
@@ -36,6 +37,7 @@ from briefer.query import Query
 from briefer.records import event_snapshot
 from briefer.render.outputs import OUTPUTS, Composed
 from briefer.render.templating import make_environment, render_template
+from briefer.series.assessments import record_indicators, record_judgments
 from briefer.series.lock import folder_lock
 from briefer.series.manifest import (
     SCOPES,
@@ -152,8 +154,7 @@ def _chart_files(ctx: BriefContext, stem: str) -> list[tuple[str, str, str]]:
         if not figure.history:
             continue
         points = [
-            MetricPoint(r.at, r.value, "".join(f"[{n}]" for n in sorted(r.refs)), r.approximate)
-            for r in figure.history
+            MetricPoint(r.at, r.value, marks_text(r.marks), r.approximate) for r in figure.history
         ]
         first = min(p.at for p in points)
         span_start = min(first - 30 * 86400, start)
@@ -269,6 +270,8 @@ def _render_locked(
                     input_hash=ctx.input_hash,
                     watch=upcoming,
                     developments=developments,
+                    judgments=record_judgments(ctx.judgments),
+                    indicators=record_indicators(ctx.indicators),
                 )
                 stage_report(stage, req.reports_dir, records, new, snapshots)
             notes = [o.write(brief, stage, p) for o, p in plain]

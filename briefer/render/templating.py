@@ -17,6 +17,7 @@ import jinja2
 
 from briefer.errors import InvalidInput
 from briefer.render.escape import md_escape
+from briefer.tradecraft.grades import RELIABILITY
 
 __all__ = ["PACKAGE_TEMPLATES", "make_environment", "render_template"]
 
@@ -65,9 +66,11 @@ def signed(value: float) -> str:
     return ("+" if value > 0 else "−") + number(abs(value))
 
 
-def cite(refs: Sequence[int]) -> str:
-    """``[1][3]``, in number order."""
-    return "".join(f"[{n}]" for n in sorted(refs))
+def cite(marks: Sequence[int | str]) -> str:
+    """``[1][3 B2]``: reference numbers, or citation marks (already in number order)."""
+    if all(isinstance(m, int) for m in marks):
+        marks = sorted(marks)
+    return "".join(f"[{m}]" for m in marks)
 
 
 def _autoescape(name: str | None) -> bool:
@@ -94,6 +97,7 @@ def make_environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         number=number,
         signed=signed,
         cite=cite,
+        reliability=RELIABILITY.get,
     )
     return env
 

@@ -31,9 +31,10 @@ EVENT_KEYS = (
     "confidence",
     "figures",
     "related",
+    "indicators",
 )
 _LOCATION_KEYS = ("name", "region", "lat", "lon")
-_CITATION_KEYS = ("id", "note")
+_CITATION_KEYS = ("id", "credibility", "note")
 _CONFIDENCES = tuple(c.value for c in Confidence)
 
 #: (state, value node, "event 'x'" for messages, the event's id or "") → value or None.
@@ -182,14 +183,34 @@ def read_citations(state: LogState, node: Node, what: str, eid: str) -> tuple[Ci
                 continue
             sid = state.string(pairs["id"][1], f"{what}: source id", required=True)
             note = state.string(pairs["note"][1], f"{what}: note") if "note" in pairs else None
+            credibility = (
+                read_credibility(state, pairs["credibility"][1], what)
+                if "credibility" in pairs
+                else None
+            )
             ref_node = pairs["id"][1]
         else:
             sid = state.string(item, f"{what}: source id", required=True)
-            note, ref_node = None, item
+            note, credibility, ref_node = None, None, item
         if sid is not None:
             state.refs.append(Reference("source", sid, state.pos(ref_node), eid))
-            out.append(state.shared(Citation(sid, note)))
+            out.append(state.shared(Citation(sid, note, credibility)))
     return state.shared(tuple(out))
+
+
+def read_credibility(state: LogState, node: Node, what: str) -> int | None:
+    """An Admiralty credibility digit, 1 (confirmed by other sources) … 6 (cannot be judged)."""
+    value = state.number(node, f"{what}: credibility")
+    if value is None:
+        return None
+    if value != int(value) or not 1 <= value <= 6:
+        state.error(
+            node,
+            f"{what}: credibility {format_number(value)} is out of range: a whole number "
+            "1 (confirmed by other sources) … 6 (cannot be judged)",
+        )
+        return None
+    return int(value)
 
 
 def read_significance(state: LogState, node: Node, what: str, _eid: str) -> int | None:
@@ -264,6 +285,19 @@ def read_related(state: LogState, node: Node, what: str, eid: str) -> tuple[str,
     return state.shared(tuple(out))
 
 
+def read_indicators(state: LogState, node: Node, what: str, eid: str) -> tuple[str, ...]:
+    """Ids of the indicators the event observes; checked once every indicator is known."""
+    out = []
+    for item in state.sequence(node, f"{what}: indicators"):
+        iid = state.string(item, f"{what}: indicator id", required=True)
+        if iid is None:
+            continue
+        state.refs.append(Reference("indicator", iid, state.pos(item), eid))
+        if iid not in out:
+            out.append(iid)
+    return state.shared(tuple(out))
+
+
 #: The reader of each optional field (id, date and title are read by :func:`read_event`).
 EVENT_FIELDS: dict[str, FieldReader] = {
     "kind": read_kind,
@@ -276,6 +310,7 @@ EVENT_FIELDS: dict[str, FieldReader] = {
     "confidence": read_confidence,
     "figures": read_figures,
     "related": read_related,
+    "indicators": read_indicators,
 }
 
 #: Figures are counts and amounts a brief prints, charts and exports: 15 digits

@@ -7,7 +7,6 @@ import zoneinfo
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from briefer.dates import DateError, get_timezone
-from briefer.durations import parse_duration
 from briefer.errors import did_you_mean
 from briefer.model import BUILTIN_KINDS, Metric
 from briefer.schema.state import METRIC_ID, LogState, Section, Stop
@@ -56,12 +55,9 @@ def read_marking(state: LogState, node: Node) -> None:
 
 def read_horizon(state: LogState, node: Node) -> None:
     """How far ahead the watch list looks (a duration such as ``30d``)."""
-    text = state.string(node, "horizon", required=True)
-    if text is not None:
-        try:
-            state.header["horizon"] = parse_duration(text)
-        except DateError as exc:
-            state.error(node, f"horizon: {exc}")
+    seconds = state.duration(node, "horizon")
+    if seconds is not None:
+        state.header["horizon"] = seconds
 
 
 def read_kinds(state: LogState, node: Node) -> None:

@@ -9,23 +9,34 @@ from briefer.schema.state import LogState
 
 
 def check_references(state: LogState) -> None:
-    """Report references to unknown ids, events citing nothing, unused metrics and sources."""
+    """Report references to unknown ids, events citing nothing, unused metrics and sources.
+
+    A source named in a judgment's basis counts as cited.
+    """
     cited: set[str] = set()
     reported: set[str] = set()
     known: dict[str, Collection[str]] = {
         "source": state.source_id_pos,
         "metric": state.metrics,
         "event": state.event_pos,
+        "indicator": state.indicator_pos,
+        "judgment": state.judgment_pos,
+        # A judgment's basis names events and sources alike.
+        "basis": state.event_pos.keys() | state.source_id_pos.keys(),
     }
     for ref in state.refs:
-        if ref.what == "source":
+        if ref.what in ("source", "basis"):
             cited.add(ref.target)
         elif ref.what == "metric":
             reported.add(ref.target)
         if ref.target not in known[ref.what]:
-            hint = did_you_mean(ref.target, known[ref.what])
-            owner = f"event '{ref.owner}': " if ref.owner else ""
-            state.error(ref.pos, f"{owner}unknown {ref.what} '{ref.target}'{hint}")
+            choices = known[ref.what]
+            if ref.what == "judgment":  # never suggest that a judgment revises itself
+                choices = [c for c in choices if c != ref.owner]
+            hint = did_you_mean(ref.target, choices)
+            owner = f"{ref.owner_kind} '{ref.owner}': " if ref.owner else ""
+            what = "event or source" if ref.what == "basis" else ref.what
+            state.error(ref.pos, f"{owner}unknown {what} '{ref.target}'{hint}")
     for event in state.events:
         if not event.sources and event.id not in state.bad_sources:
             state.report(

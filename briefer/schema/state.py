@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from briefer.dates import DateError, EDate, parse_date
-from briefer.model import BUILTIN_KINDS, Event, Metric, Pos, Source
+from briefer.durations import parse_duration
+from briefer.model import BUILTIN_KINDS, Event, Indicator, Judgment, Metric, Pos, Source
 from briefer.slugs import slugify
 from briefer.urls import shown, url_problem
 from briefer.wallclock import wall_clock_notes
@@ -32,10 +33,12 @@ class Stop(Exception):
 class Reference:
     """A reference to check once every id is known."""
 
-    what: str  # "source", "metric" or "event"
+    what: str  # "source", "metric", "event", "indicator", "judgment" or "basis"
     target: str
     pos: Pos
-    owner: str  # the referring event's id
+    owner: str  # the referring entry's id
+    #: What the referring entry is: "event", or "judgment" (for basis and revises).
+    owner_kind: str = "event"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Section:
     missing: str | None = None
     #: True when an included file may hold the key as well as the main file.
     in_includes: bool = False
+    #: Checks across the whole log once every file is read (None: nothing to check).
+    check: Callable[[LogState], None] | None = None
 
 
 @dataclass
@@ -67,6 +72,12 @@ class LogState(NodeReader):
     refs: list[Reference] = field(default_factory=list)
     #: Events whose sources: held something, but nothing valid (no "cites no source" then).
     bad_sources: set[str] = field(default_factory=set)
+    judgments: list[Judgment] = field(default_factory=list)
+    judgment_pos: dict[str, Pos] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    indicator_pos: dict[str, Pos] = field(default_factory=dict)
+    #: (row of the ICD 203 table, term as written, where) of every likelihood, in reading order.
+    likelihood_rows: list[tuple[int, str, Pos]] = field(default_factory=list)
     #: The main file's include patterns, in order.
     includes: list[str] = field(default_factory=list)
     #: The include patterns' nodes, to point at one that matches nothing.
@@ -113,6 +124,17 @@ class LogState(NodeReader):
         for note in wall_clock_notes(parsed, self.tz):  # a time the clocks skip or repeat
             self.report(node, "warning", f"{what} {note}")
         return parsed
+
+    def duration(self, node: Node, what: str) -> int | None:
+        """A positive duration such as ``30d`` or ``2w``, in seconds."""
+        text = self.string(node, what, required=True)
+        if text is None:
+            return None
+        try:
+            return parse_duration(text)
+        except DateError as exc:
+            self.error(node, f"{what}: {exc}")
+            return None
 
     def url(self, node: Node, what: str) -> str | None:
         """An http(s) address a brief can link to."""

@@ -18,6 +18,8 @@ from briefer.schema.header import (
     TITLE,
     VERSION,
 )
+from briefer.schema.indicators import INDICATORS
+from briefer.schema.judgments import JUDGMENTS
 from briefer.schema.references import check_references
 from briefer.schema.sources import SOURCES
 from briefer.schema.state import LogState, Section
@@ -40,6 +42,8 @@ class LogReader(LogState):
         METRICS,
         SOURCES,
         EVENTS,
+        INDICATORS,
+        JUDGMENTS,
         INCLUDE,
     )
 
@@ -66,15 +70,19 @@ class LogReader(LogState):
                 self.error(
                     knode,
                     f"'{key}' belongs in the main log file; included files hold only "
-                    + " and ".join(f"{k}:" for k in allowed),
+                    + ", ".join(f"{k}:" for k in allowed[:-1])
+                    + f" and {allowed[-1]}:",
                 )
         for section in self.sections:
             if section.in_includes and section.key in pairs:
                 section.read(self, pairs[section.key][1])
 
     def check_references(self) -> None:
-        """Once every file is read: ids that name nothing, and what is never used."""
+        """Once every file is read: unknown ids, what is never used, each section's checks."""
         check_references(self)
+        for section in self.sections:
+            if section.check is not None:
+                section.check(self)
 
     @classmethod
     def keys(cls) -> tuple[str, ...]:

@@ -1,5 +1,7 @@
 """Changes since the last brief: events added, changed (and how) and removed, by id.
 
+Judgments and indicators that moved come from :mod:`briefer.series.assessments`.
+
 Compares the scope of the brief being written with the scope the previous
 brief of the series recorded in the reports manifest. Deadlines that passed
 between the two briefs are called out too.
@@ -8,10 +10,11 @@ between the two briefs are called out too.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from briefer.records import SHOWN_FIELDS, Snapshot
+from briefer.records import PART_FIELDS, SHOWN_FIELDS, Snapshot
+from briefer.series.assessments import AssessmentChanges
 
 __all__ = ["ChangedEvent", "Changes", "FieldChange", "compare"]
 
@@ -24,6 +27,8 @@ _PART_NAMES = {
     "source_notes": "source notes",
     "figures": "figures",
     "related": "related events",
+    "credibility": "source grades",
+    "indicators": "indicators",
 }
 
 
@@ -61,11 +66,43 @@ class Changes:
     removed: tuple[tuple[str, str], ...]
     #: (id, title, date as displayed) of deadlines that passed since the previous brief.
     deadlines_passed: tuple[tuple[str, str, str], ...]
+    #: How the judgments and indicators moved (SPEC §7).
+    assessment: AssessmentChanges = field(default_factory=AssessmentChanges)
 
     @property
     def none(self) -> bool:
         """Nothing at all changed."""
-        return not (self.added or self.changed or self.removed or self.deadlines_passed)
+        return not (
+            self.added
+            or self.changed
+            or self.removed
+            or self.deadlines_passed
+            or not self.assessment.none
+        )
+
+    def judgment_note(self, lineage: str, jid: str) -> str | None:
+        """What the Key judgments section says of a judgment's move since the last brief."""
+        for r in self.assessment.revised:
+            if r.lineage == lineage:
+                text = "; ".join(r.moves)
+                return f"{text[:1].upper()}{text[1:]}."
+        if any(i == jid for i, _ in self.assessment.new):
+            return f"New since report {self.previous_number}."
+        return None
+
+
+def _part_differs(old: Snapshot, new: Snapshot, key: str) -> bool:
+    """A field's digests differ; a field the older record did not know is not a change.
+
+    An unknown digest is missing (a scope written before the field existed) or
+    all '-' (a format-1 manifest that lacked it).
+    """
+    before = old.part(key)
+    return bool(before.strip("-")) and before != new.part(key)
+
+
+def _same_parts(old: Snapshot, new: Snapshot) -> bool:
+    return old.parts == new.parts or not any(_part_differs(old, new, k) for k in PART_FIELDS)
 
 
 def _show(value: Any) -> str:
@@ -78,6 +115,7 @@ def compare(
     before: Sequence[Snapshot],
     after: Sequence[Snapshot],
     deadlines_passed: Sequence[tuple[str, str, str]],
+    assessment: AssessmentChanges | None = None,
 ) -> Changes:
     """Snapshots (see ``records.event_snapshot``) of the two scopes → the changes, by id."""
     old = {s.id: s for s in before}
@@ -87,7 +125,7 @@ def compare(
     changed = []
     for i, snap in new.items():
         prev = old.get(i)
-        if prev is None or (prev.shown == snap.shown and prev.parts == snap.parts):
+        if prev is None or (prev.shown == snap.shown and _same_parts(prev, snap)):
             continue
         fields = [
             FieldChange(name, _show(prev.value(name)), _show(snap.value(name)))
@@ -97,7 +135,7 @@ def compare(
         fields += [
             FieldChange(label)
             for key, label in _PART_NAMES.items()
-            if prev.part(key) != snap.part(key)
+            if _part_differs(prev, snap, key)
         ]
         changed.append(ChangedEvent(i, snap.title, tuple(fields)))
     return Changes(
@@ -107,4 +145,5 @@ def compare(
         tuple(changed),
         removed,
         tuple(deadlines_passed),
+        assessment or AssessmentChanges(),
     )

@@ -1,7 +1,8 @@
 """The reports folder: file names, the manifest of briefs written, the previous brief.
 
 ``reports/manifest.json`` records every brief: its number in the series (per
-log), as-of, period, outputs, input hash, watch list and developments. The
+log), as-of, period, outputs, input hash, watch list, developments, and its
+judgments and indicators (see :mod:`briefer.series.assessments`). The
 renderer reads it for the default period ("since the last report") and the
 report number. What a brief covered (for every event: id, the fields a
 "changed" line shows, digests of the rest) is kept beside it, one small
@@ -28,6 +29,7 @@ from typing import Any
 from briefer.atomic import Staged
 from briefer.errors import InvalidInput, OutputError
 from briefer.records import SHOWN_FIELDS, Snapshot
+from briefer.series.assessments import JudgmentRecord
 from briefer.slugs import slugify
 
 __all__ = [
@@ -78,6 +80,10 @@ class ReportRecord:
     watch: tuple[str, ...] = ()
     #: The brief's developments, by id.
     developments: tuple[str, ...] = ()
+    #: Its judgments, ``(lineage, id, likelihood, confidence)``; None when not recorded.
+    judgments: tuple[JudgmentRecord, ...] | None = None
+    #: Its indicators, ``(id, observed)``; None when not recorded.
+    indicators: tuple[tuple[str, bool], ...] | None = None
     #: The scope of a brief recorded by a format-1 manifest, until it moves to its scope file.
     inline: tuple[Snapshot, ...] | None = None
 
@@ -92,6 +98,12 @@ class ReportRecord:
             "input_hash": self.input_hash,
             "watch": list(self.watch),
             "developments": list(self.developments),
+            **({} if self.judgments is None else {"judgments": [list(j) for j in self.judgments]}),
+            **(
+                {}
+                if self.indicators is None
+                else {"indicators": [[i, int(seen)] for i, seen in self.indicators]}
+            ),
         }
 
     @classmethod
@@ -117,8 +129,33 @@ class ReportRecord:
             input_hash=_string(data, "input_hash"),
             watch=_strings(data, "watch", ()),
             developments=_strings(data, "developments", ()),
+            judgments=_judgments(data),
+            indicators=_indicators(data),
             inline=inline,
         )
+
+
+def _judgments(data: dict[str, Any]) -> tuple[JudgmentRecord, ...] | None:
+    value = data.get("judgments")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(
+        isinstance(j, list) and len(j) == 4 and all(isinstance(v, str) for v in j) for j in value
+    ):
+        raise ValueError('"judgments" is not a list of [lineage, id, likelihood, confidence]')
+    return tuple((j[0], j[1], j[2], j[3]) for j in value)
+
+
+def _indicators(data: dict[str, Any]) -> tuple[tuple[str, bool], ...] | None:
+    value = data.get("indicators")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(
+        isinstance(i, list) and len(i) == 2 and isinstance(i[0], str) and i[1] in (0, 1)
+        for i in value
+    ):
+        raise ValueError('"indicators" is not a list of [id, 0 or 1]')
+    return tuple((i[0], bool(i[1])) for i in value)
 
 
 def _short(value: object) -> str:

@@ -15,6 +15,7 @@ from briefer.brief import BriefContext
 from briefer.dates import get_timezone
 from briefer.errors import InvalidInput
 from briefer.records import Snapshot
+from briefer.series.assessments import compare_assessments
 from briefer.series.changes import Changes, compare
 from briefer.series.manifest import ReportRecord
 
@@ -58,7 +59,10 @@ def changes_since(
         and e.date.earliest is not None
         and previous.as_of < e.date.earliest <= ctx.as_of
     ]
-    return compare(previous.number, previous.as_of, before, after, passed)
+    assessment = compare_assessments(
+        previous.number, previous.judgments, previous.indicators, ctx.judgments, ctx.indicators
+    )
+    return compare(previous.number, previous.as_of, before, after, passed, assessment)
 
 
 def unchanged(
@@ -67,11 +71,14 @@ def unchanged(
     upcoming: tuple[str, ...],
     developments: tuple[str, ...],
 ) -> bool:
-    """Same log, and nothing new in the period: no new development, deadline or watch item."""
+    """Same log, and nothing new in the period: no new development, deadline or watch
+    item, and no judgment or indicator that moved (a revision dated in the period)."""
     if ctx.input_hash != previous.input_hash:
         return False
     if set(developments) - set(previous.developments):
         return False
-    if ctx.changes is not None and ctx.changes.deadlines_passed:
+    if ctx.changes is not None and (
+        ctx.changes.deadlines_passed or not ctx.changes.assessment.none
+    ):
         return False
     return set(upcoming) == set(previous.watch)
