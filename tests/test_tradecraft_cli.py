@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import icalendar
 import pytest
 
 from briefer.cli.tables import aligned, wrapped
-from tests.helpers import MINIMAL, load_valid, run_cli, shared_log, write
+from tests.helpers import MINIMAL, REPO, load_valid, run_cli, shared_log, write
 
 # tests/data/logs/tradecraft.yaml, in short:
 #   judgments  north-violence-sept 25 Sep 2023 (likely, low)
@@ -228,3 +229,87 @@ def test_table_helpers() -> None:
         "  word word word word word",
         "  " + "word " * 4 + "word",
     ]
+
+
+# --------------------------------------------------------------------------- #
+# exports
+# --------------------------------------------------------------------------- #
+
+
+def test_json_export_carries_grades_judgments_and_indicators(log_path: Path) -> None:
+    data = json.loads(cli(log_path, "export", "--format", "json"))
+    assert {s["id"]: s["reliability"] for s in data["sources"]} == {
+        "kfor-mission": "A",
+        "ap-banjska": "B",
+        "channel-rumour": "F",
+        "local-blog": "E",
+        "press-release": None,
+    }
+    banjska = data["events"][0]
+    assert banjska["credibility"] == {"ap-banjska": 2, "kfor-mission": 1}
+    assert banjska["indicators"] == ["armed-groups-north"]
+    assert [j["id"] for j in data["judgments"]] == [
+        "north-violence-sept",
+        "talks-resume",
+        "north-violence",
+        "north-violence-dec",
+    ]
+    assert data["judgments"][3] == {
+        "id": "north-violence-dec",
+        "date": "2023-12-01",
+        "start": "2023-12-01T00:00:00+01:00",
+        "statement": "Armed violence in north Kosovo recurs before the spring",
+        "likelihood": "roughly even chance",
+        "likelihood_range": [45, 55],
+        "confidence": "moderate",
+        "basis": ["patrol-shots"],
+        "revises": "north-violence",
+    }
+    assert data["indicators"] == [
+        {
+            "id": "armed-groups-north",
+            "title": "Armed groups active near the Kosovo–Serbia boundary",
+            "scenario": "escalation",
+            "window_seconds": 2592000,
+        },
+        {
+            "id": "troops-near-boundary",
+            "title": "Serbian troops massing near the boundary",
+            "scenario": "escalation",
+            "window_seconds": None,
+        },
+    ]
+    # a query narrows the events, never the judgments or indicators
+    narrow = json.loads(cli(log_path, "export", "--format", "json", "grade:B2"))
+    assert [e["id"] for e in narrow["events"]] == ["banjska-attack"]
+    assert len(narrow["judgments"]) == 4
+
+
+def test_json_export_of_a_log_without_tradecraft_has_no_new_keys() -> None:
+    data = json.loads(
+        run_cli("--log", str(REPO / "events.yaml"), "export", "--format", "json").stdout
+    )
+    assert "judgments" not in data
+    assert "indicators" not in data
+    assert all("reliability" not in s for s in data["sources"])
+
+
+def test_ics_and_timelinejs_show_a_citations_grade(log_path: Path) -> None:
+    cal = icalendar.Calendar.from_ical(cli(log_path, "export", "--format", "ics"))
+    described = {
+        str(e["uid"]).split("@")[0]: str(e.get("description", "")) for e in cal.walk("VEVENT")
+    }
+    assert described["banjska-attack"] == (
+        "Sources:\n- Gunmen storm a village in northern Kosovo [B2]\n"
+        "- Kosovo Force (KFOR): Mission [A1]"
+    )
+    assert described["statement"] == "Sources:\n- An ungraded press release"
+    slides = json.loads(cli(log_path, "export", "--format", "timelinejs"))["events"]
+    assert "<li>Kosovo Force (KFOR): Mission [A2]</li>" in slides[1]["text"]["text"]
+    assert "<li>An ungraded press release</li>" in slides[3]["text"]["text"]
+
+
+def test_csv_is_unchanged_by_grades(log_path: Path) -> None:
+    header = cli(log_path, "export", "--format", "csv").splitlines()[0]
+    assert "credibility" not in header
+    assert "reliability" not in header
