@@ -9,7 +9,7 @@ import icalendar
 import pytest
 
 from briefer.cli.tables import aligned, wrapped
-from tests.helpers import MINIMAL, REPO, load_valid, run_cli, shared_log, write
+from tests.helpers import MINIMAL, load_valid, run_cli, shared_log, write
 
 # tests/data/logs/tradecraft.yaml, in short:
 #   judgments  north-violence-sept 25 Sep 2023 (likely, low)
@@ -97,7 +97,7 @@ def test_no_judgments_is_a_note_on_stderr(log_path: Path, tmp_path: Path) -> Non
     result = run_cli("--log", str(log_path), "judgments", "--as-of", "2023-09-01")
     assert result.returncode == 0
     assert result.stdout == ""
-    assert result.stderr == "No judgments as of 1 Sep 2023 23:59 CEST.\n"
+    assert result.stderr == "No judgments as of Fri 1 Sep 2023 23:59 CEST.\n"
     plain = write(tmp_path / "plain" / "events.yaml", MINIMAL)
     assert json.loads(cli(plain, "judgments", "--format", "json")) == []
     assert json.loads(cli(plain, "indicators", "--format", "json")) == []
@@ -285,10 +285,9 @@ def test_json_export_carries_grades_judgments_and_indicators(log_path: Path) -> 
     assert len(narrow["judgments"]) == 4
 
 
-def test_json_export_of_a_log_without_tradecraft_has_no_new_keys() -> None:
-    data = json.loads(
-        run_cli("--log", str(REPO / "events.yaml"), "export", "--format", "json").stdout
-    )
+def test_json_export_of_a_log_without_tradecraft_has_no_new_keys(tmp_path: Path) -> None:
+    plain = write(tmp_path / "events.yaml", MINIMAL)
+    data = json.loads(run_cli("--log", str(plain), "export", "--format", "json").stdout)
     assert "judgments" not in data
     assert "indicators" not in data
     assert all("reliability" not in s for s in data["sources"])

@@ -6,7 +6,6 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -56,8 +55,10 @@ def _footer(log: EventLog, what: str, as_of: int) -> None:
 
 
 def _shown(log: EventLog, instant: int) -> str:
-    """``30 Nov 2023 23:59 CET``."""
-    return datetime.fromtimestamp(instant, log.tzinfo).strftime("%-d %b %Y %H:%M %Z")
+    """``Thu 30 Nov 2023 23:59 CET``, in fixed English whatever the locale."""
+    from briefer.brief import format_instant
+
+    return format_instant(instant, log.tzinfo)
 
 
 @cli.command()
