@@ -7,7 +7,7 @@ from pathlib import Path
 from briefer.tui import BrieferApp
 from tests.helpers import browse, log_file, shared_log, wait_for
 
-LOG = shared_log("tradecraft")
+LOG = shared_log("tui-tradecraft")
 
 
 def detail_sources(app: BrieferApp) -> str:
