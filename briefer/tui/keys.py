@@ -140,6 +140,26 @@ KEYS: tuple[Key, ...] = (
         title="Reload log",
         palette="Read the log again",
     ),
+    Key(
+        "J",
+        "key judgments as of now; `enter` shows one's history and basis, "
+        "`enter` on a basis event selects it in the timeline",
+        action="judgments",
+        bind="J",
+        label="Judgments",
+        title="Key judgments",
+        palette="The current judgments, their history and basis",
+    ),
+    Key(
+        "I",
+        "indicators: status, last observation, sparkline; "
+        "`enter` filters the timeline to one's observations",
+        action="indicators",
+        bind="I",
+        label="Indicators",
+        title="Indicators",
+        palette="The indicators board",
+    ),
     Key("ctrl+p", "command palette: every action by name, and themes"),
     Key(
         "?",
