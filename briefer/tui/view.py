@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from briefer.model import Event, EventLog
-from briefer.query import Query, QueryError, parse_query, refines
+from briefer.query import Query, QueryError, parse_log_query, refines
 from briefer.watch import watch_events
 
 __all__ = [
@@ -86,7 +86,7 @@ class LogView:
     def apply(self, text: str, *, now: float) -> FilterOutcome:
         """Filter by query ``text``; narrows the previous result when the text only grew."""
         try:
-            query: Query = parse_query(text, tz=self.log.tzinfo, kinds=self.log.kinds, now=now)
+            query: Query = parse_log_query(text, self.log, now=now)
         except QueryError as exc:
             return FilterOutcome(text, None, exc)
         previous = self._last
