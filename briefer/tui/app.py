@@ -48,7 +48,9 @@ class BrieferApp(TradecraftActions, JobActions):
     CSS_PATH = "app.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key.bind, key.action, key.label) for key in KEYS if key.bind and key.action
+        Binding(key.bind, key.action, key.label, show=key.footer)
+        for key in KEYS
+        if key.bind and key.action
     ]
 
     def __init__(

@@ -20,6 +20,7 @@ from briefer.model import EventLog
 from briefer.terminal import printable
 from briefer.tradecraft.sections import IndicatorLine
 from briefer.tui.boards import Board, day_text, indicator_board, observing
+from briefer.tui.keys import app_binds
 from briefer.tui.view import LogView
 
 __all__ = ["IndicatorsScreen"]
@@ -28,6 +29,10 @@ __all__ = ["IndicatorsScreen"]
 SPARK = 24
 
 HINT = "enter: filter the timeline to its observations · escape: close"
+
+
+#: The app's keys that work over this screen too: reload, and switch to the other screen.
+APP_KEYS = ("reload", "judgments", "indicators")
 
 
 class IndicatorItem(ListItem):
@@ -81,7 +86,10 @@ def _heading(scenario: str | None) -> ListItem:
 class IndicatorsScreen(ModalScreen[str | None]):
     """Every indicator as of the browser's clock; dismissed with the id of the one chosen."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close"),
+        *(Binding(b.keys, b.action, b.label) for b in app_binds(*APP_KEYS)),
+    ]
 
     DEFAULT_CSS = f"""
     IndicatorsScreen {{ align: center middle; }}
@@ -90,10 +98,15 @@ class IndicatorsScreen(ModalScreen[str | None]):
         background: $surface; border: round $primary; padding: 0 1;
         border-title-color: $text-accent; border-title-style: bold;
     }}
-    IndicatorsScreen #indicators-axis {{ height: 1; color: $text-muted; }}
+    IndicatorsScreen #indicators-axis {{
+        dock: top; height: 1; color: $text-muted;
+    }}
     IndicatorsScreen #indicators-axis > Static {{ width: 1fr; }}
     IndicatorsScreen #indicators-axis > #indicators-span {{ width: {SPARK}; }}
-    IndicatorsScreen ListView {{ height: auto; max-height: 1fr; background: $surface; }}
+    IndicatorsScreen ListView {{
+        height: auto; max-height: 1fr; background: $surface;
+        scrollbar-size-vertical: 1;
+    }}
     IndicatorsScreen ListItem {{ height: 2; background: $surface; }}
     IndicatorsScreen ListItem.indicator-scenario {{
         height: 1; color: $text-accent; text-style: bold; background: $surface;
@@ -108,7 +121,7 @@ class IndicatorsScreen(ModalScreen[str | None]):
     IndicatorsScreen .indicator-row > .indicator-count {{ width: {SPARK}; margin-left: 1; }}
     IndicatorsScreen .indicator-facts, IndicatorsScreen .indicator-count {{ color: $text-muted; }}
     IndicatorsScreen #indicators-empty {{ color: $text-muted; padding: 1 0; }}
-    IndicatorsScreen #indicators-hint {{ color: $text-muted; }}
+    IndicatorsScreen #indicators-hint {{ color: $text-muted; dock: bottom; }}
     """
 
     def __init__(self, view: LogView, now: float) -> None:
@@ -117,6 +130,8 @@ class IndicatorsScreen(ModalScreen[str | None]):
         #: The events observing an indicator: the board is computed again every second.
         self.observing = observing(self.event_log)
         self.board: Board = indicator_board(self.event_log, now, SPARK, self.observing)
+        #: The list's indicators, in the board's order (mounted or on their way).
+        self.items: list[IndicatorItem] = []
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -130,10 +145,6 @@ class IndicatorsScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self._fill()
 
-    @property
-    def items(self) -> list[IndicatorItem]:
-        return list(self.query(IndicatorItem))
-
     def _fill(self) -> None:
         """Build the list afresh (after a load changed which indicators there are)."""
         listing = self.query_one(ListView)
@@ -146,6 +157,7 @@ class IndicatorsScreen(ModalScreen[str | None]):
                 items.append(_heading(line.scenario))
             last = line.scenario
             items.append(IndicatorItem(line, counts))
+        self.items = [item for item in items if isinstance(item, IndicatorItem)]
         listing.extend(items)
         if self.board.lines:
             listing.index = next(n for n, item in enumerate(items) if not item.disabled)

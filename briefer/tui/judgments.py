@@ -20,6 +20,7 @@ from briefer.model import EventLog, Judgment
 from briefer.terminal import printable
 from briefer.tradecraft.grades import RELIABILITY
 from briefer.tui.boards import JudgmentEntry, basis_of, day_text, judgment_entries, revisions
+from briefer.tui.keys import app_binds
 from briefer.tui.view import LogView
 
 __all__ = ["JudgmentsScreen"]
@@ -28,10 +29,17 @@ LIST_HINT = "enter: history and basis · escape: close"
 DETAIL_HINT = "enter on an event: show it in the timeline · escape: back to the judgments"
 
 
+#: The app's keys that work over this screen too: reload, and switch to the other screen.
+APP_KEYS = ("reload", "judgments", "indicators")
+
+
 class JudgmentsScreen(ModalScreen[str | None]):
     """The judgments current at the browser's clock; dismissed with a basis event's id."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        *(Binding(b.keys, b.action, b.label) for b in app_binds(*APP_KEYS)),
+    ]
 
     DEFAULT_CSS = """
     JudgmentsScreen { align: center middle; }
@@ -47,7 +55,7 @@ class JudgmentsScreen(ModalScreen[str | None]):
     JudgmentsScreen #judgment-detail { height: auto; max-height: 1fr; }
     JudgmentsScreen #judgment-basis { max-height: 10; }
     JudgmentsScreen .judgments-heading { color: $text-accent; text-style: bold; margin-top: 1; }
-    JudgmentsScreen #judgments-hint { color: $text-muted; }
+    JudgmentsScreen #judgments-hint { color: $text-muted; dock: bottom; }
     """
 
     def __init__(self, view: LogView, now: float) -> None:
@@ -146,6 +154,8 @@ class JudgmentsScreen(ModalScreen[str | None]):
             entry = Text(f"{event.date.display(tz):>11}  ", style="dim")
             entry.append(printable(event.title))
             basis.add_option(Option(entry, id=event.id))
+        if events:
+            basis.highlighted = 0
         text = Text()
         for n, source in enumerate(sources):
             if n:
