@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from rich.console import Console
+from rich.text import Text
 from textual.containers import Vertical
 from textual.pilot import Pilot
 from textual.widgets import ListView, OptionList, Sparkline, Static
@@ -68,7 +71,15 @@ def prompts(app: BrieferApp, selector: str) -> list[str]:
 
 
 def shown_text(app: BrieferApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
+    """What a Static shows, as plain text (a table laid out at the widget's width)."""
+    widget = app.screen.query_one(selector, Static)
+    content = widget.content
+    if isinstance(content, str | Text):
+        return str(content)
+    console = Console(width=max(widget.size.width, 20), file=io.StringIO(), color_system=None)
+    console.print(content)
+    out = console.file.getvalue()
+    return "\n".join(line.rstrip() for line in out.splitlines())
 
 
 def shown_id(screen: JudgmentsScreen) -> str | None:
@@ -204,14 +215,14 @@ async def test_i_shows_status_last_observation_and_sparklines(tmp_path: Path) ->
         assert list(rows) == ["armed-groups", "arms-caches", "troops-boundary"]
         title, facts, count, spark = rows["armed-groups"]
         assert title == "● Armed groups active near the Kosovo–Serbia boundary"
-        assert facts == "  observed · last 10 Nov 2023 (12 days before)"
+        assert facts == "  observed · last 10 Nov 2023 (12 days ago)"
         assert count == "3 observations, falling"  # 10 Dec is after the clock
         assert len(spark) == SPARK
         assert sum(spark) == 3
         assert spark[0] == 1  # the axis starts at the first observation of any indicator
         title, facts, _count, spark = rows["arms-caches"]
         assert title == "○ New weapons caches found [red]north[/red]"  # text, not markup
-        assert facts == "  not observed · last 26 Sep 2023 (57 days before)"  # its window is 14d
+        assert facts == "  not observed · last 26 Sep 2023 (57 days ago)"  # its window is 14d
         assert sum(spark) == 2
         headings = [str(s.render()) for s in screen.query(".indicator-scenario Static")]
         assert headings == ["escalation", "de-escalation"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -219,19 +220,21 @@ def _entry_text(entry: JudgmentEntry) -> Text:
     return text
 
 
-def _history_text(chain: tuple[JudgmentEntry, ...]) -> Text:
-    """One line per revision, oldest first; an earlier wording is shown under its line."""
-    text = Text()
+def _history_text(chain: tuple[JudgmentEntry, ...]) -> Table:
+    """One row per revision, oldest first; an earlier wording is shown under its line,
+    wrapped beside the dates rather than under them."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, justify="right", style="dim")
+    table.add_column(ratio=1)
     latest = chain[-1]
     for n, entry in enumerate(chain):
-        if n:
-            text.append("\n")
-        text.append(f"{entry.date:>11}  ", style="dim")
+        text = Text()
         text.append(entry.headline, style="bold" if entry is latest else "")
         text.append(f" · {entry.confidence}")
         change = entry.change_from(chain[n - 1]) if n else ""
         if change:
             text.append(f" · {change}", style="italic")
         if entry.judgment.statement != latest.judgment.statement:
-            text.append("\n" + " " * 13 + printable(entry.judgment.statement), style="dim")
-    return text
+            text.append("\n" + printable(entry.judgment.statement), style="dim")
+        table.add_row(entry.date, text)
+    return table
