@@ -76,9 +76,10 @@ def shown_text(app: BrieferApp, selector: str) -> str:
     content = widget.content
     if isinstance(content, str | Text):
         return str(content)
-    console = Console(width=max(widget.size.width, 20), file=io.StringIO(), color_system=None)
+    buffer = io.StringIO()
+    console = Console(width=max(widget.size.width, 20), file=buffer, color_system=None)
     console.print(content)
-    out = console.file.getvalue()
+    out = buffer.getvalue()
     return "\n".join(line.rstrip() for line in out.splitlines())
 
 
