@@ -15,6 +15,10 @@ from briefer.tradecraft.grades import grade_code
 
 __all__ = ["Citations", "Reference", "marks_text"]
 
+#: Between a source's number and its grade: a no-break space, so that ``[3 B2]``
+#: never breaks across lines.
+_GAP = "\u00a0"
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -56,7 +60,8 @@ class Citations:
         return tuple(refs), tuple(notes)
 
     def marks(self, event: Event) -> tuple[str, ...]:
-        """``("1", "3 B2")``: ``event``'s citations in number order, each with its grade."""
+        """``("1", "3 B2")``: ``event``'s citations in number order, each with its grade
+        (after a no-break space)."""
         out: dict[int, str] = {}
         for citation in event.sources:
             source = self._sources.get(citation.source)
@@ -65,7 +70,7 @@ class Citations:
             number = self._number(citation.source)
             code = grade_code(source.reliability, citation.credibility)
             self.graded = self.graded or bool(code)
-            out.setdefault(number, f"{number} {code}" if code else str(number))
+            out.setdefault(number, f"{number}{_GAP}{code}" if code else str(number))
         return tuple(out[n] for n in sorted(out))
 
     def mark_source(self, sid: str) -> str | None:
@@ -77,7 +82,7 @@ class Citations:
         if not source.reliability:
             return str(number)
         self.graded = True
-        return f"{number} {source.reliability}"
+        return f"{number}{_GAP}{source.reliability}"
 
     def references(self) -> tuple[Reference, ...]:
         """Every source cited so far, in number order."""

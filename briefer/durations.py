@@ -20,7 +20,13 @@ from briefer.dates import (
     parse_date,
 )
 
-__all__ = ["check_instant", "looks_like_duration", "parse_duration", "parse_when"]
+__all__ = [
+    "check_instant",
+    "format_duration",
+    "looks_like_duration",
+    "parse_duration",
+    "parse_when",
+]
 
 _DURATION = re.compile(r"(?P<n>\d+)\s*(?P<unit>[hdwmy])", re.ASCII)
 _UNIT_SECONDS = {"h": 3600, "d": 86400, "w": 7 * 86400, "m": 30 * 86400, "y": 365 * 86400}
@@ -52,6 +58,15 @@ def parse_duration(text: str) -> int:
         shown = text.strip() if len(text) <= 24 else f"{text.strip()[:20]}…"
         raise DateError(f"duration {shown!r} is too long (at most 1000y)")
     return int(digits) * _UNIT_SECONDS[m["unit"]]
+
+
+def format_duration(seconds: int) -> str:
+    """Seconds as the largest whole unit: ``30d``, ``2w``, ``1y``, ``12h`` (``90s`` otherwise)."""
+    for unit in ("y", "w", "d", "h"):
+        size = _UNIT_SECONDS[unit]
+        if seconds > 0 and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
 def check_instant(seconds: int, what: str) -> int:

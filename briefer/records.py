@@ -1,4 +1,8 @@
-"""Events as plain JSON-ready data, shared by ``list --format json|csv``, exports and reports."""
+"""Events, judgments and indicators as plain JSON-ready data.
+
+Shared by ``list --format json|csv``, ``judgments`` and ``indicators --format
+json``, the exports and reports.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from briefer.model import Event, EventLog
+from briefer.model import Event, EventLog, Indicator, Judgment
+from briefer.tradecraft.terms import likelihood_of
 
 __all__ = [
     "PART_FIELDS",
@@ -17,6 +22,8 @@ __all__ = [
     "event_hash",
     "event_record",
     "event_snapshot",
+    "indicator_record",
+    "judgment_record",
 ]
 
 
@@ -54,6 +61,32 @@ def event_record(log: EventLog, e: Event) -> dict[str, Any]:
         "summary": e.summary,
         "file": e.pos.file,
         "line": e.pos.line,
+    }
+
+
+def judgment_record(log: EventLog, j: Judgment) -> dict[str, Any]:
+    """A judgment as the log states it; ``likelihood_range`` is [low, high] in percent."""
+    found = likelihood_of(j.likelihood)
+    return {
+        "id": j.id,
+        "date": j.date.text,
+        "start": _iso(j.date.earliest, log),
+        "statement": j.statement,
+        "likelihood": j.likelihood,
+        "likelihood_range": None if found is None else [found[0].low, found[0].high],
+        "confidence": j.confidence.value,
+        "basis": list(j.basis),
+        "revises": j.revises,
+    }
+
+
+def indicator_record(indicator: Indicator) -> dict[str, Any]:
+    """An indicator as the log declares it; ``window_seconds`` null: the log's horizon."""
+    return {
+        "id": indicator.id,
+        "title": indicator.title,
+        "scenario": indicator.scenario,
+        "window_seconds": indicator.window,
     }
 
 

@@ -26,7 +26,7 @@ from briefer.brief import build_brief
 from briefer.exchange.export import export
 from briefer.loader import parse
 from briefer.model import EventLog
-from briefer.query import QueryError, parse_query
+from briefer.query import QueryError, parse_log_query
 from briefer.records import event_record
 from briefer.render.templating import make_environment, render_template
 from briefer.terminal import printable
@@ -196,11 +196,15 @@ def test_check_never_crashes_on_a_mutated_log(
         _use_everywhere(result.log, folder)
 
 
-FIELD_NAMES = ["tag", "kind", "actor", "place", "source", "after", "before", "sig", "conf", "id"]
+FIELD_NAMES = [
+    *("tag", "kind", "actor", "place", "source", "after", "before", "sig", "conf", "id"),
+    *("grade", "reliability", "credibility", "indicator"),
+]
 QUERY_VALUES = [
     *("0d", "00h", "²d", "٣w", "９d", "1d", "7d", "2w", "1m", "99999999999d", "-1d", "1.5d"),
     *("9999", "0001", "0001-01-01", "9999-12-31T23:59", "2023-13-01", "2023-03-26T02:30", "now"),
     *("2023", "2023-09-24/..", "4", "10", "-1", "x", "", '"', '"a b"', "incident", "inciden"),
+    *("B2", "b", "F6", "2", "<=B", ">=3", "=", "²", "A²", "nosuch-indicator"),
 ]
 TERM = st.tuples(
     st.sampled_from(["", "-"]),
@@ -215,7 +219,7 @@ QUERIES = st.one_of(st.text(max_size=40), st.lists(TERM, max_size=5).map(" ".joi
 @given(text=QUERIES)
 def test_query_parser_never_crashes(text: str) -> None:
     try:
-        query = parse_query(text, now=NOW, tz=SHIPPED_LOG.tzinfo, kinds=SHIPPED_LOG.kinds)
+        query = parse_log_query(text, SHIPPED_LOG, now=NOW)
     except QueryError as exc:
         error: QueryError | None = exc
     else:

@@ -176,7 +176,11 @@ def test_malformed_queries_point_at_the_term(
 # Characters that reach the parser's corners: field names, operators, quotes,
 # negation, digits of several scripts, duration units and date punctuation.
 _QUERY_PIECES = st.sampled_from(
-    [*'after:before:sig>=<kind:tag:conf:id:-" 0123456789dhwmyT~?%/.Z+', "²", "٣", "７", "now", ".."]
+    [
+        *'after:before:sig>=<kind:tag:conf:id:-" 0123456789dhwmyT~?%/.Z+',
+        *("²", "٣", "７", "now", "..", "grade:", "reliability", "credibility:", "indicator:"),
+        *("B", "f", "ß"),
+    ]
 )
 
 
@@ -280,6 +284,10 @@ SAMPLES = {
     "sig": "sig>=3",
     "conf": "conf:high",
     "id": "id:x",
+    "grade": "grade:B2",
+    "reliability": "reliability<=B",
+    "credibility": "credibility:<=2",
+    "indicator": "indicator:x",
 }
 
 

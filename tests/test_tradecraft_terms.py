@@ -1,11 +1,18 @@
-"""The tradecraft vocabulary: ICD 203 terms, the statement lint's words, Admiralty grades."""
+"""Tradecraft: ICD 203 terms, the statement lint's words, Admiralty grades, revision
+chains and indicator states."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from briefer.model import EventLog
 from briefer.tradecraft.grades import grade_code, grade_words, parse_grade
+from briefer.tradecraft.indicators import indicator_states
+from briefer.tradecraft.judgments import current_judgments, history, lineage
 from briefer.tradecraft.terms import LIKELIHOODS, find_in_statement, likelihood_of
+from tests.helpers import load_valid, write
 
 
 @pytest.mark.parametrize(
@@ -76,3 +83,56 @@ def test_grades() -> None:
     assert parse_grade("6") == (None, 6)
     for bad in ("G", "B7", "B22", "", "x"):
         assert parse_grade(bad) is None
+
+
+def _log(text: str, tmp_path: Path) -> EventLog:
+    return load_valid(write(tmp_path / "events.yaml", text))
+
+
+CHAIN = """\
+briefer: 1
+title: Chain
+timezone: UTC
+sources: [{id: s1, title: S}]
+indicators:
+  - {id: ongoing, title: An open-ended deployment, window: 7d}
+  - {id: short, title: A one-day clash, window: 7d}
+events:
+  - {id: deployed, date: 2023-01-01/.., title: Deployed, sources: [s1], indicators: [ongoing]}
+  - {id: clash, date: 2023-03-01, title: Clash, sources: [s1], indicators: [short]}
+judgments:
+  - {id: a, date: 2023-01-10, statement: S, likelihood: unlikely, confidence: low, basis: [s1]}
+  - {id: b, date: 2023-02-10, statement: S, likelihood: likely, confidence: low, basis: [s1],
+     revises: a}
+  - {id: c, date: 2023-03-10, statement: S, likelihood: very likely, confidence: high,
+     basis: [s1], revises: b}
+"""
+
+
+def test_current_judgments_and_history_stop_at_as_of(tmp_path: Path) -> None:
+    log = _log(CHAIN, tmp_path)
+    by_id = {j.id: j for j in log.judgments}
+    feb20 = 1676851200  # 2023-02-20T00:00Z
+    assert [j.id for j in current_judgments(log.judgments, feb20)] == ["b"]
+    assert [j.id for j in history(by_id["c"], by_id)] == ["a", "b", "c"]
+    assert [j.id for j in history(by_id["c"], by_id, feb20)] == ["a", "b"]
+    assert lineage(by_id["c"], by_id) == "a"
+    assert current_judgments(log.judgments, 1672531200) == ()  # 2023-01-01: none made yet
+
+
+def test_an_open_ended_observation_stays_recent_and_a_day_lapses(tmp_path: Path) -> None:
+    log = _log(CHAIN, tmp_path)
+    mar10 = 1678406400  # 2023-03-10T00:00Z: the clash's day ended 8 days before
+    states = {
+        s.indicator.id: s
+        for s in indicator_states(
+            log.indicators, log.events, as_of=mar10, period_start=mar10 - 86400 * 30,
+            horizon=log.horizon,
+        )
+    }  # fmt: skip
+    assert states["ongoing"].observed
+    assert not states["short"].observed
+    assert (states["short"].this_period, states["short"].before) == (1, 0)
+    assert states["short"].trend == "rising"
+    assert states["ongoing"].last is not None
+    assert states["ongoing"].last.id == "deployed"

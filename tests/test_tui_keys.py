@@ -36,3 +36,10 @@ def test_timeline_bindings_come_from_the_key_table() -> None:
     bound = [(b.key, b.action, b.show) for b in Timeline.BINDINGS if isinstance(b, Binding)]
     assert bound == [(b.keys, b.action, b.show) for b in widget_binds("timeline")]
     assert ("space", "toggle_mark", True) in bound
+
+
+def test_no_key_is_bound_twice() -> None:
+    bound = [k.bind for k in KEYS if k.bind]
+    bound += [name for b in widget_binds("timeline") for name in b.keys.split(",")]
+    assert len(bound) == len(set(bound)), bound
+    assert {"J", "I"} <= set(bound)  # upper case: j and k move

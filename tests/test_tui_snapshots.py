@@ -12,7 +12,9 @@ from textual.widgets import Sparkline
 from briefer.tui import BrieferApp
 from briefer.tui.density import DensityBar
 from briefer.tui.help import HelpScreen
-from tests.helpers import LOG, Clock, log_file, wait_for
+from briefer.tui.indicators import IndicatorItem, IndicatorsScreen
+from briefer.tui.judgments import JudgmentsScreen
+from tests.helpers import LOG, Clock, log_file, shared_log, wait_for
 
 Snap = Any  # the plugin's snap_compare fixture
 
@@ -101,3 +103,47 @@ def test_invalid_log(snap_compare: Snap, tmp_path: Path, monkeypatch: pytest.Mon
     text = LOG.replace("kind: incident", "kind: incidnet").replace("2008-02-17", "2008-02-30")
     app = app_for(tmp_path, monkeypatch, text)
     assert snap_compare(app, terminal_size=(100, 30), run_before=loaded)
+
+
+TRADECRAFT = shared_log("tui-tradecraft")
+
+
+async def tradecraft_screen(pilot: Pilot[None], key: str, *more: str) -> None:
+    """Open the judgments (``J``) or the indicators (``I``), then press ``more``."""
+    await loaded(pilot)
+    await pilot.press(key)
+    screen = JudgmentsScreen if key == "J" else IndicatorsScreen
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, screen))
+    if screen is IndicatorsScreen:
+        await wait_for(pilot, lambda: len(pilot.app.screen.query(IndicatorItem)) == 3)
+    await pilot.press(*more)
+    await pilot.pause(0.1)
+
+
+def test_judgments(snap_compare: Snap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = app_for(tmp_path, monkeypatch, TRADECRAFT)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await tradecraft_screen(pilot, "J")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_judgment_history(
+    snap_compare: Snap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = app_for(tmp_path, monkeypatch, TRADECRAFT)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await tradecraft_screen(pilot, "J", "end", "enter")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_indicators(snap_compare: Snap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = app_for(tmp_path, monkeypatch, TRADECRAFT)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await tradecraft_screen(pilot, "I")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

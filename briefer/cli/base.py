@@ -35,11 +35,11 @@ class Settings:
 
     def query(self, log: EventLog, terms: Sequence[str]) -> Query:
         """QUERY arguments parsed against ``log``, or InvalidInput naming the bad term."""
-        from briefer.query import QueryError, parse_query
+        from briefer.query import QueryError, parse_log_query
 
         text = " ".join(terms)
         try:
-            return parse_query(text, tz=log.tzinfo, kinds=log.kinds)
+            return parse_log_query(text, log)
         except QueryError as exc:
             raise InvalidInput(f"query {text!r}: {exc}") from None
 

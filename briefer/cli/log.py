@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from briefer.cli.base import Settings, cli, count
+from briefer.cli.tables import aligned, terminal_width
 from briefer.query.fields import help_lines
 from briefer.terminal import printable
 
@@ -86,16 +86,6 @@ def _write_table(log: EventLog, events: Sequence[Event]) -> None:
         (e.date.display(tz), e.kind or "-", str(e.significance), e.id, printable(e.title))
         for e in events
     ]
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    tty = sys.stdout.isatty()
-    width = shutil.get_terminal_size().columns if tty else 0
-    out = []
-    for row in rows:
-        head = "  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True))
-        title = row[4]
-        if tty and len(head) + 2 + len(title) > width > len(head) + 12:
-            title = title[: width - len(head) - 3] + "…"
-        out.append(f"{head}  {title}")
-    click.echo("\n".join(out))
-    if tty:
+    click.echo("\n".join(aligned(rows, terminal_width())))
+    if sys.stdout.isatty():
         click.echo(count(len(events), "event"), err=True)

@@ -109,7 +109,7 @@ def render(
     """
     import time
 
-    from briefer.query import QueryError, parse_query
+    from briefer.query import QueryError, parse_log_query
     from briefer.render.pipeline import RenderRequest
     from briefer.render.pipeline import render as do_render
 
@@ -130,7 +130,7 @@ def render(
     query = None
     if filter_text:
         try:
-            query = parse_query(filter_text, tz=tz, kinds=log.kinds, now=as_of)
+            query = parse_log_query(filter_text, log, now=as_of)
         except QueryError as exc:
             raise InvalidInput(f"--filter {filter_text!r}: {exc}") from None
     only_ids = None

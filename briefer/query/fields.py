@@ -131,6 +131,75 @@ def _id(op: str, value: str, column: int, ctx: CompileContext) -> Predicate:
     return lambda e: e.id == low
 
 
+def _indicator(op: str, value: str, column: int, ctx: CompileContext) -> Predicate:
+    low = value.lower()
+    if ctx.indicators is not None and low not in ctx.indicators:
+        hint = did_you_mean(low, ctx.indicators) if ctx.indicators else " (the log has none)"
+        raise QueryError(f"unknown indicator '{value}'{hint}", column)
+    return _memo_on("indicators", lambda ids: any(i.lower() == low for i in ids))
+
+
+# Admiralty grades (SPEC §7): letters A (best) … F and digits 1 (best) … 6 compare in
+# that order, so "reliability<=B" is A or B; F and 6 (cannot be judged) count as worst.
+_LETTER_RE = re.compile(r"[A-Fa-f]")
+_DIGIT_RE = re.compile(r"[1-6]")
+_GRADE_RE = re.compile(r"([A-Fa-f]?)([1-6]?)")
+_LEADING_OP_RE = re.compile(r"(>=|<=|[<>=])?(.*)", re.DOTALL)
+
+
+def _graded(op: str, value: str, column: int, field: str) -> tuple[Callable[..., bool], str]:
+    """The comparison and the grade of ``reliability<=B``, or of ``reliability:<=B``."""
+    if op == ":":
+        m = _LEADING_OP_RE.fullmatch(value)
+        assert m is not None  # the pattern matches any text
+        op, value = m.group(1) or ":", m.group(2)
+        if not value:
+            raise QueryError(f"'{field}:{op}' needs a value", column)
+    return _SIG_OPS[op], value
+
+
+def _reliability(op: str, value: str, column: int, ctx: CompileContext) -> Predicate:
+    cmp, value = _graded(op, value, column, "reliability")
+    if not _LETTER_RE.fullmatch(value):
+        raise QueryError(
+            f"reliability must be a letter A..F (A completely reliable … F cannot be judged), "
+            f"not '{value}'",
+            column,
+        )
+    bound, grades = value.upper(), ctx.reliability
+    return lambda e: any(
+        (r := grades.get(c.source)) is not None and cmp(r, bound) for c in e.sources
+    )
+
+
+def _credibility(op: str, value: str, column: int, ctx: CompileContext) -> Predicate:
+    cmp, value = _graded(op, value, column, "credibility")
+    if not _DIGIT_RE.fullmatch(value):
+        raise QueryError(
+            f"credibility must be a digit 1..6 (1 confirmed … 6 cannot be judged), not '{value}'",
+            column,
+        )
+    bound = int(value)
+    return lambda e: any(c.credibility is not None and cmp(c.credibility, bound) for c in e.sources)
+
+
+def _grade(op: str, value: str, column: int, ctx: CompileContext) -> Predicate:
+    m = _GRADE_RE.fullmatch(value)
+    if m is None or not value:
+        raise QueryError(
+            f"grade must be a reliability letter A..F and/or a credibility digit 1..6 "
+            f"(grade:B2, grade:B, grade:2), not '{value}'",
+            column,
+        )
+    letter, digit = m.group(1).upper() or None, int(m.group(2)) if m.group(2) else None
+    grades = ctx.reliability
+    return lambda e: any(
+        (letter is None or grades.get(c.source) == letter)
+        and (digit is None or c.credibility == digit)
+        for c in e.sources
+    )
+
+
 def _instant(value: str, column: int, ctx: CompileContext) -> int:
     """The start of a date, or ``now`` minus a duration (``7d``)."""
     if looks_like_duration(value):
@@ -164,6 +233,22 @@ QUERY_FIELDS: tuple[QueryField, ...] = (
     QueryField("sig", tuple(_SIG_OPS), _sig, "sig>=N", "also sig>N sig=N sig<=N sig<N"),
     QueryField("conf", (":",), _conf, "conf:X", _EXACT, also=True),
     QueryField("id", (":",), _id, "id:X", _EXACT, also=True),
+    QueryField("grade", (":",), _grade, "grade:B2", "a citation graded B2 (or just B, or just 2)"),
+    QueryField(
+        "reliability",
+        tuple(_SIG_OPS),
+        _reliability,
+        "reliability<=B",
+        "source reliability A..F, A best: <=B is A or B",
+    ),
+    QueryField(
+        "credibility",
+        tuple(_SIG_OPS),
+        _credibility,
+        "credibility<=2",
+        "citation's credibility 1..6, 1 best: <=2 is 1 or 2",
+    ),
+    QueryField("indicator", (":",), _indicator, "indicator:ID", "an observation of that indicator"),
 )
 
 

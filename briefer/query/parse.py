@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
 from briefer.errors import did_you_mean
-from briefer.model import Event
+from briefer.model import Event, EventLog
 from briefer.query.fields import BY_NAME, FIELDS
 from briefer.query.terms import CompileContext, Predicate, QueryError, Term
 
-__all__ = ["Query", "parse_query", "refines"]
+__all__ = ["Query", "parse_log_query", "parse_query", "refines"]
 
 
 @dataclass(frozen=True)
@@ -154,12 +154,20 @@ def parse_query(
     tz: tzinfo = UTC,
     kinds: Iterable[str] | None = None,
     now: float | None = None,
+    reliability: Mapping[str, str | None] | None = None,
+    indicators: Iterable[str] | None = None,
 ) -> Query:
-    """Parse ``text``; ``kinds`` (when given) lets ``kind:`` catch misspellings early."""
+    """Parse ``text``; ``kinds`` and ``indicators`` (when given) catch misspellings early.
+
+    ``reliability`` maps source ids to their reliability letters, for
+    ``grade:`` and ``reliability:`` (without it no citation has a reliability).
+    """
     context = CompileContext(
         tz=tz,
         kinds=tuple(kinds) if kinds is not None else None,
         now=time.time() if now is None else now,
+        reliability={s: r for s, r in (reliability or {}).items() if r is not None},
+        indicators=tuple(indicators) if indicators is not None else None,
     )
     terms: list[Term] = []
     preds: list[Predicate] = []
@@ -188,6 +196,18 @@ def parse_query(
         terms.append(Term(field, op, value, negate, column))
         preds.append(pred)
     return Query(text, tuple(terms), tuple(preds))
+
+
+def parse_log_query(text: str, log: EventLog, *, now: float | None = None) -> Query:
+    """:func:`parse_query` with what ``log`` knows: its time zone, kinds, grades, indicators."""
+    return parse_query(
+        text,
+        tz=log.tzinfo,
+        kinds=log.kinds,
+        now=now,
+        reliability={sid: s.reliability for sid, s in log.sources.items()},
+        indicators=log.indicators,
+    )
 
 
 def _negated(pred: Predicate) -> Predicate:

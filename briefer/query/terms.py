@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import tzinfo
 
 from briefer.model import Event
@@ -46,3 +46,8 @@ class CompileContext:
     """The log's kinds, so that ``kind:`` catches misspellings (None: not checked)."""
     now: float
     """The clock durations count back from (``after:7d``)."""
+    reliability: Mapping[str, str] = field(default_factory=dict)
+    """Source id → its reliability letter (graded sources only), for ``grade:`` and
+    ``reliability:``; a citation of a source missing here has no reliability."""
+    indicators: tuple[str, ...] | None = None
+    """The log's indicator ids, so that ``indicator:`` catches misspellings (None: not checked)."""

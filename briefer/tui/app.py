@@ -22,7 +22,6 @@ from briefer.terminal import printable
 from briefer.tui.density import DensityBar
 from briefer.tui.detail import DetailPane
 from briefer.tui.filterbar import FilterBar
-from briefer.tui.filtering import FilterActions
 from briefer.tui.header import BriefHeader
 from briefer.tui.help import HelpScreen
 from briefer.tui.jobs import JobActions
@@ -31,6 +30,7 @@ from briefer.tui.loading import Loaded, Signature, load, stat, watched_files
 from briefer.tui.panel import Panel
 from briefer.tui.problems import ProblemsPanel
 from briefer.tui.timeline import Timeline
+from briefer.tui.tradecraft import TradecraftActions
 from briefer.tui.view import LogView
 from briefer.tui.watch import WatchList
 
@@ -40,7 +40,7 @@ __all__ = ["BrieferApp"]
 NARROW = 110
 
 
-class BrieferApp(FilterActions, JobActions):
+class BrieferApp(TradecraftActions, JobActions):
     """Browse, filter and search the event log; mark events and render briefs."""
 
     TITLE = "briefer"
@@ -48,7 +48,9 @@ class BrieferApp(FilterActions, JobActions):
     CSS_PATH = "app.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key.bind, key.action, key.label) for key in KEYS if key.bind and key.action
+        Binding(key.bind, key.action, key.label, show=key.footer)
+        for key in KEYS
+        if key.bind and key.action
     ]
 
     def __init__(
@@ -227,8 +229,9 @@ class BrieferApp(FilterActions, JobActions):
             panel.tick(now)
 
     def _panels(self) -> list[Panel]:
-        """The widgets that follow the log and the clock (see :class:`Panel`)."""
-        return [w for w in self.query(Widget) if isinstance(w, Panel)]
+        """The widgets and the screens that follow the log and the clock (see :class:`Panel`)."""
+        nodes: list[object] = [*self.query(Widget), *self.screen_stack]
+        return [node for node in nodes if isinstance(node, Panel)]
 
     # -- selection and detail ---------------------------------------------------------
 
@@ -258,15 +261,7 @@ class BrieferApp(FilterActions, JobActions):
 
     @on(DetailPane.JumpTo)
     def _jump(self, message: DetailPane.JumpTo) -> None:
-        if self.view is None or message.event_id not in self.view.index_by_id:
-            self.notify(f"No event '{message.event_id}' in the log.", severity="warning")
-            return
-        self._selected_id = message.event_id
-        if not self.timeline.move_to_id(message.event_id):
-            self.filter_bar.input.value = ""  # posts Changed; clear the filter at once too
-            self._apply_filter("", keep=message.event_id)
-            self.notify("Filter cleared to show the related event.", timeout=3)
-        self.timeline.focus()
+        self.select_event(message.event_id)
 
     @on(Timeline.MarkToggled)
     def _toggle_mark(self, message: Timeline.MarkToggled) -> None:

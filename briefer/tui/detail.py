@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from briefer.model import Event, EventLog
 from briefer.terminal import printable
+from briefer.tradecraft.grades import grade_code, grade_words
 from briefer.tui.kinds import kind_glyph, kind_rich_style
 
 __all__ = ["DetailPane"]
@@ -147,7 +148,9 @@ class DetailPane(VerticalScroll, can_focus=True):
             source = log.sources.get(citation.source)
             if n > 1:
                 sources.append("\n")
-            sources.append(f"[{n}] ", style="bold")
+            reliability = None if source is None else source.reliability
+            code = grade_code(reliability, citation.credibility)
+            sources.append(f"[{n}{' ' + code if code else ''}] ", style="bold")
             if source is None:
                 sources.append(citation.source)
                 continue
@@ -155,6 +158,8 @@ class DetailPane(VerticalScroll, can_focus=True):
             extra = [p for p in (source.publisher, source.published and source.published.text) if p]
             if extra:
                 sources.append(" — " + printable(", ".join(extra)), style="dim")
+            if code:
+                sources.append(f" · {grade_words(reliability, citation.credibility)}")
             if citation.note:
                 sources.append(f" ({printable(citation.note)})", style="italic")
             if source.url:

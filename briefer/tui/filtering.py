@@ -82,6 +82,24 @@ class FilterActions(App[None]):
         counts, first, last = self.view.density(self.timeline.shown, density.bins)
         density.show(counts, first, last)
 
+    def set_filter(self, text: str) -> None:
+        """Put ``text`` in the filter bar and apply it at once; back to the timeline."""
+        self.filter_bar.input.value = text  # posts Changed, which finds it applied
+        self._apply_filter(text)
+        self.timeline.focus()
+
+    def select_event(self, event_id: str) -> None:
+        """Put the cursor on an event, clearing the filter if it hides the event."""
+        if self.view is None or event_id not in self.view.index_by_id:
+            self.notify(f"No event '{event_id}' in the log.", severity="warning")
+            return
+        self._selected_id = event_id
+        if not self.timeline.move_to_id(event_id):
+            self.filter_bar.input.value = ""  # posts Changed; clear the filter at once too
+            self._apply_filter("", keep=event_id)
+            self.notify("Filter cleared to show the event.", timeout=3)
+        self.timeline.focus()
+
     @on(FilterInput.Leave)
     def _leave_filter(self) -> None:
         self.timeline.focus()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KEYS", "Bind", "Key", "help_lines", "help_table", "widget_binds"]
+__all__ = ["KEYS", "Bind", "Key", "app_binds", "help_lines", "help_table", "widget_binds"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class Key:
     bind: str | None = None
     #: The footer's label for an app binding.
     label: str = ""
+    #: Shown in the footer (the help screen and the palette list every key anyway).
+    footer: bool = True
     #: The command palette's title; empty: not in the palette.
     title: str = ""
     #: The command palette's help (the key is added after it).
@@ -140,6 +142,26 @@ KEYS: tuple[Key, ...] = (
         title="Reload log",
         palette="Read the log again",
     ),
+    Key(
+        "J",
+        "key judgments as of now; `enter`: revisions and basis, `enter` on an event selects it",
+        action="judgments",
+        bind="J",
+        label="Judgments",
+        footer=False,
+        title="Key judgments",
+        palette="The current judgments, their history and basis",
+    ),
+    Key(
+        "I",
+        "indicators board; `enter` filters the timeline to an indicator's observations",
+        action="indicators",
+        bind="I",
+        label="Indicators",
+        footer=False,
+        title="Indicators",
+        palette="The indicators board",
+    ),
     Key("ctrl+p", "command palette: every action by name, and themes"),
     Key(
         "?",
@@ -157,6 +179,19 @@ KEYS: tuple[Key, ...] = (
 def widget_binds(widget: str) -> list[Bind]:
     """The bindings ``widget`` declares (``timeline``), in the table's order."""
     return [bind for key in KEYS if key.widget == widget for bind in key.binds]
+
+
+def app_binds(*actions: str) -> list[Bind]:
+    """The app's bindings of ``actions`` (``reload``), for a modal screen to declare.
+
+    A modal screen hides the app's bindings; one that should still reload (say)
+    binds the app's key to ``app.reload`` itself.
+    """
+    return [
+        Bind(key.bind, f"app.{key.action}", key.label)
+        for key in KEYS
+        if key.bind and key.action in actions
+    ]
 
 
 def _rows() -> list[tuple[list[str], list[str]]]:

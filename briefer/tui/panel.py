@@ -1,7 +1,8 @@
 """What the app asks of a panel that follows the log and the clock (header, watch list).
 
 A new panel implements these two methods and is found by the app: it needs no
-line in the app's loading or clock code.
+line in the app's loading or clock code. A screen implementing them (the
+judgments, the indicators) is found too while it is on the screen stack.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from briefer.model import Event, EventLog
-from briefer.query import Query, QueryError, parse_query, refines
+from briefer.query import Query, QueryError, parse_log_query, refines
 from briefer.watch import watch_events
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "LogView",
     "Rows",
     "WatchEntry",
+    "bin_counts",
     "countdown",
     "watch_entries",
 ]
@@ -85,7 +86,7 @@ class LogView:
     def apply(self, text: str, *, now: float) -> FilterOutcome:
         """Filter by query ``text``; narrows the previous result when the text only grew."""
         try:
-            query: Query = parse_query(text, tz=self.log.tzinfo, kinds=self.log.kinds, now=now)
+            query: Query = parse_log_query(text, self.log, now=now)
         except QueryError as exc:
             return FilterOutcome(text, None, exc)
         previous = self._last
@@ -124,16 +125,21 @@ class LogView:
         if not dated or bins <= 0:
             return [], None, None
         first, last = dated[0], dated[-1]
-        span = max(last - first, 1)
-        counts = []
-        lo = 0
-        for b in range(1, bins + 1):
-            edge = first + span * b / bins
-            hi = len(dated) if b == bins else bisect.bisect_right(dated, edge, lo)
-            counts.append(hi - lo)
-            lo = hi
         tz = self.log.tzinfo
-        return counts, _year(first, tz), _year(last, tz)
+        return bin_counts(dated, first, last, bins), _year(first, tz), _year(last, tz)
+
+
+def bin_counts(starts: Sequence[float], first: float, last: float, bins: int) -> list[int]:
+    """How many of ``starts`` (ascending, within first…last) fall in each of ``bins`` slices."""
+    span = max(last - first, 1)
+    counts = []
+    lo = 0
+    for b in range(1, bins + 1):
+        edge = first + span * b / bins
+        hi = len(starts) if b == bins else bisect.bisect_right(starts, edge, lo)
+        counts.append(hi - lo)
+        lo = hi
+    return counts
 
 
 class Rows:

@@ -58,6 +58,7 @@ def to_ics(log: EventLog, events: Sequence[Event]) -> str:
     from icalendar import Event as VEvent
 
     from briefer.series.manifest import log_slug
+    from briefer.tradecraft.grades import grade_code
 
     cal = Calendar()
     cal.add("prodid", "-//briefer//briefer situation log//EN")
@@ -77,15 +78,21 @@ def to_ics(log: EventLog, events: Sequence[Event]) -> str:
             item.add("dtend", end)
         item.add("summary", e.title)
         lines = [e.summary] if e.summary else []
-        cited = [log.sources[c.source] for c in e.sources if c.source in log.sources]
+        cited = [(log.sources[c.source], c) for c in e.sources if c.source in log.sources]
         if cited:
             lines.append("Sources:")
-            lines += [f"- {s.title}" + (f" <{s.url}>" if s.url else "") for s in cited]
+            for s, c in cited:
+                code = grade_code(s.reliability, c.credibility)  # SPEC §7: as the brief shows it
+                lines.append(
+                    f"- {s.title}"
+                    + (f" [{code}]" if code else "")
+                    + (f" <{s.url}>" if s.url else "")
+                )
         if e.date.approximate or e.date.uncertain:
             lines.append(f"Date: {e.date.display(log.tzinfo)} (as written: {e.date.text})")
         if lines:
             item.add("description", "\n".join(lines))
-        url = next((s.url for s in cited if s.url), None)
+        url = next((s.url for s, _ in cited if s.url), None)
         if url:
             item.add("url", url)
         categories = list(dict.fromkeys(c for c in (e.kind, *e.tags) if c))

@@ -20,7 +20,24 @@
     ``related``) plus computed ``display_date``, ``start`` and ``end`` (ISO 8601
     in the log's time zone; ``end`` is the first instant after the event, null
     when open), ``precision``, ``approximate``, ``uncertain``, and where it was
-    written (``file``, ``line``).
+    written (``file``, ``line``), and SPEC §7's ``credibility`` {source id:
+    1..6} of its graded citations and the ``indicators`` (ids) it observes.
+
+A log using SPEC §7 (a graded source, a judgment or an indicator) adds:
+
+``reliability`` on every source
+    ``"A"`` … ``"F"``, null when ungraded.
+``judgments``
+    Every judgment, revisions included, by date: ``{"id", "date"`` (as
+    written), ``"start"`` (ISO 8601), ``"statement", "likelihood"`` (the term
+    as written), ``"likelihood_range"`` ([low, high] in percent),
+    ``"confidence", "basis"`` (event and source ids), ``"revises"`` (an id or
+    null)``}``.
+``indicators``
+    ``[{"id", "title", "scenario", "window_seconds"}]`` in the log's order;
+    a null window means the log's horizon.
+
+A log without them exports exactly as before these existed.
 """
 
 from __future__ import annotations
@@ -28,7 +45,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from briefer.model import Event, EventLog
@@ -49,10 +66,13 @@ class JsonExport:
 
 def to_json(log: EventLog, events: Sequence[Event]) -> str:
     """The full log with computed bounds (documented in this module's docstring)."""
-    from briefer.records import event_record
+    from briefer.records import event_record, indicator_record, judgment_record
 
     tz = log.tzinfo
-    data = {
+    tradecraft = bool(
+        log.judgments or log.indicators or any(s.reliability for s in log.sources.values())
+    )
+    data: dict[str, Any] = {
         "briefer_export": 1,
         "title": log.title,
         "timezone": log.timezone,
@@ -71,8 +91,12 @@ def to_json(log: EventLog, events: Sequence[Event]) -> str:
                 else datetime.fromtimestamp(s.published.earliest, tz).isoformat(),
                 "url": s.url,
             }
+            | ({"reliability": s.reliability} if tradecraft else {})
             for s in log.sources.values()
         ],
         "events": [event_record(log, e) for e in events],
     }
+    if tradecraft:
+        data["judgments"] = [judgment_record(log, j) for j in log.judgments]
+        data["indicators"] = [indicator_record(i) for i in log.indicators.values()]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -59,6 +59,14 @@ def _tl_date(p: Point, log: EventLog, display: str | None) -> dict[str, Any]:
     return out
 
 
+def _grade(reliability: str | None, credibility: int | None) -> str:
+    """`` [B2]`` after a graded citation (SPEC §7: as the brief shows it), else ''."""
+    from briefer.tradecraft.grades import grade_code
+
+    code = grade_code(reliability, credibility)
+    return f" [{code}]" if code else ""
+
+
 def to_timelinejs(log: EventLog, events: Sequence[Event]) -> str:
     """The TimelineJS3 JSON format: a title slide and one slide per event, grouped by kind."""
     from briefer.render.markdown import markdown_to_html
@@ -76,13 +84,17 @@ def to_timelinejs(log: EventLog, events: Sequence[Event]) -> str:
         if d.interval and d.end is not None and d.start is not None:
             slide["end_date"] = _tl_date(d.end, log, None)
         body = markdown_to_html(e.summary) if e.summary else ""
-        cited = [log.sources[c.source] for c in e.sources if c.source in log.sources]
+        cited = [(log.sources[c.source], c) for c in e.sources if c.source in log.sources]
         if cited:
             items = "".join(
-                f'<li><a href="{html.escape(s.url)}">{html.escape(s.title)}</a></li>'
-                if s.url
-                else f"<li>{html.escape(s.title)}</li>"
-                for s in cited
+                (
+                    f'<li><a href="{html.escape(s.url)}">{html.escape(s.title)}</a>'
+                    if s.url
+                    else f"<li>{html.escape(s.title)}"
+                )
+                + _grade(s.reliability, c.credibility)
+                + "</li>"
+                for s, c in cited
             )
             body += f'<p class="sources">Sources:</p><ul>{items}</ul>'
         slide["text"] = {"headline": html.escape(e.title), "text": body}
