@@ -13,6 +13,11 @@ its ``value`` is read (the walk reads each once), and a node's position is
 worked out only when asked for, from where its text lies in the file. Most
 nodes are never asked.
 
+:mod:`briefer.fastread` reads a log's events straight from the tree and uses
+these nodes for the rest of a file (its header, sources, judgments …) and for
+any event its strict reader declines; a document can be a part of a file (a
+chunk of events), placed on the file's lines.
+
 Only *plain, simple* files go this way. Anything that could make the two
 parsers disagree raises :class:`Unsupported`, and the loader reads the file
 again the old way: anchors, aliases and tags (refused by the schema, whose
@@ -28,8 +33,10 @@ from __future__ import annotations
 
 import ctypes
 import os
+import platform
 import re
 import sys
+import threading
 from bisect import bisect_right
 from typing import Any
 
@@ -37,7 +44,7 @@ import ryml
 from ryml import _ryml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-__all__ = ["FastDocument", "Unsupported", "compose"]
+__all__ = ["FastDocument", "Unsupported", "address", "compose", "quiet_parse"]
 
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -110,6 +117,13 @@ def _odd(raw: bytes) -> bool:
     return b"\t" in raw and _LEADING_TAB.search(raw) is not None
 
 
+#: Plain scalars may not start with these (reserved indicators): PyYAML refuses
+#: them, rapidyaml reads them as text.
+_RESERVED = ("@", "`")
+
+#: A block scalar's leading blank lines, then the indentation of its first line of text.
+_FIRST_CONTENT = re.compile(rb"((?: *\n)*)( +)[^ \n]")
+
 #: The header line of a block scalar, up to its end: where its indicator is.
 _BLOCK_HEADER = re.compile(rb"(?<=[ \t])[|>][-+1-9]{0,2}[ \t]*(?:#[^\n]*)?\Z")
 
@@ -171,7 +185,7 @@ _VIEW_POINTER = _view_pointer_offset()
 _pointer_at = ctypes.c_void_p.from_address
 
 
-def _address(view: Any) -> int:
+def address(view: Any) -> int:
     """Where a memoryview's memory starts (one rapidyaml hands out, or one of our buffer)."""
     if _VIEW_POINTER is not None and type(view) is memoryview:
         return int(_pointer_at(id(view) + _VIEW_POINTER).value or 0)
@@ -194,11 +208,11 @@ class _Locator:
 
     The walk asks for positions mostly in file order, so each count is short."""
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, raw: bytes, line: int = 0) -> None:
         self.raw = raw
         self.ascii = raw.isascii()
         self.offsets = [0]
-        self.lines = [0]
+        self.lines = [line]
         self.chars = [0]
 
     def mark(self, offset: int) -> Mark:
@@ -222,14 +236,23 @@ class _Locator:
 class FastDocument:
     """One parsed file: rapidyaml's tree, the bytes it points into, and what places its nodes."""
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(
+        self, raw: bytes, *, parsed: tuple[bytearray, Any] | None = None, line: int = 0
+    ) -> None:
+        """Parse ``raw``, or take the (buffer, tree) it was parsed into; ``line``: its first line.
+
+        A document of part of a file (a chunk of events) gives the lines of the
+        file; its marks' ``index`` counts from the part's start."""
         self.raw = raw
-        self.buffer = bytearray(raw)  # parsed in place: scalars point into it
-        self.tree = ryml.Tree()
+        if parsed is None:
+            self.buffer = bytearray(raw)  # parsed in place: scalars point into it
+            self.tree = ryml.Tree()
+            quiet_parse(self.buffer, self.tree)
+        else:
+            self.buffer, self.tree = parsed
         self.this = self.tree.this
-        _quiet_parse(self.buffer, self.tree)
         self.base = _buffer_address(self.buffer)
-        self.locator = _Locator(raw)
+        self.locator = _Locator(raw, line)
         #: The mapping built last, as (node id, pairs): the schema reads an entry's
         #: pairs twice in a row (its id for messages, then its keys), and PyYAML
         #: gives the same node objects both times.
@@ -254,6 +277,17 @@ class FastDocument:
             return FastSequence(self, nid)
         raise Unsupported  # empty, or a lone scalar: the old path says what is wrong
 
+    def node(self, nid: int) -> Node:
+        """The node of a list's item (or of a mapping's value)."""
+        kind = _TYPE(self.this, nid)
+        if kind & _PROPS:
+            raise Unsupported
+        if kind & _IS_MAP:
+            return FastMapping(self, nid)
+        if kind & _IS_SEQ:
+            return FastSequence(self, nid)
+        return self._scalar(nid, kind)
+
     def pairs(self, nid: int) -> list[tuple[Node, Node]]:
         """A mapping's (key, value) nodes."""
         if self._last[0] == nid:
@@ -274,26 +308,30 @@ class FastDocument:
                     child,
                     True,
                 )
+                if not key.style and key.value.startswith(_RESERVED):
+                    raise Unsupported
                 value: Node
                 if kind & _IS_MAP:
                     value = FastMapping(self, child)
                 elif kind & _IS_SEQ:
                     value = FastSequence(self, child)
                 else:
-                    view = _VAL(this, child)
-                    value = FastScalar(
-                        "" if view is None else str(view, "utf-8"),
-                        _VAL_STYLES.get(kind & _VAL_STYLE, ""),
-                        self,
-                        child,
-                        False,
-                    )
+                    value = self._scalar(child, kind)
                 append((key, value))
                 child = _NEXT(this, child)
         except (TypeError, UnicodeDecodeError):  # a key that is not text (None)
             raise Unsupported from None
         self._last = (nid, out)
         return out
+
+    def _scalar(self, nid: int, kind: int) -> FastScalar:
+        """A value scalar (``Unsupported`` for a plain one PyYAML refuses to start so)."""
+        view = _VAL(self.this, nid)
+        value = "" if view is None else str(view, "utf-8")
+        style = _VAL_STYLES.get(kind & _VAL_STYLE, "")
+        if not style and value.startswith(_RESERVED):
+            raise Unsupported
+        return FastScalar(value, style, self, nid, False)
 
     def items(self, nid: int) -> list[Node]:
         """A list's item nodes."""
@@ -311,16 +349,7 @@ class FastDocument:
                 elif kind & _IS_SEQ:
                     append(FastSequence(self, child))
                 else:
-                    view = _VAL(this, child)
-                    append(
-                        FastScalar(
-                            "" if view is None else str(view, "utf-8"),
-                            _VAL_STYLES.get(kind & _VAL_STYLE, ""),
-                            self,
-                            child,
-                            False,
-                        )
-                    )
+                    append(self._scalar(child, kind))
                 child = _NEXT(this, child)
         except UnicodeDecodeError:
             raise Unsupported from None
@@ -332,7 +361,7 @@ class FastDocument:
         """Where a scalar's text starts in the file (``Unsupported`` when not in the file)."""
         if view is None:
             raise Unsupported  # an empty value has no text to point at
-        offset = _address(view) - self.base
+        offset = address(view) - self.base
         if not 0 <= offset <= len(self.raw):
             raise Unsupported  # an unescaped scalar that grew went to the arena
         return offset
@@ -357,10 +386,13 @@ class FastDocument:
         return offset
 
     def scalar_end(self, nid: int, is_key: bool, style: str, value: str) -> int:
-        """The byte offset of PyYAML's ``end_mark`` for a one-line scalar written as is."""
+        """The byte offset of PyYAML's ``end_mark`` for a one-line scalar written as is,
+        or a block scalar (``|`` or ``>``)."""
         start = self.scalar_start(nid, is_key, style)
         text = value.encode("utf-8")
         raw = self.raw
+        if style in ("|", ">"):
+            return self._block_end(nid, is_key)
         if style == "":
             end = start + len(text)
             written = raw[start:end]
@@ -374,6 +406,24 @@ class FastDocument:
         if written != text:
             raise Unsupported  # escapes, folding or doubled quotes: not the text as written
         return end
+
+    def _block_end(self, nid: int, is_key: bool) -> int:
+        """Where PyYAML ends a block scalar: past its last line and the blank lines after it,
+        at the first line that starts left of the scalar's indentation (or the end)."""
+        raw = self.raw
+        offset = self._offset(_KEY(self.this, nid) if is_key else _VAL(self.this, nid))
+        header = raw.rfind(b"\n", 0, offset - 1) + 1
+        if re.search(rb"[|>][^ #\n]*[1-9]", raw[header:offset]):
+            raise Unsupported  # an explicit indentation: not worked out here
+        first = _FIRST_CONTENT.match(raw, offset)
+        if first is None:
+            raise Unsupported  # no content line
+        indent = len(first.group(2))
+        if any(len(blank) > indent for blank in first.group(1).split(b"\n")):
+            raise Unsupported  # leading blank lines longer than the text's indentation
+        stop = re.compile(rb"^ {0,%d}[^ \n]" % (indent - 1), re.MULTILINE)
+        found = stop.search(raw, first.end())
+        return len(raw) if found is None else found.start()
 
     def container_start(self, nid: int) -> int:
         """A mapping's or list's first byte as PyYAML marks it (``{``, ``[``, ``-``, first key)."""
@@ -476,21 +526,59 @@ class FastSequence(SequenceNode):
         raise Unsupported
 
 
-def _quiet_parse(buffer: bytearray, tree: Any) -> None:
-    """Parse in place; rapidyaml prints its parse errors to stderr, which the user must not see."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
+class _Quiet:
+    """rapidyaml prints a parse error on C's ``stderr`` before raising: this mutes that stream.
+
+    The C library's ``stderr`` *stream* (a ``FILE *`` variable in glibc and on
+    macOS) is pointed at ``/dev/null`` while rapidyaml parses, under a lock; the
+    file descriptor 2 is never touched, so Python's ``sys.stderr`` and every
+    other thread's output (the browser reads logs in a worker thread) go on as
+    before. Where the stream cannot be swapped, the parse goes ahead unmuted, and
+    rapidyaml's two lines appear only for a file it cannot parse, which the
+    reference reader then reads and reports properly.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.stream: Any = None
+        self.null: int | None = None
         try:
-            ryml.parse_in_place(buffer, tree)
-        except Exception:  # ExceptionParse and friends: the old path words the error
+            libc = ctypes.CDLL(None)
+            name = "__stderrp" if sys.platform == "darwin" else "stderr"
+            if sys.platform != "darwin" and platform.libc_ver()[0] != "glibc":
+                return  # musl's stderr is a constant; Windows has no such variable
+            stream = ctypes.c_void_p.in_dll(libc, name)
+            fopen = libc.fopen
+            fopen.restype = ctypes.c_void_p
+            fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+            null = fopen(os.devnull.encode(), b"w")
+        except (OSError, ValueError, AttributeError):
+            return
+        if null:
+            self.stream, self.null = stream, null
+
+    def parse(self, buffer: bytearray, tree: Any) -> None:
+        """Parse ``buffer`` in place into ``tree``; any parse error raises Unsupported."""
+        if self.stream is None:
+            self._parse(buffer, tree)
+            return
+        with self.lock:
+            saved = self.stream.value
+            self.stream.value = self.null
+            try:
+                self._parse(buffer, tree)
+            finally:
+                self.stream.value = saved
+
+    @staticmethod
+    def _parse(buffer: bytearray, tree: Any) -> None:
+        try:
+            _ryml.parse_substr(buffer, tree)
+        except Exception:  # ExceptionParse and friends: the reference reader words the error
             raise Unsupported from None
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+
+
+quiet_parse = _Quiet().parse
 
 
 def compose(text: str) -> Node:
