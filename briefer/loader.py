@@ -11,11 +11,15 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefer.files import expand_includes, read_log_file
 from briefer.model import BUILTIN_KINDS, EventLog, Pos, Problem
 from briefer.results import Deadline, FileRead, LoadResult, Parsed
+
+if TYPE_CHECKING:
+    from briefer.schema import LogReader
+    from briefer.yamlread import SourceText
 
 __all__ = ["LoadResult", "Parsed", "load_log", "parse", "time_problems"]
 
@@ -35,9 +39,9 @@ def parse(
     """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes.
 
     With ``fast`` (the default when rapidyaml is there), the files are first
-    composed by rapidyaml; a file it cannot read exactly like PyYAML, or a log
-    with any error, is read again by PyYAML, so every error and its position
-    comes from the reference reader.
+    read by the fast reader (:mod:`briefer.fastread`); a file it cannot read
+    exactly like PyYAML, or a log with any error, is read again by PyYAML, so
+    every error and its position comes from the reference reader.
     """
     from briefer.yamlread import Unsupported, fast_available
 
@@ -56,24 +60,17 @@ def parse(
 
 def _parse(path: str, data: bytes, display: str | None, *, fast: bool) -> Parsed:
     from briefer.schema import LogReader, Stop
-    from briefer.yamlread import SourceText, decode
 
     display = display or display_name(path)
-    reader = LogReader(fast=fast)
+    reader = LogReader()
     inputs: list[FileRead] = []
     header: dict[str, Any] = {}
     patterns: list[str] = []
     try:
-        text, problem = decode(data, display)
-        if problem is not None:
-            return Parsed(LoadResult(None, (problem,)), patterns, inputs)
-        assert text is not None
-        main_text = SourceText(display, text)
-        reader.begin(main_text)
-        root = reader.compose()
-        if root is None:
+        main_text = _read_file(reader, data, display, main=True, fast=fast)
+        if main_text is None:
             return Parsed(LoadResult(None, tuple(reader.problems)), patterns, inputs)
-        header, patterns = reader.walk_main(root)
+        header, patterns = reader.header, reader.includes
         for match in expand_includes(patterns, path, display):
             if not match.path:
                 node = reader.include_nodes[match.nth]
@@ -91,15 +88,7 @@ def _parse(path: str, data: bytes, display: str | None, *, fast: bool) -> Parsed
                 reader.error(Pos(inc_display, 0, 0), f"cannot read: {exc.strerror}")
                 continue
             inputs.append(FileRead(match.path, inc_display, inc_data))
-            inc_text, problem = decode(inc_data, inc_display)
-            if problem is not None:
-                reader.problems.append(problem)
-                continue
-            assert inc_text is not None
-            reader.begin(SourceText(inc_display, inc_text))
-            inc_root = reader.compose()
-            if inc_root is not None:
-                reader.walk_included(inc_root)
+            _read_file(reader, inc_data, inc_display, main=False, fast=fast)
         reader.check_references()
     except Stop:
         pass  # a foreign format version: its one error says all there is to say
@@ -128,6 +117,38 @@ def _parse(path: str, data: bytes, display: str | None, *, fast: bool) -> Parsed
         indicators=reader.indicators,
     )
     return Parsed(LoadResult(log, problems, deadlines), patterns, inputs)
+
+
+def _read_file(
+    reader: LogReader, data: bytes, display: str, *, main: bool, fast: bool
+) -> SourceText | None:
+    """Walk one file into ``reader``; None when it has no document to walk (reported).
+
+    With ``fast``, the fast reader does (raising Unsupported for a file only the
+    reference path reads exactly); otherwise PyYAML composes the file and the
+    schema walks its nodes.
+    """
+    from briefer.yamlread import SourceText, decode
+
+    if fast:
+        from briefer import fastread
+
+        return fastread.read_file(reader, data, display, main=main)
+    text, problem = decode(data, display)
+    if problem is not None:
+        reader.problems.append(problem)
+        return None
+    assert text is not None
+    source = SourceText(display, text)
+    reader.begin(source)
+    root = reader.compose()
+    if root is None:
+        return None
+    if main:
+        reader.walk_main(root)
+    else:
+        reader.walk_included(root)
+    return source
 
 
 def _ordered(problems: list[Problem], main: str) -> list[Problem]:

@@ -12,13 +12,13 @@ Refused, because the log is plain data: anchors and aliases (so a "billion
 laughs" file costs nothing), tags other than ``!!str``, merge keys and
 duplicate keys (which PyYAML would silently resolve to the last one).
 
-Two ways to compose: libyaml through PyYAML (the reference, every message and
-position of every problem comes from it), and rapidyaml (:mod:`briefer.yamlfast`),
-many times faster on a large log. ``NodeReader(fast=True)`` takes the fast way
-and raises :class:`Unsupported` for a file it cannot read exactly like the
-reference; the loader then reads the file again the reference way, as it does
-for any file with an error. ``BRIEFER_YAML=pyyaml`` in the environment, or a
-missing rapidyaml, keeps every read on the reference way.
+Two ways to read a file: libyaml through PyYAML (the reference, every message
+and position of every problem comes from it, :meth:`NodeReader.compose`), and
+the fast reader (:mod:`briefer.fastread`, on rapidyaml), many times faster on a
+large log, which raises :class:`Unsupported` for a file it cannot read exactly
+like the reference; the loader then reads the file again the reference way, as
+it does for any file with an error. ``BRIEFER_YAML=pyyaml`` in the environment,
+or a missing rapidyaml, keeps every read on the reference way.
 """
 
 from __future__ import annotations
@@ -156,14 +156,12 @@ class NodeReader:
     file: SourceText = field(default_factory=lambda: SourceText("", ""))
     #: Nodes already refused as anchored: an alias yields the very same node object.
     refused: set[int] = field(default_factory=set)
-    #: Compose with rapidyaml (raising :class:`Unsupported` for what it cannot read exactly).
-    fast: bool = False
     _props: bool = False
 
-    def begin(self, file: SourceText) -> None:
-        """Start reading nodes of ``file``."""
+    def begin(self, file: SourceText, *, props: bool = True) -> None:
+        """Start reading nodes of ``file`` (``props=False``: nodes that cannot have any)."""
         self.file = file
-        self._props = file.props_possible
+        self._props = props and file.props_possible
 
     def pos(self, node: Node) -> Pos:
         """Where ``node`` starts."""
@@ -182,10 +180,6 @@ class NodeReader:
     def compose(self) -> Node | None:
         """The current file's single document, or None (reported) if it has none or is bad."""
         text = self.file.text
-        if self.fast:
-            assert yamlfast is not None
-            self._props = False  # the fast nodes have no anchors, aliases or tags
-            return yamlfast.compose(text)
         try:
             loader = _Loader(text)
             try:

@@ -1,7 +1,8 @@
 """The fast YAML path (rapidyaml) against the reference one (PyYAML): same nodes, same results.
 
 Three levels, each on the shipped log, every file under ``tests/data/`` (the
-broken corpus and its includes too) and a generated 10,000-event log:
+broken corpus and its includes too) and a generated 10,000-event log (the
+strict event reader has its own tests in ``test_fast_reader.py``):
 
 * nodes: every node the fast path builds has the reference node's class,
   tag, text and style, and, wherever it gives a position at all, the same
@@ -23,7 +24,7 @@ import pytest
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from briefer import loader, yamlfast, yamlread
+from briefer import fastread, loader, yamlfast, yamlread
 from briefer.yamlfast import Unsupported
 from tests.helpers import REPO, TEST_DATA
 
@@ -151,7 +152,7 @@ def test_pyyaml_can_be_forced(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRIEFER_YAML", "pyyaml")
     assert not yamlread.fast_available()
     called: list[bool] = []
-    monkeypatch.setattr(yamlfast, "compose", lambda text: called.append(True))
+    monkeypatch.setattr(fastread, "read_file", lambda *a, **k: called.append(True))
     loader.parse("events.yaml", (REPO / "events.yaml").read_bytes())
     assert not called
     monkeypatch.delenv("BRIEFER_YAML")

@@ -1,0 +1,126 @@
+"""The fast reader: one log file's bytes → the walk's state, for a file that reads plainly.
+
+A valid log is read here; a log with anything doubtful is read by the reference
+path (PyYAML's nodes and :mod:`briefer.schema`), which words every problem.
+:func:`read_file` fills a :class:`~briefer.schema.LogReader` with one file's
+sections exactly as the reference walk does, or raises :class:`Unsupported`
+(and the loader reads the file again the reference way, as it does for any log
+with an error):
+
+* the file is split (:mod:`briefer.fastread.split`) into its *skeleton* (the
+  file with the events' lines left blank: header, metrics, sources, indicators,
+  judgments, include) and the events, in chunks of whole items;
+* the skeleton is composed by rapidyaml into lazy PyYAML-like nodes
+  (:mod:`briefer.yamlfast`) and walked by the schema itself: it is small;
+* each chunk of events is parsed into a fresh rapidyaml tree, read by the
+  strict reader (:mod:`briefer.fastread.events`) and dropped, so no tree ever
+  holds the whole file. An event the strict reader declines is read by the
+  schema's own :func:`~briefer.schema.events.read_event`, through lazy nodes of
+  that chunk.
+
+The file's bytes are never decoded whole: each part is checked for UTF-8 as it
+is read. A file without a plain ``events:`` list is read as one skeleton.
+"""
+
+from __future__ import annotations
+
+import ryml
+from ryml import _ryml
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from briefer.fastread.events import Decline, EventReader
+from briefer.fastread.split import Split, split
+from briefer.schema.events import read_event
+from briefer.schema.walk import LogReader
+from briefer.yamlfast import FastDocument, Unsupported, _odd, quiet_parse
+from briefer.yamlread import SourceText
+
+__all__ = ["Unsupported", "read_file"]
+
+
+def _utf8(raw: bytes) -> None:
+    """Unsupported unless ``raw`` is UTF-8 (the reference path names the bad byte)."""
+    if not raw.isascii():
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Unsupported from None
+
+
+def read_file(state: LogReader, data: bytes, display: str, *, main: bool) -> SourceText:
+    """Walk one file (the main one, or an included one) into ``state``; its skeleton's text.
+
+    Raises Unsupported for anything the reference path must read (the state is
+    then to be thrown away)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise Unsupported  # a byte-order mark: rare, and it shifts every offset
+    parts = split(data)
+    skeleton = data if parts is None else parts.skeleton
+    if _odd(skeleton):
+        raise Unsupported
+    try:
+        text = skeleton.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unsupported from None
+    source = SourceText(display, text)
+    state.begin(source, props=False)  # rapidyaml's nodes with properties are refused
+    root = FastDocument(skeleton).root()
+    if parts is not None:
+        _check_events_key(root, parts.events_line)
+    if main:
+        state.walk_main(root)
+    else:
+        state.walk_included(root)
+    if parts is not None:
+        _read_events(state, data, parts, display)
+    return source
+
+
+def _check_events_key(root: Node, line: int) -> None:
+    """The skeleton has the top-level ``events:`` key on ``line``, now with no value."""
+    if not isinstance(root, MappingNode):
+        raise Unsupported
+    keys = [(k, v) for k, v in root.value if isinstance(k, ScalarNode) and k.value == "events"]
+    if len(keys) != 1:
+        raise Unsupported
+    key, value = keys[0]
+    if key.style or key.start_mark.line != line:
+        raise Unsupported
+    if not isinstance(value, ScalarNode) or value.style or value.value:
+        raise Unsupported
+
+
+_FLOW_OR_DOC = ryml.FLOW_SL | ryml.FLOW_ML | ryml.DOC | (ryml.STREAM & ~ryml.SEQ)
+
+
+def _read_events(state: LogReader, data: bytes, parts: Split, display: str) -> None:
+    """Each chunk of the events list, parsed, read and dropped."""
+    reader = EventReader(state, display)
+    first = _ryml.Tree_first_child
+    following = _ryml.Tree_next_sibling
+    for chunk in parts.chunks(data):
+        raw = chunk.text
+        if _odd(raw):
+            raise Unsupported
+        _utf8(raw)
+        buffer = bytearray(raw)
+        tree = ryml.Tree()
+        quiet_parse(buffer, tree)
+        this = tree.this
+        root = tree.root_id()
+        kind = _ryml.Tree_type(this, root)
+        if not kind & ryml.SEQ or kind & _FLOW_OR_DOC:
+            raise Unsupported
+        if _ryml.Tree_num_children(this, root) != chunk.items:
+            raise Unsupported
+        reader.begin(tree, buffer, raw, chunk.line)
+        doc = None
+        item = first(this, root)
+        while item != ryml.NONE:
+            try:
+                reader.event(item)
+            except Decline:
+                if doc is None:
+                    doc = FastDocument(raw, parsed=(buffer, tree), line=chunk.line)
+                read_event(state, doc.node(item))
+            item = following(this, item)

@@ -1,0 +1,123 @@
+"""A log file's bytes → the file without its events, and the events in chunks of whole items.
+
+The events of a large log are nearly all of its text. They are parsed a chunk
+at a time (so that rapidyaml's tree never holds the whole file), and the rest
+of the file, the *skeleton*, is parsed once with the events' lines left blank,
+so that every line of it keeps its number and every column its place.
+
+The split is made where a block sequence's items must start: the top-level
+``events:`` line, then every line that holds ``-`` at the items' indentation.
+Only a plain layout is split; anything else (no such line, a flow list, a
+line at or left of the items' indentation that is not an item) returns None
+and the file is read whole. A split that cuts through a multi-line quoted
+scalar or flow collection leaves a chunk that fails to parse, and a wrong
+guess about where ``events:`` is shows in the skeleton, which the caller
+checks (see :func:`briefer.fastread.read_file`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = ["Chunk", "Split", "split"]
+
+#: The top-level ``events:`` key with nothing after it but a comment.
+#: (Searched with the newline before it: the regular expression engine finds a
+#: literal first character fast, where ``^`` is tried at every byte.)
+_EVENTS_LINE = re.compile(rb"\nevents:[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
+#: The first line of the value: an item at some indentation (comments and blank lines before).
+_FIRST_ITEM = re.compile(rb"(?: *(?:#[^\n]*)?\n)*( *)-(?:[ \n])")
+#: A line at column 0 (its newline before it) that is no comment: the end of the list.
+_AFTER = re.compile(rb"\n[^ \n#]")
+#: The same, when the items are at column 0 too.
+_AFTER_ITEMS_AT_0 = re.compile(rb"\n(?:[^ \n#-]|-[^ \n])")
+#: A byte count of events per chunk: about a thousand generated events.
+CHUNK_BYTES = 1 << 19
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Whole items of the events list: their text, first line (0-based) and item count."""
+
+    text: bytes
+    line: int
+    items: int
+
+
+@dataclass(frozen=True)
+class Split:
+    """The file without its events' lines, where the events are, and how they are indented."""
+
+    skeleton: bytes
+    #: The 0-based line of the ``events:`` key.
+    events_line: int
+    body_start: int
+    body_end: int
+    indent: int
+
+    def chunks(self, data: bytes, size: int = CHUNK_BYTES) -> Iterator[Chunk]:
+        """The events' items, ``size`` bytes or so at a time, each with its first line."""
+        starts = _item_starts(data, self.body_start, self.body_end, self.indent)
+        if starts is None:
+            raise ValueError("not a plain list")
+        # The first chunk takes the comments and blank lines before the first item too.
+        starts[0] = self.body_start
+        line = self.events_line + 1
+        i = 0
+        while i < len(starts):
+            j = i + 1
+            while j < len(starts) and starts[j] - starts[i] < size:
+                j += 1
+            end = starts[j] if j < len(starts) else self.body_end
+            text = data[starts[i] : end]
+            yield Chunk(text, line, j - i)
+            line += text.count(b"\n")
+            i = j
+
+
+def _item_starts(data: bytes, start: int, end: int, indent: int) -> list[int] | None:
+    """Where each item's line starts, or None if a line at or left of the items is not one."""
+    # Lines with content (not a comment) at column ``indent`` or less; the
+    # pattern starts with a newline, which the regular expression engine finds fast.
+    outer = re.compile(rb"\n {0,%d}[^ \n#]" % indent)
+    item = b" " * indent + b"-"
+    after = indent + 1
+    starts = []
+    for found in outer.finditer(data, start - 1, end):
+        at = found.start() + 1
+        if not data.startswith(item, at) or data[at + after : at + after + 1] not in _GAP:
+            return None
+        starts.append(at)
+    return starts or None
+
+
+_GAP = (b" ", b"\n")
+
+
+def split(data: bytes) -> Split | None:
+    """Where the events list lies in ``data``, or None when it is not laid out plainly."""
+    found = [m.start() + 1 for m in _EVENTS_LINE.finditer(data)]
+    at_start = _EVENTS_LINE.match(b"\n" + data[:200])
+    if at_start is not None:
+        found.insert(0, 0)
+    if len(found) != 1:
+        return None  # no events (nothing to split off), or a key twice: read whole
+    key_start = found[0]
+    key = _EVENTS_LINE.match(data, key_start - 1) if key_start else at_start
+    assert key is not None
+    body_start = key.end() - (0 if key_start else 1)
+    first = _FIRST_ITEM.match(data, body_start)
+    if first is None:
+        return None  # an empty list or one in another style
+    indent = len(first.group(1))
+    # The list ends at the first line that starts at column 0 and is neither a
+    # comment nor (for items at column 0) an item.
+    after = _AFTER if indent else _AFTER_ITEMS_AT_0
+    stop = after.search(data, first.start(1))
+    body_end = len(data) if stop is None else stop.start() + 1
+    blank = b"\n" * data.count(b"\n", body_start, body_end)
+    skeleton = b"".join((data[:body_start], blank, data[body_end:]))
+    line = data.count(b"\n", 0, key_start)
+    return Split(skeleton, line, body_start, body_end, indent)
