@@ -206,7 +206,9 @@ class Mark:
 class _Locator:
     """Byte offset → :class:`Mark`, counting lines and characters from the nearest known point.
 
-    The walk asks for positions mostly in file order, so each count is short."""
+    Every point asked for becomes a known one, so each count is short even when
+    the walk asks out of file order (a key near the end first, as the fast
+    reader does, then the sections before it)."""
 
     def __init__(self, raw: bytes, line: int = 0) -> None:
         self.raw = raw
@@ -226,10 +228,10 @@ class _Locator:
         else:
             index = self.chars[i] + len(raw[start:offset].decode("utf-8"))
             column = len(raw[line_start:offset].decode("utf-8"))
-        if i == len(self.offsets) - 1 and offset > start:
-            self.offsets.append(offset)
-            self.lines.append(line)
-            self.chars.append(index)
+        if offset > start:
+            self.offsets.insert(i + 1, offset)
+            self.lines.insert(i + 1, line)
+            self.chars.insert(i + 1, index)
         return Mark(line, column, index)
 
 
