@@ -81,6 +81,8 @@ class EventReader:
         #: Date text → its (shared) value; a log has far fewer days than events.
         self.dates: dict[str, EDate] = {}
         self.shared: Callable[[Any], Any] = state.shared
+        #: ``state.shared`` without its call: ``intern(v, v)``.
+        self.intern: Callable[[Any, Any], Any] = state._shared.setdefault
         self.empty: tuple[str, ...] = self.shared(())
         #: The shared Location and Citation of each set of values (hashing a frozen
         #: dataclass costs more than reading the values).
@@ -209,21 +211,40 @@ class EventReader:
         kind = _TYPE(this, nid)
         if kind & _PROPS:
             raise Decline
-        shared = self.shared
-        text = self.text
+        intern = self.intern
         if kind & _SEQ:
             out = []
             child = _FIRST(this, nid)
             while child != _NONE:
-                out.append(shared(text(_TYPE(this, child), _VAL(this, child))))
+                kind = _TYPE(this, child)
+                view = _VAL(this, child)
+                if kind & _NOT_SCALAR or view is None:
+                    raise Decline
+                value = str(view, "utf-8")
+                style = kind & _VAL_STYLE
+                # As text() reads it, inline: the commonest item by far is plain.
+                if style == _PLAIN:
+                    if value in _NULLS or value[0] in _RESERVED:
+                        raise Decline
+                elif style == _DQUO:
+                    if _CONTROL.search(value):
+                        raise Decline
+                elif style not in _OTHER_STYLES:
+                    raise Decline
+                if not value or value.isspace():
+                    raise Decline
+                out.append(intern(value, value))
                 child = _NEXT(this, child)
-            return shared(tuple(out))  # type: ignore[no-any-return]
+            values = tuple(out)
+            return intern(values, values)  # type: ignore[no-any-return]
         if kind & _MAP:
             raise Decline
         view = _VAL(this, nid)
         if view is None or (kind & _VAL_STYLE == _PLAIN and str(view, "utf-8") in _NULLS):
             return self.empty
-        return shared((shared(text(kind, view)),))  # type: ignore[no-any-return]
+        value = self.text(kind, view)
+        one = (intern(value, value),)
+        return intern(one, one)  # type: ignore[no-any-return]
 
     def items(self, nid: int) -> list[int]:
         """The items of a list, or a lone scalar as one (empty for a null)."""
@@ -271,7 +292,7 @@ class EventReader:
         count = _COUNT(this, nid)
         first = _FIRST(this, nid)
         state = self.state
-        shared = self.shared
+        intern = self.intern
         # The mapping starts at its first key.
         kind = kind_of(this, first)
         if kind & _KEY_STYLE != _KEY_PLAIN:
@@ -311,7 +332,7 @@ class EventReader:
                 value = self.text(kind_of(this, node), value_of(this, node))
                 if value not in state.kinds:
                     raise Decline
-                fields["kind"] = shared(value)
+                fields["kind"] = intern(value, value)
             elif key == "summary":
                 summary = self.optional(kind_of(this, node), value_of(this, node))
                 if summary is not None:
