@@ -544,17 +544,17 @@ class _Quiet:
         self.lock = threading.Lock()
         self.stream: Any = None
         self.null: int | None = None
+        if sys.platform != "darwin" and platform.libc_ver()[0] != "glibc":
+            return  # musl's stderr is a constant; Windows has no such variable
+        name = "__stderrp" if sys.platform == "darwin" else "stderr"
         try:
             libc = ctypes.CDLL(None)
-            name = "__stderrp" if sys.platform == "darwin" else "stderr"
-            if sys.platform != "darwin" and platform.libc_ver()[0] != "glibc":
-                return  # musl's stderr is a constant; Windows has no such variable
             stream = ctypes.c_void_p.in_dll(libc, name)
             fopen = libc.fopen
             fopen.restype = ctypes.c_void_p
             fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
             null = fopen(os.devnull.encode(), b"w")
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, TypeError):
             return
         if null:
             self.stream, self.null = stream, null
