@@ -11,11 +11,15 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefer.files import expand_includes, read_log_file
 from briefer.model import BUILTIN_KINDS, EventLog, Pos, Problem
 from briefer.results import Deadline, FileRead, LoadResult, Parsed
+
+if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this module
+    from briefer.schema import LogReader
+    from briefer.schema.parts import FilePart
 
 __all__ = ["LoadResult", "Parsed", "load_log", "parse", "time_problems"]
 
@@ -29,12 +33,40 @@ def display_name(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def parse(path: str, data: bytes, display: str | None = None) -> Parsed:
-    """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes."""
+def parse(
+    path: str,
+    data: bytes,
+    display: str | None = None,
+    *,
+    parts: bool = False,
+    known: dict[str, bytes] | None = None,
+    with_log: bool = True,
+) -> Parsed:
+    """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes.
+
+    With ``parts``, each included file is read on its own and its part kept in
+    (and taken from) the per-file cache (:mod:`briefer.filecache`). ``known``
+    holds included files' bytes already read (by the cache's check), so that
+    no file is read twice. Without ``with_log`` (a check) a valid log's result
+    comes without the log, and cached parts without their events.
+    """
+    display = display or display_name(path)
+    if parts:
+        parsed = _parse(path, data, display, parts=True, known=known or {}, with_log=with_log)
+        if parsed is not None:
+            return parsed
+    parsed = _parse(path, data, display, parts=False, known=known or {}, with_log=with_log)
+    assert parsed is not None
+    return parsed
+
+
+def _parse(
+    path: str, data: bytes, display: str, *, parts: bool, known: dict[str, bytes], with_log: bool
+) -> Parsed | None:
+    """:func:`parse`; None when reading the files apart cannot give the shared walk's result."""
     from briefer.schema import LogReader, Stop
     from briefer.yamlread import SourceText, decode
 
-    display = display or display_name(path)
     reader = LogReader()
     inputs: list[FileRead] = []
     header: dict[str, Any] = {}
@@ -61,34 +93,37 @@ def parse(path: str, data: bytes, display: str | None = None) -> Parsed:
                     reader.report(node, "warning", message)
                 continue
             inc_display = match.display
+            inc_data = known.pop(match.path, None)
             try:
-                inc_data = read_log_file(match.path)
+                if inc_data is None:
+                    inc_data = read_log_file(match.path)
             except OSError as exc:
                 reader.error(Pos(inc_display, 0, 0), f"cannot read: {exc.strerror}")
                 continue
-            inputs.append(FileRead(match.path, inc_display, inc_data))
-            inc_text, problem = decode(inc_data, inc_display)
-            if problem is not None:
-                reader.problems.append(problem)
-                continue
-            assert inc_text is not None
-            reader.begin(SourceText(inc_display, inc_text))
-            inc_root = reader.compose()
-            if inc_root is not None:
-                reader.walk_included(inc_root)
+            if parts:
+                from briefer.cache import file_digest
+                from briefer.schema.parts import absorb
+
+                read = FileRead(match.path, inc_display, inc_data, file_digest(inc_data))
+                inputs.append(read)
+                if not absorb(reader, _included_part(reader, read, with_events=with_log)):
+                    return None  # an id repeated across files: the shared walk reports it
+            else:
+                inputs.append(FileRead(match.path, inc_display, inc_data))
+                _walk_included(reader, inc_display, inc_data)
         reader.check_references()
     except Stop:
         pass  # a foreign format version: its one error says all there is to say
     problems = tuple(_ordered(reader.problems, display))
     if any(p.severity == "error" for p in problems):
         return Parsed(LoadResult(None, problems), patterns, inputs)
-    events = sorted(reader.events, key=lambda e: (*e.date.sort_key, e.id))
-    named = {r for e in events for r in e.related}
     deadlines = tuple(
-        Deadline(e.id, reader.event_pos[e.id], e.date.latest, bool(e.related) or e.id in named)
-        for e in events
-        if e.kind == "deadline"
+        Deadline(eid, reader.event_pos[eid], latest, related or eid in reader.related_named)
+        for _, eid, latest, related in sorted(reader.deadline_facts)
     )
+    if not with_log:  # a check: the events of included files were never even loaded
+        return Parsed(LoadResult(None, problems, deadlines), patterns, inputs)
+    events = sorted(reader.events, key=lambda e: (*e.date.sort_key, e.id))
     log = EventLog(
         path=display,
         title=header.get("title") or "",
@@ -104,6 +139,38 @@ def parse(path: str, data: bytes, display: str | None = None) -> Parsed:
         indicators=reader.indicators,
     )
     return Parsed(LoadResult(log, problems, deadlines), patterns, inputs)
+
+
+def _walk_included(reader: LogReader, display: str, data: bytes) -> None:
+    """Read one included file into ``reader``'s walk."""
+    from briefer.yamlread import SourceText, decode
+
+    text, problem = decode(data, display)
+    if problem is not None:
+        reader.problems.append(problem)
+        return
+    assert text is not None
+    reader.begin(SourceText(display, text))
+    root = reader.compose()
+    if root is not None:
+        reader.walk_included(root)
+
+
+def _included_part(main: LogReader, read: FileRead, *, with_events: bool) -> FilePart:
+    """One included file read on its own (as the main file says to), through the per-file cache."""
+    from briefer import filecache
+    from briefer.schema import LogReader
+    from briefer.schema.parts import part_of
+
+    tz_name = main.header.get("timezone", "UTC")
+    key = filecache.part_key(read.display, read.digest, tz_name, main.kinds)
+    part = filecache.lookup(key, with_events=with_events)
+    if part is None:
+        alone = LogReader(tz=main.tz, kinds=set(main.kinds))
+        _walk_included(alone, read.display, read.data)
+        part = part_of(alone)
+        filecache.store(key, part)
+    return part
 
 
 def _ordered(problems: list[Problem], main: str) -> list[Problem]:
@@ -133,6 +200,8 @@ def load_log(
     from briefer import cache
 
     display = display_name(path)
+    #: Included files' bytes the cache's check read, for the parse not to read them again.
+    known: dict[str, bytes] = {}
     try:
         data = read_log_file(path)
         result = None
@@ -141,17 +210,18 @@ def load_log(
             # Let the bytes go before a large cached log is unpickled (the peak
             # memory of a 100,000-event log); a miss reads the file again.
             data = b""
-            result = cache.lookup(path, display, data_key, need_log=need_log)
+            result = cache.lookup(path, display, data_key, need_log=need_log, known=known)
             if result is None:
                 data = read_log_file(path)
     except OSError as exc:
         problem = Problem(Pos(display, 0, 0), "error", f"cannot read: {exc.strerror}")
         return LoadResult(None, (problem,))
     if result is None:
-        parsed = parse(path, data, display)
+        parsed = parse(path, data, display, parts=use_cache, known=known, with_log=need_log)
         result = parsed.result
         if use_cache:
-            cache.store(path, display, data, parsed)
+            # A check needs no log: leave its pickling to a load that does.
+            cache.store(path, display, data, parsed, with_log=need_log)
     extra = time_problems(result.deadlines, int(time.time()) if now is None else now)
     if extra:
         problems = tuple(_ordered([*result.problems, *extra], display))
