@@ -130,3 +130,27 @@ def test_an_edit_reads_only_the_file_it_changed(
     read.clear()
     assert load_log("events.yaml") == edited  # unchanged since: the whole-log entry
     assert read == []
+
+
+def test_a_damaged_or_foreign_entry_is_a_miss(
+    split_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefer import cache
+
+    both_ways(split_log, monkeypatch)  # fills the per-file entries
+    entries = sorted((cache.cache_dir() / "files").glob("*.pickle"))
+    assert entries
+    for i, entry in enumerate(entries):
+        raw = entry.read_bytes()
+        # A flipped byte in the payload, a truncated file, another program's file.
+        damaged = [raw[:-10] + bytes([raw[-10] ^ 1]) + raw[-9:], raw[: len(raw) // 2], b"junk"]
+        entry.write_bytes(damaged[i % 3])
+    both_ways(split_log, monkeypatch)
+
+
+def test_the_folder_is_kept_to_its_size(split_log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefer import cache, filecache
+
+    monkeypatch.setattr(filecache, "MAX_ENTRIES", 4)
+    both_ways(split_log, monkeypatch)
+    assert len(list((cache.cache_dir() / "files").glob("*.pickle"))) <= 4
