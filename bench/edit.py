@@ -31,10 +31,6 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from splitlog import write_split  # noqa: E402  (a sibling script, not a package)
-
 EDIT_TARGET_S = 1.5
 WARM_TARGET_S = 0.3
 BASELINE = (
@@ -67,15 +63,25 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="briefer-edit-") as tmp:
         root = Path(tmp)
-        text = subprocess.run(
-            [sys.executable, str(HERE / "genlog.py"), str(args.events)],
-            check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
+        # Generated and split in children: a child's peak RSS counts its parent's
+        # at the fork, so the bench itself never holds the log.
         single = root / "single.yaml"
-        single.write_text(text, encoding="utf-8")
+        subprocess.run(
+            [sys.executable, str(HERE / "genlog.py"), str(args.events), "-o", str(single)],
+            check=True,
+        )
         folder = root / "log"
-        parts = write_split(text, args.parts, folder)
-        sources = [line.split()[-1] for line in text.splitlines() if line.startswith("  - id:")]
+        with single.open("rb") as stdin:
+            subprocess.run(
+                [sys.executable, str(HERE / "splitlog.py"), "--parts", str(args.parts),
+                 "--output", str(folder)],
+                stdin=stdin, check=True,
+            )  # fmt: skip
+        parts = sorted((folder / "events.d").glob("*.yaml"))
+        main_text = (folder / "events.yaml").read_text(encoding="utf-8")
+        sources = [
+            line.split()[-1] for line in main_text.splitlines() if line.startswith("  - id:")
+        ]
         env = dict(os.environ, BRIEFER_CACHE_DIR=str(root / "cache"))
         env.pop("BRIEFER_LOG", None)
         check = [sys.executable, "-m", "briefer", "check"]

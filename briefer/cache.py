@@ -94,10 +94,15 @@ def _code_stamp() -> str:
     return ",".join(parts)
 
 
+#: The code stamp, once per process: a long-running browser reloads with the code it runs.
+_STAMP: list[str] = []
+
+
 def key(data: bytes) -> str:
     """What a cache entry for a main file holding ``data`` is keyed by."""
-    version = f"{__version__}/{sys.version_info[:2]}/{_code_stamp()}"
-    return _digest(version.encode() + b"\0" + data)
+    if not _STAMP:
+        _STAMP.append(f"{__version__}/{sys.version_info[:2]}/{_code_stamp()}")
+    return _digest(_STAMP[0].encode() + b"\0" + data)
 
 
 @dataclass(frozen=True)
@@ -194,13 +199,13 @@ def lookup(
     data_key: str,
     *,
     need_log: bool = True,
-    known: dict[str, bytes] | None = None,
+    known: dict[str, tuple[bytes, str]] | None = None,
 ) -> LoadResult | None:
     """The cached result for this log if nothing it was built from has changed.
 
     With ``need_log=False`` the log itself is not unpickled (``result.log`` is
     None): enough for ``briefer check``. Included files read to check them
-    are left in ``known`` (path → bytes) for a parse after a miss.
+    are left in ``known`` (path → bytes and digest) for a parse after a miss.
     """
     from briefer.model import EventLog
 
@@ -243,7 +248,9 @@ def lookup(
     return LoadResult(log, header.result.problems, header.result.deadlines)
 
 
-def _includes_unchanged(header: Header, path: str, display: str, known: dict[str, bytes]) -> bool:
+def _includes_unchanged(
+    header: Header, path: str, display: str, known: dict[str, tuple[bytes, str]]
+) -> bool:
     from briefer.files import expand_includes, read_log_file
 
     for inc_path, inc_digest in header.includes:
@@ -251,8 +258,9 @@ def _includes_unchanged(header: Header, path: str, display: str, known: dict[str
             data = read_log_file(inc_path)
         except OSError:
             return False
-        known[inc_path] = data
-        if _digest(data) != inc_digest:
+        digest = _digest(data)
+        known[inc_path] = (data, digest)
+        if digest != inc_digest:
             return False
     if header.patterns:
         # The patterns might match more or fewer files now; a refused one is

@@ -39,7 +39,7 @@ def parse(
     display: str | None = None,
     *,
     parts: bool = False,
-    known: dict[str, bytes] | None = None,
+    known: dict[str, tuple[bytes, str]] | None = None,
     with_log: bool = True,
 ) -> Parsed:
     """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes.
@@ -61,7 +61,13 @@ def parse(
 
 
 def _parse(
-    path: str, data: bytes, display: str, *, parts: bool, known: dict[str, bytes], with_log: bool
+    path: str,
+    data: bytes,
+    display: str,
+    *,
+    parts: bool,
+    known: dict[str, tuple[bytes, str]],
+    with_log: bool,
 ) -> Parsed | None:
     """:func:`parse`; None when reading the files apart cannot give the shared walk's result."""
     from briefer.schema import LogReader, Stop
@@ -93,7 +99,7 @@ def _parse(
                     reader.report(node, "warning", message)
                 continue
             inc_display = match.display
-            inc_data = known.pop(match.path, None)
+            inc_data, inc_digest = known.pop(match.path, (None, ""))
             try:
                 if inc_data is None:
                     inc_data = read_log_file(match.path)
@@ -104,7 +110,8 @@ def _parse(
                 from briefer.cache import file_digest
                 from briefer.schema.parts import absorb
 
-                read = FileRead(match.path, inc_display, inc_data, file_digest(inc_data))
+                digest = inc_digest or file_digest(inc_data)
+                read = FileRead(match.path, inc_display, inc_data, digest)
                 inputs.append(read)
                 if not absorb(reader, _included_part(reader, read, with_events=with_log)):
                     return None  # an id repeated across files: the shared walk reports it
@@ -201,7 +208,7 @@ def load_log(
 
     display = display_name(path)
     #: Included files' bytes the cache's check read, for the parse not to read them again.
-    known: dict[str, bytes] = {}
+    known: dict[str, tuple[bytes, str]] = {}
     try:
         data = read_log_file(path)
         result = None
