@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/genlog.py N [-o FILE] [--seed S]
+    python bench/genlog.py N [-o FILE] [--seed S] [--judgments J] [--indicators I] [--grades]
 
 Writes a log of N events (default: to stdout) that looks like an analyst's
 long-running log of the Kosovo–Serbia security situation: a header with a few
@@ -15,6 +15,17 @@ The output is deterministic: the same N and seed give byte-identical output.
 The log is valid and warning-free under the format in SPEC.md section 2: every
 source is cited, every metric reported, every event has a source, and every
 ``deadline`` has a later follow-up event in ``related``.
+
+Tradecraft (SPEC section 7) is optional: ``--grades`` gives every source a
+``reliability:`` letter and about a third of the citations a ``credibility:``
+digit; ``--indicators I`` declares I indicators, each observed by some events
+(``indicators:`` on about 4 % of the events, matched to their kind);
+``--judgments J`` adds J key judgments in revision chains of 1–4 (``revises:``
+the previous link, dated later), in one row of ICD 203's likelihood terms, with
+statements free of likelihood words and a ``basis:`` of 1–4 earlier events and
+sometimes a source. Each part draws from its own seeded random stream, so the
+events, sources and their order are the same with or without any of them; only
+the tradecraft keys (and the header comment) differ from the plain log.
 
 Only the standard library is used; the YAML text is written directly.
 """
@@ -42,14 +53,18 @@ from genlog_words import (
     CONFIDENCE,
     CONFIDENCE_CUM,
     COUNTRIES,
+    CREDIBILITY_CUM,
     CROSSINGS,
     FORCES,
     GENERIC_SENTENCES,
     INFRA,
+    JUDGMENT_CONFIDENCE,
+    JUDGMENTS,
     KIND_WEIGHTS,
     KINDS,
     KOSOVO_PLACES,
     LEAD_SENTENCES,
+    LIKELIHOOD_TERMS,
     LOCATION_STRINGS,
     MEASURES,
     METRICS,
@@ -60,13 +75,17 @@ from genlog_words import (
     PLACES,
     PUBLISHERS,
     QUOTES,
+    RELIABILITY,
+    RELIABILITY_CUM,
     SERBIA_PLACES,
     SIGNIFICANCE_CUM,
+    SIGNPOSTS,
     SOURCE_HEADLINES,
     SOURCE_NOTES,
     TAGS_BY_KIND,
     TEMPLATES,
     TOPICS,
+    WINDOWS,
     YEAR_WEIGHTS,
     Metric,
 )
@@ -157,6 +176,10 @@ class Event:
     sources: list[int] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     figures: list[int] = field(default_factory=list)
+    # Tradecraft: a credibility digit per entry of ``sources`` (0 = ungraded;
+    # empty when no grades) and the ids of the indicators the event observes.
+    credibility: list[int] = field(default_factory=list)
+    indicators: list[str] = field(default_factory=list)
 
 
 _YMD_CACHE: dict[int, str] = {}
@@ -245,9 +268,14 @@ def figure_value(rng: FastRandom, metric: Metric, day: int) -> int:
 class Generator:
     """Builds the whole log text for N events from one seeded RNG."""
 
-    def __init__(self, n: int, seed: int) -> None:
+    def __init__(
+        self, n: int, seed: int, judgments: int = 0, indicators: int = 0, grades: bool = False
+    ) -> None:
         self.n = n
         self.seed = seed
+        self.n_judgments = judgments
+        self.n_indicators = indicators
+        self.grades = grades
         self.rng = FastRandom(seed)
         rng = self.rng
         self.metrics = METRICS[: 2 + (rng.random() < 0.6)]
@@ -467,16 +495,24 @@ class Generator:
         first = rng.between(0, len(pool) - 1)
         tags = [pool[(first + k) % len(pool)] for k in range(rng.between(1, 3))]
         out.append(f"    tags: [{', '.join(tags)}]\n")
+        cred = ev.credibility or [0] * len(source_ids)
         if rng.random() < 0.15:
             out.append("    sources:\n")
-            for sid in source_ids:
+            for sid, c in zip(source_ids, cred, strict=True):
+                grade = f", credibility: {c}" if c else ""
                 if rng.random() < 0.6:
                     note = json.dumps(rng.pick(SOURCE_NOTES), ensure_ascii=False)
-                    out.append(f"      - {{id: {sid}, note: {note}}}\n")
+                    out.append(f"      - {{id: {sid}{grade}, note: {note}}}\n")
+                elif c:
+                    out.append(f"      - {{id: {sid}{grade}}}\n")
                 else:
                     out.append(f"      - {sid}\n")
         else:
-            out.append(f"    sources: [{', '.join(source_ids)}]\n")
+            cites = (
+                f"{{id: {sid}, credibility: {c}}}" if c else sid
+                for sid, c in zip(source_ids, cred, strict=True)
+            )
+            out.append(f"    sources: [{', '.join(cites)}]\n")
         if rng.random() < 0.85:
             sig = 1 + bisect.bisect(SIGNIFICANCE_CUM, rng.random() * SIGNIFICANCE_CUM[-1])
             out.append(f"    significance: {sig}\n")
@@ -491,13 +527,15 @@ class Generator:
             out.append(f"    figures: {{{figs}}}\n")
         if ev.related:
             out.append(f"    related: [{', '.join(ev.related)}]\n")
+        if ev.indicators:
+            out.append(f"    indicators: [{', '.join(ev.indicators)}]\n")
         return "".join(out)
 
     def header(self) -> str:
         """Top-level keys and metric declarations."""
         lines = [
             "# Kosovo–Serbia security situation: synthetic event log for benchmarks.\n",
-            f"# Generated by bench/genlog.py ({self.n} events, seed {self.seed}).\n",
+            f"# Generated by bench/genlog.py ({self.n} events, seed {self.seed}{self.extras()}).\n",
             "briefer: 1\n",
             "title: Kosovo–Serbia security situation\n",
             "timezone: Europe/Belgrade\n",
@@ -510,6 +548,15 @@ class Generator:
                 f"  {m.id}: {{label: {scalar(m.label, True)}, unit: {scalar(m.unit, True)}}}\n"
             )
         return "".join(lines)
+
+    def extras(self) -> str:
+        """The tradecraft options, for the header comment ("" without any)."""
+        parts = [f"{self.n_judgments} judgments"] if self.n_judgments else []
+        if self.n_indicators:
+            parts.append(f"{self.n_indicators} indicators")
+        if self.grades:
+            parts.append("grades")
+        return "".join(f", {p}" for p in parts)
 
     def link(self, events: list[Event]) -> None:
         """Related events, deadline follow-ups and metric figures."""
@@ -569,6 +616,10 @@ class Generator:
             source_ids.append(sid)
             source_urls.append((pub, url))
             sources_out.append(text)
+        if self.grades:
+            sources_out = self.grade(events, sources_out)
+        indicators_out = self.observe(events) if self.n_indicators else []
+        judgments_out = self.judge(events, source_ids) if self.n_judgments else []
         out = [self.header(), "sources:\n", *sources_out, "events:\n"]
         year = ""
         for ev, f in zip(events, fills, strict=True):
@@ -579,14 +630,142 @@ class Generator:
             urls = [source_urls[s] for s in ev.sources if source_urls[s][1]]
             out.append("\n")
             out.append(self.event_text(ev, f, [source_ids[s] for s in ev.sources], urls))
+        if indicators_out:
+            out += ["\nindicators:\n", *indicators_out]
+        if judgments_out:
+            out += ["\njudgments:\n", *judgments_out]
         return "".join(out)
 
+    # -- tradecraft (SPEC §7), each part from its own random stream ------------ #
 
-def generate(n: int, seed: int = 1) -> str:
-    """Return the text of a synthetic log of ``n`` events."""
+    def grade(self, events: list[Event], sources_out: list[str]) -> list[str]:
+        """A reliability letter on every source; credibility on about a third of citations."""
+        rng = FastRandom(f"{self.seed}-grades")
+        graded = []
+        for text in sources_out:
+            letter = RELIABILITY[bisect.bisect(RELIABILITY_CUM, rng.random() * 100)]
+            graded.append(f"{text}    reliability: {letter}\n")
+        for ev in events:
+            ev.credibility = [
+                1 + bisect.bisect(CREDIBILITY_CUM, rng.random() * 100) if rng.random() < 0.35 else 0
+                for _ in ev.sources
+            ]
+        return graded
+
+    def observe(self, events: list[Event]) -> list[str]:
+        """Declare the indicators and let events observe them; their YAML text.
+
+        About 4 % of events observe one indicator (a fifth of those two) whose
+        signpost fits the event's kind; an indicator nobody picked is observed
+        by an event spread evenly over the log, so none is left unobserved.
+        """
+        rng = FastRandom(f"{self.seed}-indicators")
+        ids: list[str] = []
+        by_kind: dict[str, list[int]] = {}
+        out: list[str] = []
+        for k in range(self.n_indicators):
+            post = rng.pick(SIGNPOSTS)
+            place = rng.pick(KOSOVO_PLACES)
+            iid = self.unique(f"{post.stem}-{place.slug}")
+            ids.append(iid)
+            for kind in post.kinds:
+                by_kind.setdefault(kind, []).append(k)
+            title = post.title.format(place=place.name)
+            text = f"  - id: {iid}\n    title: {scalar(title)}\n    scenario: {post.scenario}\n"
+            window = rng.pick(WINDOWS)
+            out.append(text + (f"    window: {window}\n" if window else ""))
+        seen = [False] * len(ids)
+        for ev in events:
+            pool = by_kind.get(ev.kind)
+            if not pool or rng.random() >= 0.04:
+                continue
+            for _ in range(1 + (rng.random() < 0.2)):
+                k = rng.pick(pool)
+                if ids[k] not in ev.indicators:
+                    ev.indicators.append(ids[k])
+                    seen[k] = True
+        for k in (k for k, s in enumerate(seen) if not s):
+            ev = events[(2 * k + 1) * len(events) // (2 * len(ids))]
+            if ids[k] not in ev.indicators:
+                ev.indicators.append(ids[k])
+        return out
+
+    def judge(self, events: list[Event], source_ids: list[str]) -> list[str]:
+        """The key judgments' YAML text: revision chains over the log's later years."""
+        rng = FastRandom(f"{self.seed}-judgments")
+        n = len(events)
+        out: list[str] = []
+        while len(out) < self.n_judgments:
+            length = min(rng.pick((1, 1, 2, 2, 3, 4)), self.n_judgments - len(out))
+            template, stem = rng.pick(JUDGMENTS)
+            i = rng.between(n // 4, n - 1)
+            year = int(ymd(events[i].day)[:4]) + 1
+            f = self.judgment_fill(rng, year)
+            statement = scalar(template.format_map(f))
+            rank = rng.between(1, 5)
+            previous = None
+            for _ in range(length):
+                day = ymd(events[i].day)
+                jid = self.unique(f"{stem.format_map(f)}-{day}")
+                basis = [
+                    events[max(0, i - rng.between(0, 400))].id for _ in range(rng.between(1, 4))
+                ]
+                if rng.random() < 0.25:
+                    basis.append(source_ids[rng.pick(events[i].sources)])
+                lines = [
+                    f"  - id: {jid}\n",
+                    f"    date: {day}\n",
+                    f"    statement: {statement}\n",
+                    f"    likelihood: {LIKELIHOOD_TERMS[rank]}\n",
+                    f"    confidence: {rng.pick(JUDGMENT_CONFIDENCE)}\n",
+                    f"    basis: [{', '.join(dict.fromkeys(basis))}]\n",
+                ]
+                if previous is not None:
+                    lines.append(f"    revises: {previous}\n")
+                out.append("".join(lines))
+                previous = jid
+                rank = min(6, max(0, rank + rng.pick((-1, 0, 0, 1))))
+                i = min(n - 1, i + rng.between(20, 2000))  # a later day (events are sorted)
+        return out
+
+    @staticmethod
+    def judgment_fill(rng: FastRandom, year: int) -> dict[str, str]:
+        """Values for a judgment template's fields."""
+        place = rng.pick(KOSOVO_PLACES)
+        person = rng.pick(PEOPLE)
+        org = rng.pick(ORGS)
+        topic = rng.pick(TOPICS)
+        crossing = rng.pick(CROSSINGS)
+        return {
+            "place": place.name,
+            "place_s": place.slug,
+            "person": person[0],
+            "person_s": person[1],
+            "org": org[0],
+            "org_s": org[1],
+            "topic": topic[0],
+            "topic_s": topic[1],
+            "crossing": crossing[0],
+            "crossing_s": crossing[1],
+            "year": str(year),
+        }
+
+    def unique(self, stem: str) -> str:
+        """``stem``, or ``stem-2``, ``stem-3``…: an id not yet used in the log."""
+        candidate, k = stem, 2
+        while candidate in self.used_ids:
+            candidate, k = f"{stem}-{k}", k + 1
+        self.used_ids.add(candidate)
+        return candidate
+
+
+def generate(
+    n: int, seed: int = 1, judgments: int = 0, indicators: int = 0, grades: bool = False
+) -> str:
+    """Return the text of a synthetic log of ``n`` events (tradecraft optional)."""
     if n < 1:
         raise ValueError("n must be at least 1")
-    return Generator(n, seed).generate()
+    return Generator(n, seed, judgments, indicators, grades).generate()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -595,10 +774,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("n", type=int, help="number of events")
     parser.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    parser.add_argument(
+        "--judgments", type=int, default=0, metavar="J", help="key judgments (default: 0)"
+    )
+    parser.add_argument(
+        "--indicators", type=int, default=0, metavar="I", help="indicators (default: 0)"
+    )
+    parser.add_argument(
+        "--grades", action="store_true", help="source reliability and citation credibility"
+    )
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be at least 1")
-    text = generate(args.n, args.seed)
+    if args.judgments < 0 or args.indicators < 0:
+        parser.error("--judgments and --indicators must not be negative")
+    text = generate(args.n, args.seed, args.judgments, args.indicators, args.grades)
     if args.output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(text.encode("utf-8"))

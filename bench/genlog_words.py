@@ -469,3 +469,143 @@ METRICS: tuple[Metric, ...] = (
     ),
 )
 # fmt: on
+
+# --------------------------------------------------------------------------- #
+# Tradecraft (SPEC §7): grades, indicators, key judgments. Drawn from their own
+# random streams, so that adding them leaves the rest of the log unchanged.
+# --------------------------------------------------------------------------- #
+
+# Admiralty grades and how often an analyst gives each.
+RELIABILITY: tuple[str, ...] = ("A", "B", "C", "D", "E", "F")
+RELIABILITY_CUM: tuple[float, ...] = (5, 40, 75, 88, 92, 100)
+CREDIBILITY_CUM: tuple[float, ...] = (15, 50, 80, 90, 93, 100)  # digits 1..6
+
+
+@dataclass(frozen=True)
+class Signpost:
+    """An indicator's title template (``{place}``), id stem, scenario and observing kinds."""
+
+    title: str
+    stem: str
+    scenario: str
+    kinds: tuple[str, ...]
+
+
+SIGNPOSTS: tuple[Signpost, ...] = (
+    Signpost("Armed groups active near {place}", "armed-groups", "escalation", ("incident",)),
+    Signpost("Roadblocks or barricades around {place}", "barricades", "escalation", ("incident",)),
+    Signpost("Attacks on police in {place}", "police-attacked", "escalation", ("incident",)),
+    Signpost(
+        "Weapons caches found near {place}", "weapons-caches", "escalation", ("incident", "legal")
+    ),
+    Signpost(
+        "Serbian Army movements towards {place}",
+        "army-movements",
+        "escalation",
+        ("deployment", "statement"),
+    ),
+    Signpost("KFOR reinforcements in {place}", "kfor-reinforced", "escalation", ("deployment",)),
+    Signpost(
+        "Special police deployed to {place}",
+        "special-police",
+        "escalation",
+        ("deployment", "incident"),
+    ),
+    Signpost(
+        "Protests at the municipal building in {place}",
+        "municipal-protests",
+        "escalation",
+        ("incident", "political"),
+    ),
+    Signpost(
+        "Crossing closures near {place}",
+        "crossing-closed",
+        "escalation",
+        ("incident", "deployment"),
+    ),
+    Signpost(
+        "Arrests of Serb residents of {place}", "arrests", "escalation", ("legal", "incident")
+    ),
+    Signpost(
+        "Talks on the association of municipalities touching {place}",
+        "association-talks",
+        "normalisation",
+        ("diplomatic", "political"),
+    ),
+    Signpost(
+        "Local elections called in {place}",
+        "elections-called",
+        "normalisation",
+        ("political", "scheduled"),
+    ),
+    Signpost(
+        "Serb officials return to institutions in {place}",
+        "officials-return",
+        "normalisation",
+        ("political",),
+    ),
+    Signpost(
+        "Joint patrols agreed for {place}",
+        "joint-patrols",
+        "normalisation",
+        ("diplomatic", "deployment"),
+    ),
+    Signpost(
+        "Freight traffic resumes through {place}",
+        "freight-resumes",
+        "normalisation",
+        ("diplomatic", "incident"),
+    ),
+    Signpost("Harsher rhetoric in Belgrade about {place}", "rhetoric", "stalemate", ("statement",)),
+    Signpost("Court rulings on property in {place}", "property-rulings", "stalemate", ("legal",)),
+    Signpost(
+        "Missed deadlines affecting {place}",
+        "missed-deadlines",
+        "stalemate",
+        ("deadline", "scheduled", "political"),
+    ),
+)
+WINDOWS: tuple[str | None, ...] = ("30d", "30d", "60d", "90d", "2w", None)
+
+# ICD 203's first row, lowest range first; a log keeps to one row.
+LIKELIHOOD_TERMS: tuple[str, ...] = (
+    "almost no chance",
+    "very unlikely",
+    "unlikely",
+    "roughly even chance",
+    "likely",
+    "very likely",
+    "almost certain",
+)
+JUDGMENT_CONFIDENCE: tuple[str, ...] = ("high", "moderate", "moderate", "low")
+
+# Judgment statements and id stems. A statement states the outcome only: no
+# likelihood or confidence words (those live in their own keys; the validator
+# warns otherwise).
+JUDGMENTS: tuple[tuple[str, str], ...] = (
+    (
+        "Armed violence in {place} on the scale of Banjska or larger before the end of {year}",
+        "violence-{place_s}",
+    ),
+    (
+        "Serb officials in {place} return to Kosovo institutions by the end of {year}",
+        "officials-{place_s}",
+    ),
+    (
+        "{person} agrees to the association of Serb-majority municipalities in {year}",
+        "association-{person_s}",
+    ),
+    (
+        "The {crossing} crossing stays closed to freight for more than a month in {year}",
+        "closure-{crossing_s}",
+    ),
+    ("{org} raises its presence in {place} before the end of {year}", "presence-{org_s}-{place_s}"),
+    ("New barricades go up around {place} during {year}", "barricades-{place_s}"),
+    ("The dialogue on {topic} produces a signed text in {year}", "dialogue-{topic_s}"),
+    ("{person} calls early elections in {year}", "elections-{person_s}"),
+    ("Protests in {place} turn violent before the end of {year}", "protests-{place_s}"),
+    (
+        "The Serbian Army moves units closer to the boundary near {place} in {year}",
+        "army-{place_s}",
+    ),
+)

@@ -3,6 +3,8 @@
 Usage::
 
     python bench/load.py [--sizes 1000,10000,100000] [--repeat K] [--json]
+    python bench/load.py --tradecraft [--events 100000] [--judgments 2000]
+                         [--indicators 200] [--rounds 5] [--json]
 
 For each size, a synthetic log is generated with ``bench/genlog.py`` into a
 temporary directory, then each of these runs in a fresh subprocess of the same
@@ -20,6 +22,22 @@ reported. The shipped ``events.yaml`` is timed cold and warm as well.
 Targets: cold check ≤ 1.3 × baseline; warm check ≤ 1.5 s at 100,000 events;
 ``briefer check`` on the shipped log ≤ 0.3 s. Missing a target is reported but
 does not change the exit status; a failing subprocess does (exit 1). POSIX only.
+
+``--tradecraft`` measures instead what SPEC §7's additions cost a cold check.
+From one seed it generates three logs with the same events and sources:
+
+* plain: the log as without tradecraft;
+* +j/i: plus ``--judgments`` judgments and ``--indicators`` indicators (with
+  the events' ``indicators:`` observing them);
+* +j/i+grades: plus a reliability letter on every source and a credibility
+  digit on about a third of the citations.
+
+Then ``--rounds`` rounds each time one cold check of every log (fresh cache
+directory each), the order rotating from round to round, so that the machine's
+slow spells fall on all three alike. Reported: median wall and CPU (user+sys)
+seconds per log, and each log's ratio to the plain one (ratio of medians, and
+the median of the per-round ratios). Target: +j/i ÷ plain ≤ 1.05 (wall; the
+CPU ratio is the steadier figure on a busy machine).
 """
 
 from __future__ import annotations
@@ -69,6 +87,7 @@ class Run:
     max_rss_mb: float
     exit_code: int
     output: str  # stdout + stderr, decoded
+    cpu_s: float = 0.0  # user + system time of the child
 
 
 @dataclass
@@ -134,7 +153,7 @@ def run_child(cmd: Sequence[str], env: Mapping[str, str], cwd: Path) -> Run:
         proc.returncode = code  # already reaped: keep Popen from waiting again
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return Run(wall, rss_mb(usage.ru_maxrss), code, text)
+    return Run(wall, rss_mb(usage.ru_maxrss), code, text, usage.ru_utime + usage.ru_stime)
 
 
 def child_env(cache_dir: Path, xdg_cache: Path) -> dict[str, str]:
@@ -243,12 +262,15 @@ def measure(
     return m
 
 
-def generate(n: int, seed: int, python: str, work: Path) -> tuple[Path, float]:
-    """Write a log of ``n`` events with genlog; return its path and the time taken."""
-    path = work / f"events-{n}.yaml"
+def generate(
+    n: int, seed: int, python: str, work: Path, extra: Sequence[str] = (), name: str = ""
+) -> tuple[Path, float]:
+    """Write a log of ``n`` events with genlog (``extra``: more of its options);
+    return its path and the time taken."""
+    path = work / f"events-{n}{name}.yaml"
     start = time.perf_counter()
     subprocess.run(
-        [python, str(GENLOG), str(n), "-o", str(path), "--seed", str(seed)],
+        [python, str(GENLOG), str(n), "-o", str(path), "--seed", str(seed), *extra],
         check=True,
         stdin=subprocess.DEVNULL,
     )
@@ -360,6 +382,110 @@ def render_text(measurements: list[Measurement], python: str) -> str:
     return "\n".join(out)
 
 
+TRADECRAFT_TARGET = 1.05
+
+
+def tradecraft(args: argparse.Namespace, python: str) -> int:
+    """``--tradecraft``: interleaved cold checks of one log without and with SPEC §7's parts."""
+    ji = ["--judgments", str(args.judgments), "--indicators", str(args.indicators)]
+    variants = {"plain": [], "+j/i": ji, "+j/i+grades": [*ji, "--grades"]}
+    work = Path(tempfile.mkdtemp(prefix="briefer-bench-"))
+    runs: dict[str, list[Run]] = {name: [] for name in variants}
+    sizes: dict[str, float] = {}
+    try:
+        paths: dict[str, Path] = {}
+        for k, (name, extra) in enumerate(variants.items()):
+            if not args.quiet:
+                progress(f"generating {name}: {args.events:,} events {' '.join(extra)}")
+            paths[name], _ = generate(args.events, args.seed, python, work, extra, f"-{k}")
+            sizes[name] = paths[name].stat().st_size / 1e6
+        names = list(variants)
+        for r in range(args.rounds):
+            for name in names[r % len(names) :] + names[: r % len(names)]:
+                if not args.quiet:
+                    progress(f"  round {r + 1}/{args.rounds}: cold check {name}")
+                cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
+                cmd = [python, "-m", "briefer", "--log", str(paths[name]), "check"]
+                runs[name].append(run_child(cmd, child_env(cache, cache), REPO))
+                shutil.rmtree(cache, ignore_errors=True)
+    finally:
+        if args.keep:
+            progress(f"generated logs kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def med(name: str, key: str) -> float:
+        return statistics.median(float(getattr(r, key)) for r in runs[name])
+
+    def paired(name: str, key: str) -> float:
+        pairs = zip(runs[name], runs["plain"], strict=True)
+        return statistics.median(float(getattr(a, key)) / float(getattr(b, key)) for a, b in pairs)
+
+    rows: list[dict[str, Any]] = []
+    for name in variants:
+        rows.append(
+            {
+                "log": name,
+                "file_mb": round(sizes[name], 2),
+                "wall_s": round(med(name, "wall_s"), 3),
+                "cpu_s": round(med(name, "cpu_s"), 3),
+                "wall_ratio": round(med(name, "wall_s") / med("plain", "wall_s"), 4),
+                "cpu_ratio": round(med(name, "cpu_s") / med("plain", "cpu_s"), 4),
+                "wall_ratio_paired": round(paired(name, "wall_s"), 4),
+                "cpu_ratio_paired": round(paired(name, "cpu_s"), 4),
+                "runs_wall_s": [round(r.wall_s, 3) for r in runs[name]],
+                "runs_cpu_s": [round(r.cpu_s, 3) for r in runs[name]],
+                "max_rss_mb": round(med(name, "max_rss_mb"), 1),
+                "exit_codes": [r.exit_code for r in runs[name]],
+                "output_lines": max(len(r.output.splitlines()) for r in runs[name]),
+            }
+        )
+    ok = all(r.exit_code == 0 for rs in runs.values() for r in rs)
+    ratio = rows[1]["wall_ratio"]
+    if args.json:
+        doc = {
+            "python": python,
+            "python_version": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "events": args.events,
+            "judgments": args.judgments,
+            "indicators": args.indicators,
+            "rounds": args.rounds,
+            "target_ratio_max": TRADECRAFT_TARGET,
+            "results": rows,
+            "all_exit_zero": ok,
+        }
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return 0 if ok else 1
+    print(
+        f"cold briefer check, {args.events:,} events without and with {args.judgments:,} "
+        f"judgments and {args.indicators:,} indicators; {args.rounds} interleaved rounds, "
+        f"medians — Python {platform.python_version()}, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"  {'log':<13}{'MB':>7}{'wall s':>9}{'÷ plain':>9}{'paired':>8}"
+        f"{'CPU s':>9}{'÷ plain':>9}{'paired':>8}{'RSS MB':>8}{'exit':>6}"
+    )
+    for row in rows:
+        codes = row["exit_codes"]
+        print(
+            f"  {row['log']:<13}{row['file_mb']:>7.1f}{row['wall_s']:>9.2f}"
+            f"{row['wall_ratio']:>9.3f}{row['wall_ratio_paired']:>8.3f}{row['cpu_s']:>9.2f}"
+            f"{row['cpu_ratio']:>9.3f}{row['cpu_ratio_paired']:>8.3f}{row['max_rss_mb']:>8.0f}"
+            f"{max(codes, key=abs):>6}"
+        )
+    for name, rs in runs.items():
+        extra_lines = len(rs[0].output.splitlines()) - len(runs["plain"][0].output.splitlines())
+        if rs[0].exit_code != 0 or extra_lines:
+            print(f"  {name}: exit {rs[0].exit_code}, {extra_lines:+} output lines vs plain:")
+            print(indent_tail(rs[0].output))
+    print(
+        f"target: +j/i ÷ plain ≤ {TRADECRAFT_TARGET} (wall, ratio of medians): "
+        f"{ratio:.3f}, {met(ok and ratio <= TRADECRAFT_TARGET)} (CPU {rows[1]['cpu_ratio']:.3f})"
+    )
+    return 0 if ok else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(
@@ -388,10 +514,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-shipped", action="store_true", help="skip timing the shipped events.yaml"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    group = parser.add_argument_group("--tradecraft: one log without and with SPEC §7's parts")
+    group.add_argument(
+        "--tradecraft", action="store_true", help="time cold checks of the same log ± tradecraft"
+    )
+    group.add_argument("--events", type=int, default=100_000, help="(default: 100000)")
+    group.add_argument("--judgments", type=int, default=2000, help="(default: 2000)")
+    group.add_argument("--indicators", type=int, default=200, help="(default: 200)")
+    group.add_argument("--rounds", type=int, default=5, help="(default: 5)")
     args = parser.parse_args(argv)
     if args.repeat is not None and args.repeat < 1:
         parser.error("--repeat must be at least 1")
     python: str = args.python
+    if args.tradecraft:
+        if args.rounds < 1 or args.events < 1 or args.judgments < 1 or args.indicators < 1:
+            parser.error("--rounds, --events, --judgments and --indicators must be at least 1")
+        return tradecraft(args, python)
 
     work = Path(tempfile.mkdtemp(prefix="briefer-bench-"))
     measurements: list[Measurement] = []

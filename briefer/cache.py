@@ -31,9 +31,9 @@ from briefer import __version__
 from briefer.atomic import write_atomic
 from briefer.results import LoadResult, Parsed
 
-__all__ = ["Header", "cache_dir", "key", "lookup", "store"]
+__all__ = ["Header", "cache_dir", "file_digest", "key", "lookup", "store"]
 
-_MAGIC = b"briefer-log-cache 3\n"
+_MAGIC = b"briefer-log-cache 4\n"
 #: What ``_load_part`` returns for a damaged part (None is a valid body: an invalid log).
 _DAMAGED = object()
 
@@ -50,6 +50,11 @@ def cache_dir() -> Path:
 
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def file_digest(data: bytes) -> str:
+    """The digest of a log file's bytes, by which entries know it."""
+    return _digest(data)
 
 
 def _entry_path(path: str) -> Path:
@@ -69,14 +74,18 @@ def _code_stamp() -> str:
         "cache.py",
         "dates.py",
         "durations.py",
+        "filecache.py",
         "files.py",
         "loader.py",
         "model.py",
         "results.py",
         "slugs.py",
         *(f"schema/{p.name}" for p in sorted((here / "schema").glob("*.py"))),
+        *(f"tradecraft/{p.name}" for p in sorted((here / "tradecraft").glob("*.py"))),
+        *(f"fastread/{p.name}" for p in sorted((here / "fastread").glob("*.py"))),
         "urls.py",
         "wallclock.py",
+        "yamlfast.py",
         "yamlread.py",
     ):
         try:
@@ -87,10 +96,15 @@ def _code_stamp() -> str:
     return ",".join(parts)
 
 
+#: The code stamp, once per process: a long-running browser reloads with the code it runs.
+_STAMP: list[str] = []
+
+
 def key(data: bytes) -> str:
     """What a cache entry for a main file holding ``data`` is keyed by."""
-    version = f"{__version__}/{sys.version_info[:2]}/{_code_stamp()}"
-    return _digest(version.encode() + b"\0" + data)
+    if not _STAMP:
+        _STAMP.append(f"{__version__}/{sys.version_info[:2]}/{_code_stamp()}")
+    return _digest(_STAMP[0].encode() + b"\0" + data)
 
 
 @dataclass(frozen=True)
@@ -105,6 +119,10 @@ class Header:
     includes: tuple[tuple[str, str], ...]
     #: The result with ``log`` left out (it is the body).
     result: LoadResult
+    #: False when the entry was written without its body (``briefer check`` needs
+    #: none, and pickling 100,000 events costs seconds): a load that wants the
+    #: log takes it as a miss, and builds it from the per-file entries.
+    has_body: bool = True
 
 
 def _read_part(f: BinaryIO) -> bytes | None:
@@ -177,11 +195,19 @@ def _loads(payload: bytes | BinaryIO) -> object:
             gc.enable()
 
 
-def lookup(path: str, display: str, data_key: str, *, need_log: bool = True) -> LoadResult | None:
+def lookup(
+    path: str,
+    display: str,
+    data_key: str,
+    *,
+    need_log: bool = True,
+    known: dict[str, tuple[bytes, str]] | None = None,
+) -> LoadResult | None:
     """The cached result for this log if nothing it was built from has changed.
 
     With ``need_log=False`` the log itself is not unpickled (``result.log`` is
-    None): enough for ``briefer check``.
+    None): enough for ``briefer check``. Included files read to check them
+    are left in ``known`` (path → bytes and digest) for a parse after a miss.
     """
     from briefer.model import EventLog
 
@@ -195,10 +221,13 @@ def lookup(path: str, display: str, data_key: str, *, need_log: bool = True) -> 
             header = _loads(raw_header)
             if not isinstance(header, Header) or header.key != data_key:
                 return None
-            if header.display != display or not _includes_unchanged(header, path, display):
+            unchanged = _includes_unchanged(header, path, display, {} if known is None else known)
+            if header.display != display or not unchanged:
                 return None
             if not need_log:
                 return header.result
+            if not header.has_body:
+                return None
             try:
                 log = _load_part(f)
             except Exception:  # a damaged body that passed its digest is vanishingly rare
@@ -221,14 +250,19 @@ def lookup(path: str, display: str, data_key: str, *, need_log: bool = True) -> 
     return LoadResult(log, header.result.problems, header.result.deadlines)
 
 
-def _includes_unchanged(header: Header, path: str, display: str) -> bool:
+def _includes_unchanged(
+    header: Header, path: str, display: str, known: dict[str, tuple[bytes, str]]
+) -> bool:
     from briefer.files import expand_includes, read_log_file
 
     for inc_path, inc_digest in header.includes:
         try:
-            if _digest(read_log_file(inc_path)) != inc_digest:
-                return False
+            data = read_log_file(inc_path)
         except OSError:
+            return False
+        digest = _digest(data)
+        known[inc_path] = (data, digest)
+        if digest != inc_digest:
             return False
     if header.patterns:
         # The patterns might match more or fewer files now; a refused one is
@@ -246,18 +280,22 @@ def _part_line(payload: bytes) -> bytes:
     return f"{len(payload)} {_digest(payload)}\n".encode("ascii")
 
 
-def store(path: str, display: str, data: bytes, parsed: Parsed) -> None:
-    """Write the entry atomically; a cache that cannot be written is silently skipped."""
+def store(path: str, display: str, data: bytes, parsed: Parsed, *, with_log: bool = True) -> None:
+    """Write the entry atomically; a cache that cannot be written is silently skipped.
+
+    ``with_log=False`` writes the header alone (see ``Header.has_body``).
+    """
     result = parsed.result
     header = Header(
         key(data),
         display,
         tuple(parsed.patterns),
-        tuple((i.path, _digest(i.data)) for i in parsed.inputs),
+        tuple((i.path, i.digest or _digest(i.data)) for i in parsed.inputs),
         LoadResult(None, result.problems, result.deadlines),
+        has_body=with_log or bool(result.errors),
     )
     head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
-    body = pickle.dumps(result.log, protocol=pickle.HIGHEST_PROTOCOL)
+    body = pickle.dumps(result.log if header.has_body else None, protocol=pickle.HIGHEST_PROTOCOL)
     target = _entry_path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -17,8 +17,9 @@ from briefer.files import expand_includes, read_log_file
 from briefer.model import BUILTIN_KINDS, EventLog, Pos, Problem
 from briefer.results import Deadline, FileRead, LoadResult, Parsed
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this module
     from briefer.schema import LogReader
+    from briefer.schema.parts import FilePart
     from briefer.yamlread import SourceText
 
 __all__ = ["LoadResult", "Parsed", "load_log", "parse", "time_problems"]
@@ -34,9 +35,22 @@ def display_name(path: str) -> str:
 
 
 def parse(
-    path: str, data: bytes, display: str | None = None, *, fast: bool | None = None
+    path: str,
+    data: bytes,
+    display: str | None = None,
+    *,
+    parts: bool = False,
+    known: dict[str, tuple[bytes, str]] | None = None,
+    with_log: bool = True,
+    fast: bool | None = None,
 ) -> Parsed:
     """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes.
+
+    With ``parts``, each included file is read on its own and its part kept in
+    (and taken from) the per-file cache (:mod:`briefer.filecache`). ``known``
+    holds included files' bytes already read (by the cache's check), so that
+    no file is read twice. Without ``with_log`` (a check) a valid log's result
+    comes without the log, and cached parts without their events.
 
     With ``fast`` (the default when rapidyaml is there), the files are first
     read by the fast reader (:mod:`briefer.fastread`); a file it cannot read
@@ -45,23 +59,47 @@ def parse(
     """
     from briefer.yamlread import Unsupported, fast_available
 
+    display = display or display_name(path)
+    known = {} if known is None else known
     if fast is None:
         fast = fast_available()
-    if fast:
-        try:
-            parsed = _parse(path, data, display, fast=True)
-        except Unsupported:
-            pass  # something only the reference reader reads exactly
-        else:
-            if all(p.severity != "error" for p in parsed.result.problems):
-                return parsed
-    return _parse(path, data, display, fast=False)
+    for fast_read in (True, False) if fast else (False,):
+        for apart in (True, False) if parts else (False,):
+            try:
+                parsed = _parse(
+                    path,
+                    data,
+                    display,
+                    parts=apart,
+                    known=dict(known),  # each attempt takes the bytes it reads from it
+                    with_log=with_log,
+                    fast=fast_read,
+                )
+            except Unsupported:
+                break  # something only the reference reader reads exactly
+            if parsed is None:
+                continue  # read apart, the files cannot give the shared walk's result
+            if fast_read and any(p.severity == "error" for p in parsed.result.problems):
+                break  # every error is worded by the reference reader
+            return parsed
+    raise AssertionError("the reference path always gives a result")
 
 
-def _parse(path: str, data: bytes, display: str | None, *, fast: bool) -> Parsed:
+def _parse(
+    path: str,
+    data: bytes,
+    display: str,
+    *,
+    parts: bool,
+    known: dict[str, tuple[bytes, str]],
+    with_log: bool,
+    fast: bool,
+) -> Parsed | None:
+    """:func:`parse`; None when reading the files apart cannot give the shared walk's result.
+
+    With ``fast``, Unsupported for a file the fast reader leaves to PyYAML."""
     from briefer.schema import LogReader, Stop
 
-    display = display or display_name(path)
     reader = LogReader()
     inputs: list[FileRead] = []
     header: dict[str, Any] = {}
@@ -82,26 +120,39 @@ def _parse(path: str, data: bytes, display: str | None, *, fast: bool) -> Parsed
                     reader.report(node, "warning", message)
                 continue
             inc_display = match.display
+            inc_data, inc_digest = known.pop(match.path, (None, ""))
             try:
-                inc_data = read_log_file(match.path)
+                if inc_data is None:
+                    inc_data = read_log_file(match.path)
             except OSError as exc:
                 reader.error(Pos(inc_display, 0, 0), f"cannot read: {exc.strerror}")
                 continue
-            inputs.append(FileRead(match.path, inc_display, inc_data))
-            _read_file(reader, inc_data, inc_display, main=False, fast=fast)
+            if parts:
+                from briefer.cache import file_digest
+                from briefer.schema.parts import absorb
+
+                digest = inc_digest or file_digest(inc_data)
+                read = FileRead(match.path, inc_display, inc_data, digest)
+                inputs.append(read)
+                part = _included_part(reader, read, with_events=with_log, fast=fast)
+                if not absorb(reader, part):
+                    return None  # an id repeated across files: the shared walk reports it
+            else:
+                inputs.append(FileRead(match.path, inc_display, inc_data))
+                _walk_included(reader, inc_display, inc_data, fast=fast)
         reader.check_references()
     except Stop:
         pass  # a foreign format version: its one error says all there is to say
     problems = tuple(_ordered(reader.problems, display))
     if any(p.severity == "error" for p in problems):
         return Parsed(LoadResult(None, problems), patterns, inputs)
-    events = sorted(reader.events, key=lambda e: (*e.date.sort_key, e.id))
-    named = {r for e in events for r in e.related}
     deadlines = tuple(
-        Deadline(e.id, reader.event_pos[e.id], e.date.latest, bool(e.related) or e.id in named)
-        for e in events
-        if e.kind == "deadline"
+        Deadline(eid, reader.event_pos[eid], latest, related or eid in reader.related_named)
+        for _, eid, latest, related in sorted(reader.deadline_facts)
     )
+    if not with_log:  # a check: the events of included files were never even loaded
+        return Parsed(LoadResult(None, problems, deadlines), patterns, inputs)
+    events = sorted(reader.events, key=lambda e: (*e.date.sort_key, e.id))
     log = EventLog(
         path=display,
         title=header.get("title") or "",
@@ -151,6 +202,34 @@ def _read_file(
     return source
 
 
+def _walk_included(reader: LogReader, display: str, data: bytes, *, fast: bool) -> None:
+    """Read one included file into ``reader``'s walk."""
+    _read_file(reader, data, display, main=False, fast=fast)
+
+
+def _included_part(main: LogReader, read: FileRead, *, with_events: bool, fast: bool) -> FilePart:
+    """One included file read on its own (as the main file says to), through the per-file cache.
+
+    A part the fast reader finds an error in is not kept: the reference reader words errors.
+    """
+    from briefer import filecache
+    from briefer.schema import LogReader
+    from briefer.schema.parts import part_of
+    from briefer.yamlread import Unsupported
+
+    tz_name = main.header.get("timezone", "UTC")
+    key = filecache.part_key(read.display, read.digest, tz_name, main.kinds)
+    part = filecache.lookup(key, with_events=with_events)
+    if part is None:
+        alone = LogReader(tz=main.tz, kinds=set(main.kinds))
+        _walk_included(alone, read.display, read.data, fast=fast)
+        if fast and any(p.severity == "error" for p in alone.problems):
+            raise Unsupported
+        part = part_of(alone)
+        filecache.store(key, part)
+    return part
+
+
 def _ordered(problems: list[Problem], main: str) -> list[Problem]:
     """Deduplicated, main file first, then by position: the order an editor shows them."""
     unique = dict.fromkeys(problems)
@@ -178,6 +257,8 @@ def load_log(
     from briefer import cache
 
     display = display_name(path)
+    #: Included files' bytes the cache's check read, for the parse not to read them again.
+    known: dict[str, tuple[bytes, str]] = {}
     try:
         data = read_log_file(path)
         result = None
@@ -186,17 +267,18 @@ def load_log(
             # Let the bytes go before a large cached log is unpickled (the peak
             # memory of a 100,000-event log); a miss reads the file again.
             data = b""
-            result = cache.lookup(path, display, data_key, need_log=need_log)
+            result = cache.lookup(path, display, data_key, need_log=need_log, known=known)
             if result is None:
                 data = read_log_file(path)
     except OSError as exc:
         problem = Problem(Pos(display, 0, 0), "error", f"cannot read: {exc.strerror}")
         return LoadResult(None, (problem,))
     if result is None:
-        parsed = parse(path, data, display)
+        parsed = parse(path, data, display, parts=use_cache, known=known, with_log=need_log)
         result = parsed.result
         if use_cache:
-            cache.store(path, display, data, parsed)
+            # A check needs no log: leave its pickling to a load that does.
+            cache.store(path, display, data, parsed, with_log=need_log)
     extra = time_problems(result.deadlines, int(time.time()) if now is None else now)
     if extra:
         problems = tuple(_ordered([*result.problems, *extra], display))

@@ -52,6 +52,8 @@ class FileRead:
     path: str
     display: str
     data: bytes
+    #: Its bytes' digest (``briefer.cache.file_digest``), computed once per load.
+    digest: str = ""
 
 
 @dataclass(frozen=True)

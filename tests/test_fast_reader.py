@@ -184,6 +184,10 @@ def _snapshot(reader: LogReader) -> dict[str, object]:
         "judgments": reader.judgments,
         "kinds": reader.kinds,
         "bad_sources": reader.bad_sources,
+        "uncited": reader.uncited,
+        "observed": reader.observed,
+        "related_named": reader.related_named,
+        "deadline_facts": reader.deadline_facts,
         "problems": sorted(str(p) for p in reader.problems),
     }
 
@@ -208,7 +212,10 @@ def test_variant_reads_like_the_reference(what: str, old: str, new: str, tmp_pat
     path = tmp_path / "log.yaml"
     path.write_bytes(data)
     chosen = loader.parse(str(path), data, "log.yaml")
-    ref = loader._parse(str(path), data, "log.yaml", fast=False)
+    ref = loader._parse(
+        str(path), data, "log.yaml", parts=False, known={}, with_log=True, fast=False
+    )
+    assert ref is not None
     assert [str(p) for p in chosen.result.problems] == [str(p) for p in ref.result.problems]
     assert chosen.result == ref.result
 
@@ -371,3 +378,41 @@ def test_muting_rapidyaml_leaves_file_descriptor_2_alone(capfd: pytest.CaptureFi
     assert not errors
     _out, err = capfd.readouterr()
     assert err.splitlines() == [f"line {i}" for i in range(200)]
+
+
+INCLUDED = """\
+sources:
+  - id: s3
+    title: Source three
+events:
+  - id: e10
+    date: 2023-11-01
+    title: In an included file
+    sources: [s3, s1]
+    related: [e1]
+"""
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_included_files_read_apart_like_the_reference(
+    broken: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    main = BASE.replace("judgments:", "include: [more/*.yaml]\njudgments:")
+    included = INCLUDED.replace("title: In", "title: ~\n    kind: In") if broken else INCLUDED
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "a.yaml").write_text(included, encoding="utf-8")
+    (tmp_path / "log.yaml").write_text(main, encoding="utf-8")
+    data = main.encode()
+    want = loader.parse("log.yaml", data, "log.yaml", fast=False).result
+    assert any(p.severity == "error" for p in want.problems) == broken
+    if not broken:  # read by the fast reader, the included file apart
+        fast = loader._parse(
+            "log.yaml", data, "log.yaml", parts=True, known={}, with_log=True, fast=True
+        )
+        assert fast is not None
+        assert fast.result == want
+    for _ in range(2):  # the second time, the included file's part comes from its cache
+        got = loader.parse("log.yaml", data, "log.yaml", parts=True).result
+        assert [str(p) for p in got.problems] == [str(p) for p in want.problems]
+        assert got == want

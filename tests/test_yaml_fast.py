@@ -19,6 +19,7 @@ import contextlib
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -116,13 +117,19 @@ def test_fast_nodes_match_pyyaml_on_a_large_log(generated_log: Path) -> None:
     assert counts["placed"] == counts["nodes"]  # a plain log: every node placed
 
 
+#: The shared walk of every file, with the log (no per-file cache).
+_ARGS: dict[str, Any] = {"parts": False, "known": {}, "with_log": True}
+
+
 def _both(path: Path, display: str) -> tuple[loader.Parsed | None, loader.Parsed]:
     data = path.read_bytes()
     try:
-        fast: loader.Parsed | None = loader._parse(str(path), data, display, fast=True)
+        fast: loader.Parsed | None = loader._parse(str(path), data, display, **_ARGS, fast=True)
     except Unsupported:
         fast = None
-    return fast, loader._parse(str(path), data, display, fast=False)
+    ref = loader._parse(str(path), data, display, **_ARGS, fast=False)
+    assert ref is not None
+    return fast, ref
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)

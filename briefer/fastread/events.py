@@ -367,6 +367,16 @@ class EventReader:
         if refs:
             state.refs.extend(refs)
         state.events.append(event)
+        # What the steps across files need of the events (as read_event notes it).
+        if not event.sources:
+            state.uncited.append(eid)
+        if event.indicators:
+            state.observed.update(event.indicators)
+        if event.related:
+            state.related_named.update(event.related)
+        if event.kind == "deadline":
+            order: tuple[object, ...] = (*date.sort_key, eid)
+            state.deadline_facts.append((order, eid, date.latest, bool(event.related)))
 
     def location(self, nid: int) -> Location:
         this = self.this

@@ -101,6 +101,13 @@ def read_event(state: LogState, node: Node) -> None:
         event = Event(id=eid, date=date, title=title, pos=pos, **fields)
         _ = event.haystack  # computed here, so that it comes out of the cache ready
         state.events.append(event)
+        if not event.sources:
+            state.uncited.append(eid)
+        state.observed.update(event.indicators)
+        state.related_named.update(event.related)
+        if event.kind == "deadline":
+            order: tuple[object, ...] = (*date.sort_key, eid)
+            state.deadline_facts.append((order, eid, date.latest, bool(event.related)))
 
 
 def read_kind(state: LogState, node: Node, what: str, _eid: str) -> str | None:

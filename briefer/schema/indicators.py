@@ -52,9 +52,8 @@ def check_observed(state: LogState) -> None:
     """Warn about an indicator no event observes (after errors are fixed: they can hide one)."""
     if any(p.severity == "error" for p in state.problems):
         return
-    observed = {iid for event in state.events for iid in event.indicators}
     for iid, pos in state.indicator_pos.items():
-        if iid not in observed:
+        if iid not in state.observed:
             state.report(
                 pos,
                 "warning",

@@ -158,12 +158,13 @@ def check_judgments(state: LogState) -> None:
     """Across the log: revision chains, and one row of the likelihood table."""
     by_id = {j.id: j for j in state.judgments}
     revised_by: dict[str, Judgment] = {}
+    revises_at = _revises_positions(state) if state.judgments else {}
     in_cycle: set[str] = set()
     for judgment in state.judgments:
         target = by_id.get(judgment.revises or "")
         if target is None:
             continue
-        where = _revises_pos(state, judgment)
+        where = revises_at.get(judgment.id, judgment.pos)
         if (target.date.earliest or 0) > (judgment.date.earliest or 0):
             state.error(
                 where,
@@ -199,11 +200,9 @@ def check_judgments(state: LogState) -> None:
                 )
 
 
-def _revises_pos(state: LogState, judgment: Judgment) -> Pos:
-    for ref in state.refs:
-        if ref.what == "judgment" and ref.owner == judgment.id:
-            return ref.pos
-    return judgment.pos
+def _revises_positions(state: LogState) -> dict[str, Pos]:
+    """Where each judgment's ``revises:`` value stands, by judgment id."""
+    return {r.owner: r.pos for r in state.all_refs() if r.what == "judgment"}
 
 
 def _cycle_from(judgment: Judgment, by_id: dict[str, Judgment]) -> list[str]:

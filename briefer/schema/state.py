@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from typing import Any, TypeVar
@@ -42,6 +42,39 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class RefBlock:
+    """A file's references as columns: cheap to pickle, and a Reference is made only if needed."""
+
+    file: str
+    what: list[str]
+    target: list[str]
+    line: list[int]
+    col: list[int]
+    owner: list[str]
+    owner_kind: list[str]
+
+    @classmethod
+    def of(cls, file: str, refs: list[Reference]) -> RefBlock:
+        return cls(
+            file,
+            [r.what for r in refs],
+            [r.target for r in refs],
+            [r.pos.line for r in refs],
+            [r.pos.col for r in refs],
+            [r.owner for r in refs],
+            [r.owner_kind for r in refs],
+        )
+
+    def reference(self, i: int) -> Reference:
+        """The ``i``-th reference."""
+        pos = Pos(self.file, self.line[i], self.col[i])
+        return Reference(self.what[i], self.target[i], pos, self.owner[i], self.owner_kind[i])
+
+    def __iter__(self) -> Iterator[Reference]:
+        return (self.reference(i) for i in range(len(self.what)))
+
+
+@dataclass(frozen=True)
 class Section:
     """One top-level key of the log: how its value is read, and where it may appear."""
 
@@ -70,8 +103,20 @@ class LogState(NodeReader):
     events: list[Event] = field(default_factory=list)
     event_pos: dict[str, Pos] = field(default_factory=dict)
     refs: list[Reference] = field(default_factory=list)
+    #: References of files read apart (see ``briefer.schema.parts``), as columns.
+    ref_blocks: list[RefBlock] = field(default_factory=list)
     #: Events whose sources: held something, but nothing valid (no "cites no source" then).
     bad_sources: set[str] = field(default_factory=set)
+    #: What the steps across files need of the events, so that a check can run
+    #: them without the events themselves: ids of events citing nothing, in
+    #: reading order; indicator ids observed; event ids named under related:;
+    #: and per deadline event (sort key, id, latest instant, names a related event).
+    uncited: list[str] = field(default_factory=list)
+    observed: set[str] = field(default_factory=set)
+    related_named: set[str] = field(default_factory=set)
+    deadline_facts: list[tuple[tuple[object, ...], str, int | None, bool]] = field(
+        default_factory=list
+    )
     judgments: list[Judgment] = field(default_factory=list)
     judgment_pos: dict[str, Pos] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
@@ -85,6 +130,12 @@ class LogState(NodeReader):
     #: One object per distinct actor, tag, kind, place and citation: a 100,000-event log
     #: repeats them endlessly, and sharing them keeps the loaded log (and its cache) small.
     _shared: dict[object, Any] = field(default_factory=dict)
+
+    def all_refs(self) -> Iterator[Reference]:
+        """Every reference to check, in reading order."""
+        yield from self.refs
+        for block in self.ref_blocks:
+            yield from block
 
     def shared(self, value: T) -> T:
         """The first equal value seen before, else ``value`` itself."""

@@ -1,0 +1,125 @@
+"""Per-file entries of the parsed-log cache: an edit re-reads only the file it changed.
+
+The whole-log entry (:mod:`briefer.cache`) answers when nothing changed at
+all. When something did, each included file's part (:class:`FilePart`: its
+sources, events, judgments, indicators, references and problems) is looked
+up here by a digest of its own bytes, the name it is shown under, what the
+main file decides about how it is read (time zone and kinds) and the code
+version; only files without an entry are parsed, then the cheap steps across
+files (references, duplicate ids, sorting, deadlines) run again.
+
+Entries live beside the whole-log ones, are written whole, carry a digest of
+their payload, and any unreadable one is a miss. The folder is kept to
+:data:`MAX_ENTRIES` entries, the least recently written going first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import BinaryIO
+
+from briefer import cache
+from briefer.atomic import write_atomic
+from briefer.schema.parts import FilePart
+
+__all__ = ["MAX_ENTRIES", "lookup", "part_key", "store"]
+
+_MAGIC = b"briefer-file-part 2\n"
+#: Entries kept: enough for a few versions of every file of a large split log.
+MAX_ENTRIES = 4000
+
+
+def _folder() -> Path:
+    return cache.cache_dir() / "files"
+
+
+def part_key(display: str, digest: str, tz: str, kinds: Iterable[str]) -> str:
+    """The digest a file's part is filed under; ``digest`` is its bytes' (``cache.file_digest``)."""
+    context = "\0".join([display, tz, *sorted(kinds), digest])
+    return cache.key(context.encode("utf-8", "surrogateescape"))
+
+
+def lookup(key: str, *, with_events: bool = True) -> FilePart | None:
+    """The part filed under ``key``, or None (missing or damaged).
+
+    Without ``with_events`` its events are not unpickled (``events`` is empty):
+    what the steps across files need of them is in the part's other fields.
+    """
+    try:
+        with open(_folder() / f"{key}.pickle", "rb") as f:
+            if f.read(len(_MAGIC)) != _MAGIC:
+                return None
+            part = _loads(_read(f))
+            if not isinstance(part, FilePart):
+                return None
+            if with_events:
+                events = _loads(_read(f))
+                if not isinstance(events, list):
+                    return None
+                part.events = events
+    except OSError:
+        return None
+    return part
+
+
+def _read(f: BinaryIO) -> bytes:
+    """One ``DIGEST LENGTH`` line and its payload; b'' when damaged."""
+    line = f.readline(100).split()
+    if len(line) != 2 or not line[1].isdigit():
+        return b""
+    payload = f.read(int(line[1]))
+    if hashlib.blake2b(payload, digest_size=20).hexdigest().encode() != line[0]:
+        return b""
+    return payload
+
+
+def _loads(payload: bytes) -> object:
+    if not payload:
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # a damaged entry that passed its digest is vanishingly rare
+        return None
+
+
+def _section(payload: bytes) -> list[bytes]:
+    digest = hashlib.blake2b(payload, digest_size=20).hexdigest()
+    return [f"{digest} {len(payload)}\n".encode("ascii"), payload]
+
+
+def store(key: str, part: FilePart) -> None:
+    """File ``part`` under ``key``; a cache that cannot be written only costs speed.
+
+    Two sections: the part without its events, then the events, so that a
+    check reads the first alone.
+    """
+    index = pickle.dumps(replace(part, events=[]), protocol=pickle.HIGHEST_PROTOCOL)
+    events = pickle.dumps(part.events, protocol=pickle.HIGHEST_PROTOCOL)
+    folder = _folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        sections = [_MAGIC, *_section(index), *_section(events)]
+        write_atomic(folder / f"{key}.pickle", sections, mode=0o600)
+    except OSError:
+        return
+    _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the folder to MAX_ENTRIES entries, dropping the oldest."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    if len(entries) <= MAX_ENTRIES:
+        return
+    by_age = sorted(entries, key=lambda e: e.stat().st_mtime_ns if e.is_file() else 0)
+    for entry in by_age[: len(entries) - MAX_ENTRIES * 3 // 4]:
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)

@@ -1,0 +1,156 @@
+"""Per-file cache entries: reading included files apart gives exactly the shared walk's result,
+and an edit re-reads only the file it changed."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from briefer import loader
+from briefer.loader import load_log, parse
+from tests.helpers import PYTHON, REPO, TEST_DATA, write
+
+BROKEN = TEST_DATA / "broken"
+
+
+def _bench(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def generated(events: int) -> str:
+    out = subprocess.run(
+        [PYTHON, str(REPO / "bench" / "genlog.py"), str(events)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return out.stdout
+
+
+@pytest.fixture(scope="module")
+def split_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("split")
+    _bench("splitlog").write_split(generated(1500), 6, folder)
+    return folder / "events.yaml"
+
+
+def both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shared walk, parts read cold, parts from the cache: one and the same result."""
+    monkeypatch.chdir(path.parent)
+    data = path.read_bytes()
+    shared = parse(path.name, data).result
+    cold = parse(path.name, data, parts=True).result
+    warm = parse(path.name, data, parts=True).result
+    assert [str(p) for p in cold.problems] == [str(p) for p in shared.problems]
+    assert cold == shared
+    assert warm == shared
+
+
+@pytest.mark.parametrize(
+    "case",
+    sorted(p.parent.name for p in BROKEN.glob("*/events.yaml")),
+)
+def test_broken_include_cases_read_apart_say_the_same(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both_ways(BROKEN / case / "events.yaml", monkeypatch)
+
+
+def test_a_split_generated_log_read_apart_is_the_same(
+    split_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both_ways(split_log, monkeypatch)
+
+
+def test_an_id_repeated_across_files_is_reported_as_the_shared_walk_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(
+        tmp_path / "events.yaml",
+        "briefer: 1\ntitle: T\ninclude: [more/*.yaml]\n"
+        "sources: [{id: s1, title: S}]\n"
+        "events: [{id: e1, date: 2023-09-01, title: E, sources: [s1]}]\n",
+    )
+    write(
+        tmp_path / "more" / "a.yaml",
+        "sources: [{id: s1, title: Again, url: 'ftp://x'}]\n"
+        "events: [{id: e1, date: 2023-13-01, title: Again, sources: [nope]}]\n",
+    )
+    both_ways(tmp_path / "events.yaml", monkeypatch)
+    result = parse("events.yaml", (tmp_path / "events.yaml").read_bytes(), parts=True).result
+    assert [str(p) for p in result.problems] == [
+        # The shared walk stops reading a source at its repeated id (no word of
+        # its URL), and names no owner for a repeated event's references.
+        "more/a.yaml:1:16: error: duplicate source id 's1' (first at events.yaml:4:16)",
+        "more/a.yaml:2:15: error: duplicate event id 'e1' (first at events.yaml:5:15)",
+        "more/a.yaml:2:25: error: event 'e1': date '2023-13-01': month must be 1..12",
+        "more/a.yaml:2:61: error: unknown source 'nope'",
+    ]
+
+
+def test_an_edit_reads_only_the_file_it_changed(
+    split_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "log"
+    folder.mkdir()
+    for path in [split_log, *sorted((split_log.parent / "events.d").glob("*.yaml"))]:
+        write(folder / path.relative_to(split_log.parent), path.read_text(encoding="utf-8"))
+    monkeypatch.chdir(folder)
+    read: list[str] = []
+    walk = loader._walk_included
+
+    def counting(reader: object, display: str, data: bytes, **options: bool) -> None:
+        read.append(display)
+        walk(reader, display, data, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "_walk_included", counting)
+    first = load_log("events.yaml")
+    assert first.log is not None
+    assert len(read) == 6
+    read.clear()
+    part = folder / "events.d" / "part-003.yaml"
+    source = next(iter(first.log.sources))
+    part.write_text(
+        part.read_text(encoding="utf-8")
+        + f"  - id: appended\n    date: 2024-01-01\n    title: Appended\n    sources: [{source}]\n",
+        encoding="utf-8",
+    )
+    edited = load_log("events.yaml")
+    assert read == ["events.d/part-003.yaml"]
+    assert edited.log is not None
+    assert "appended" in edited.log.by_id
+    assert edited == load_log("events.yaml", use_cache=False)
+    read.clear()
+    assert load_log("events.yaml") == edited  # unchanged since: the whole-log entry
+    assert read == []
+
+
+def test_a_damaged_or_foreign_entry_is_a_miss(
+    split_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefer import cache
+
+    both_ways(split_log, monkeypatch)  # fills the per-file entries
+    entries = sorted((cache.cache_dir() / "files").glob("*.pickle"))
+    assert entries
+    for i, entry in enumerate(entries):
+        raw = entry.read_bytes()
+        # A flipped byte in the payload, a truncated file, another program's file.
+        damaged = [raw[:-10] + bytes([raw[-10] ^ 1]) + raw[-9:], raw[: len(raw) // 2], b"junk"]
+        entry.write_bytes(damaged[i % 3])
+    both_ways(split_log, monkeypatch)
+
+
+def test_the_folder_is_kept_to_its_size(split_log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefer import cache, filecache
+
+    monkeypatch.setattr(filecache, "MAX_ENTRIES", 4)
+    both_ways(split_log, monkeypatch)
+    assert len(list((cache.cache_dir() / "files").glob("*.pickle"))) <= 4
