@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from briefer.loader import LoadResult
+from briefer.model import Event
 from briefer.terminal import printable
 from briefer.tui.density import DensityBar
 from briefer.tui.detail import DetailPane
@@ -26,7 +27,16 @@ from briefer.tui.header import BriefHeader
 from briefer.tui.help import HelpScreen
 from briefer.tui.jobs import JobActions
 from briefer.tui.keys import KEYS
-from briefer.tui.loading import Loaded, Signature, load, stat, watched_files
+from briefer.tui.loading import (
+    SPAWN_FROM,
+    Loaded,
+    Signature,
+    elsewhere,
+    load,
+    load_elsewhere,
+    stat,
+    watched_files,
+)
 from briefer.tui.panel import Panel
 from briefer.tui.problems import ProblemsPanel
 from briefer.tui.timeline import Timeline
@@ -85,6 +95,10 @@ class BrieferApp(TradecraftActions, JobActions):
         #: perf_counter() at the first paint and when the log became visible (benchmarks).
         self.painted_at: float | None = None
         self.shown_at: float | None = None
+        #: Logs this large (in bytes, all files) load in another process (see ``loading``).
+        self.spawn_from = SPAWN_FROM
+        #: The event the detail pane shows (as the timeline has it: maybe without its summary).
+        self._detail_of: Event | None = None
 
     # -- time -----------------------------------------------------------------
 
@@ -168,12 +182,32 @@ class BrieferApp(TradecraftActions, JobActions):
             return
         self._loading = True
         self._announce_load = announce
-        self._load_worker(stat(self._watched()))
+        before = stat(self._watched())
+        if elsewhere(before, first=self.result is None, spawn_from=self.spawn_from):
+            self._load_elsewhere(before)
+        else:
+            self._load_worker(before)
 
     @work(thread=True, exclusive=True, group="load")
     def _load_worker(self, before: Signature) -> None:
         loaded = load(self.log_path, use_cache=self.use_cache, now=self.now, before=before)
         self.call_from_thread(self._loaded, loaded)
+
+    @work(exclusive=True, group="load")
+    async def _load_elsewhere(self, before: Signature) -> None:
+        loaded = await load_elsewhere(
+            self.log_path,
+            use_cache=self.use_cache,
+            now=self.now(),
+            before=before,
+            progress=self._progress,
+        )
+        self._loaded(loaded)
+
+    def _progress(self, received: int, count: int) -> None:
+        if self.view is None and count:
+            self.timeline.placeholder = f"Loading {count:,} events… {100 * received // count}%"
+            self.timeline.refresh()
 
     def _loaded(self, loaded: Loaded) -> None:
         result, view = loaded.result, loaded.view
@@ -199,7 +233,7 @@ class BrieferApp(TradecraftActions, JobActions):
         self.remove_class("-no-log")
         keep = self._selected_id
         self.view = view
-        self.marked &= set(view.index_by_id)
+        self.marked = {m for m in self.marked if m in view.index_by_id}
         self.timeline.marked = self.marked
         for panel in self._panels():
             panel.set_view(view, self.now())
@@ -246,13 +280,19 @@ class BrieferApp(TradecraftActions, JobActions):
     def _update_detail(self) -> None:
         if self.view is not None and self._mounted():
             current = self.timeline.current
-            if current is not self.detail.event:
-                self.detail.show_event(self.view.log, current, self.view.event)
+            if current is not self._detail_of:
+                self._show_detail(current)
+
+    def _show_detail(self, event: Event | None) -> None:
+        assert self.view is not None
+        self._detail_of = event
+        full = None if event is None else self.view.full(event)
+        self.detail.show_event(self.view.log, full, self.view.event)
 
     @on(Timeline.Chosen)
     def _chosen(self, message: Timeline.Chosen) -> None:
         if self.view is not None:
-            self.detail.show_event(self.view.log, message.event, self.view.event)
+            self._show_detail(message.event)
             self.detail.focus()
 
     @on(DetailPane.Leave)
