@@ -18,7 +18,6 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from briefer.loader import LoadResult
-from briefer.model import Event
 from briefer.terminal import printable
 from briefer.tui.density import DensityBar
 from briefer.tui.detail import DetailPane
@@ -31,9 +30,9 @@ from briefer.tui.loading import (
     SPAWN_FROM,
     Loaded,
     Signature,
-    elsewhere,
+    fill_cache,
     load,
-    load_elsewhere,
+    parse_elsewhere,
     stat,
     watched_files,
 )
@@ -95,10 +94,8 @@ class BrieferApp(TradecraftActions, JobActions):
         #: perf_counter() at the first paint and when the log became visible (benchmarks).
         self.painted_at: float | None = None
         self.shown_at: float | None = None
-        #: Logs this large (in bytes, all files) load in another process (see ``loading``).
+        #: Logs this large (in bytes, all files) are parsed in another process (see ``loading``).
         self.spawn_from = SPAWN_FROM
-        #: The event the detail pane shows (as the timeline has it: maybe without its summary).
-        self._detail_of: Event | None = None
 
     # -- time -----------------------------------------------------------------
 
@@ -183,31 +180,24 @@ class BrieferApp(TradecraftActions, JobActions):
         self._loading = True
         self._announce_load = announce
         before = stat(self._watched())
-        if elsewhere(before, first=self.result is None, spawn_from=self.spawn_from):
-            self._load_elsewhere(before)
-        else:
+        first = self.result is None
+        if self.use_cache and parse_elsewhere(before, first=first, spawn_from=self.spawn_from):
             self._load_worker(before)
-
-    @work(thread=True, exclusive=True, group="load")
-    def _load_worker(self, before: Signature) -> None:
-        loaded = load(self.log_path, use_cache=self.use_cache, now=self.now, before=before)
-        self.call_from_thread(self._loaded, loaded)
+        else:
+            self._read_worker(before)
 
     @work(exclusive=True, group="load")
-    async def _load_elsewhere(self, before: Signature) -> None:
-        loaded = await load_elsewhere(
-            self.log_path,
-            use_cache=self.use_cache,
-            now=self.now(),
-            before=before,
-            progress=self._progress,
-        )
-        self._loaded(loaded)
+    async def _load_worker(self, before: Signature) -> None:
+        """Parse into the cache in another process, then read it from there in a thread."""
+        error = await fill_cache(self.log_path)
+        if error is not None:  # reading it here reports the log's problems, if that was it
+            self.notify(f"The loader process failed: {error}", severity="warning", timeout=6)
+        self._read_worker(before)
 
-    def _progress(self, received: int, count: int) -> None:
-        if self.view is None and count:
-            self.timeline.placeholder = f"Loading {count:,} events… {100 * received // count}%"
-            self.timeline.refresh()
+    @work(thread=True, exclusive=True, group="read")
+    def _read_worker(self, before: Signature) -> None:
+        loaded = load(self.log_path, use_cache=self.use_cache, now=self.now, before=before)
+        self.call_from_thread(self._loaded, loaded)
 
     def _loaded(self, loaded: Loaded) -> None:
         result, view = loaded.result, loaded.view
@@ -233,7 +223,7 @@ class BrieferApp(TradecraftActions, JobActions):
         self.remove_class("-no-log")
         keep = self._selected_id
         self.view = view
-        self.marked = {m for m in self.marked if m in view.index_by_id}
+        self.marked = {m for m in self.marked if m in view.index_by_id}  # not a set of 100k
         self.timeline.marked = self.marked
         for panel in self._panels():
             panel.set_view(view, self.now())
@@ -280,19 +270,13 @@ class BrieferApp(TradecraftActions, JobActions):
     def _update_detail(self) -> None:
         if self.view is not None and self._mounted():
             current = self.timeline.current
-            if current is not self._detail_of:
-                self._show_detail(current)
-
-    def _show_detail(self, event: Event | None) -> None:
-        assert self.view is not None
-        self._detail_of = event
-        full = None if event is None else self.view.full(event)
-        self.detail.show_event(self.view.log, full, self.view.event)
+            if current is not self.detail.event:
+                self.detail.show_event(self.view.log, current, self.view.event)
 
     @on(Timeline.Chosen)
     def _chosen(self, message: Timeline.Chosen) -> None:
         if self.view is not None:
-            self._show_detail(message.event)
+            self.detail.show_event(self.view.log, message.event, self.view.event)
             self.detail.focus()
 
     @on(DetailPane.Leave)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from briefer.model import Event, EventLog
@@ -18,15 +18,12 @@ from briefer.query import Query, QueryError, parse_log_query, refines
 from briefer.watch import watch_events
 
 __all__ = [
-    "Columns",
     "FilterOutcome",
     "LogView",
     "Rows",
     "WatchEntry",
     "bin_counts",
-    "columns",
     "countdown",
-    "select",
     "watch_entries",
 ]
 
@@ -44,96 +41,39 @@ class FilterOutcome:
     error: QueryError | None = None
 
 
-@dataclass
-class Columns:
-    """What the browser keeps of every event besides the event: one flat list or array each.
-
-    Computed once per load (:func:`columns`), in the loading process when a
-    large log is loaded in another one (:mod:`briefer.tui.loadproc`).
-    """
-
-    #: ``Event.haystack`` in UTF-8: half the memory of the text for the same search.
-    haystacks: list[bytes]
-    #: Start instants; open starts (``../2008``) count as the earliest instant.
-    starts: array[int]
-    #: The year each event starts in, 0 for an open start.
-    years: array[int]
-    #: year → index of its first event (events are sorted by start, so years ascend).
-    first_of_year: dict[int, int]
-    date_width: int
-    #: (index, passed) of each entry of the watch list as of the load.
-    watch: list[tuple[int, bool]]
-    #: UTF-8 summaries when the events came without theirs (see :meth:`LogView.full`).
-    summaries: list[bytes] | None = None
-
-
-def columns(log: EventLog, now: float) -> Columns:
-    """The columns of ``log``'s events; its watch list as of ``now``."""
-    events = log.events
-    tz = log.tzinfo
-    # Flat arrays rather than lists of int objects: 100,000 of them add up.
-    starts = array("q", [e.date.earliest if e.date.earliest is not None else _OPEN for e in events])
-    years = array("H", bytes(2 * len(events)))
-    first_of_year: dict[int, int] = {}
-    year = 0
-    year_end = _OPEN  # starts are ascending: a year changes only past its end
-    for i, start in enumerate(starts):
-        if start == _OPEN:
-            continue
-        if start >= year_end:
-            year = _year(start, tz)
-            year_end = _year_end(year, tz)
-            first_of_year[year] = i
-        years[i] = year
-    index = {e.id: i for i, e in enumerate(events)}
-    return Columns(
-        haystacks=[e.haystack.encode() for e in events],
-        starts=starts,
-        years=years,
-        first_of_year=first_of_year,
-        date_width=min(max((_date_width(e.date.text) for e in events), default=11), 25),
-        watch=[(index[w.event.id], w.passed) for w in watch_entries(log, now)],
-    )
-
-
 class LogView:
     """A loaded log prepared for browsing: per-event search text, starts and years."""
 
-    def __init__(
-        self,
-        log: EventLog,
-        now: float,
-        prepared: Columns | None = None,
-        index: dict[str, int] | None = None,
-    ) -> None:
-        """``prepared``: columns computed elsewhere (else here, the watch list as of ``now``).
-
-        ``index``: each event's index by id, if already known.
-        """
-        cols = prepared if prepared is not None else columns(log, now)
+    def __init__(self, log: EventLog, now: float) -> None:
         self.log = log
+        #: The watch list as of ``now`` (the countdowns tick from there).
+        self.watch = watch_entries(log, now)
         self.events: tuple[Event, ...] = log.events
-        self.haystacks = cols.haystacks
-        self.starts = cols.starts
-        self.years = cols.years
-        self.first_of_year = cols.first_of_year
-        self.date_width = cols.date_width
-        self._summaries = cols.summaries
-        #: The watch list as of the load (the countdowns tick from there).
-        self.watch = [WatchEntry(self.events[i], passed) for i, passed in cols.watch]
-        if index is None:
-            index = {e.id: i for i, e in enumerate(log.events)}
-        self.index_by_id = index
+        tz = log.tzinfo
+        self.haystacks: list[str] = [e.haystack for e in self.events]
+        # Open starts (``../2008``) sort first; they count as the earliest instant.
+        # Flat arrays rather than lists of int objects: 100,000 of them add up.
+        self.starts = array(
+            "q", [e.date.earliest if e.date.earliest is not None else _OPEN for e in self.events]
+        )
+        #: The year each event starts in, 0 for an open start.
+        self.years = array("H", bytes(2 * len(self.events)))
+        #: year → index of its first event (events are sorted by start, so years ascend).
+        self.first_of_year: dict[int, int] = {}
+        year = 0
+        year_end = _OPEN  # starts are ascending: a year changes only past its end
+        years = self.years
+        for i, start in enumerate(self.starts):
+            if start == _OPEN:
+                continue
+            if start >= year_end:
+                year = _year(start, tz)
+                year_end = _year_end(year, tz)
+                self.first_of_year[year] = i
+            years[i] = year
+        self.date_width = min(max((_date_width(e.date.text) for e in self.events), default=11), 25)
+        self.index_by_id: dict[str, int] = {e.id: i for i, e in enumerate(self.events)}
         self._last: FilterOutcome = FilterOutcome("", list(range(len(self.events))))
-
-    def full(self, event: Event) -> Event:
-        """``event`` with its summary, which a large log's events are kept without."""
-        if self._summaries is None or event.summary:
-            return event
-        index = self.index_by_id.get(event.id)
-        if index is None or not self._summaries[index]:
-            return event
-        return replace(event, summary=self._summaries[index].decode())
 
     def __len__(self) -> int:
         return len(self.events)
@@ -154,7 +94,7 @@ class LogView:
         if previous.shown is not None and refines(previous.text, text):
             candidates = previous.shown
         if query:
-            shown = select(query, self.events, self.haystacks, candidates)
+            shown = query.select(self.events, self.haystacks, candidates)
         else:
             shown = list(range(len(self.events)))
         outcome = FilterOutcome(text, shown)
@@ -187,29 +127,6 @@ class LogView:
         first, last = dated[0], dated[-1]
         tz = self.log.tzinfo
         return bin_counts(dated, first, last, bins), _year(first, tz), _year(last, tz)
-
-
-def select(
-    query: Query, events: Sequence[Event], haystacks: Sequence[bytes], candidates: list[int] | None
-) -> list[int]:
-    """Indices (ascending) of the events among ``candidates`` (default: all) matching ``query``.
-
-    :meth:`Query.select`, but with the haystacks in UTF-8: a word's UTF-8 is
-    found in a text's UTF-8 exactly where the word is found in the text.
-    """
-    picked: Sequence[int] = range(len(events)) if candidates is None else candidates
-    for term, pred in zip(query.terms, query.predicates, strict=True):
-        if term.field is None:
-            low = term.value.lower().encode()
-            if term.negate:
-                picked = [i for i in picked if low not in haystacks[i]]
-            elif isinstance(picked, range):
-                picked = [i for i, h in enumerate(haystacks) if low in h]
-            else:
-                picked = [i for i in picked if low in haystacks[i]]
-        else:
-            picked = [i for i in picked if pred(events[i])]
-    return list(picked)
 
 
 def bin_counts(starts: Sequence[float], first: float, last: float, bins: int) -> list[int]:
