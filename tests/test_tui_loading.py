@@ -127,3 +127,20 @@ async def test_a_log_parsed_elsewhere_reloads_when_edited(tmp_path: Path) -> Non
         await pilot.press("enter")
         markdown = app.query_one("#detail-summary")
         assert "exchange heavy fire" in markdown.source  # type: ignore[attr-defined]
+
+
+def test_filters_narrow_from_recent_results_and_match_a_fresh_filter(tmp_path: Path) -> None:
+    from briefer.query import parse_log_query
+    from briefer.tui.view import LogView
+    from tests.helpers import CLOCK, load_valid
+
+    log = load_valid(log_file(tmp_path, ACCENTS))
+    view = LogView(log, CLOCK)
+    typed = "kind:deployment -zveč kfor"
+    for n in range(1, len(typed) + 1):  # every prefix, as typed; some are errors
+        text = typed[:n]
+        outcome = view.apply(text, now=CLOCK)
+        if outcome.shown is None:
+            continue
+        query = parse_log_query(text, log, now=CLOCK)
+        assert outcome.shown == [i for i, e in enumerate(log.events) if query.matches(e)], text
