@@ -166,12 +166,22 @@ async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: f
 
 @asynccontextmanager
 async def browse(
-    path: Path, *, clock: Clock | None = None, size: tuple[int, int] = (160, 45), poll: float = 0
+    path: Path,
+    *,
+    clock: Clock | None = None,
+    size: tuple[int, int] = (160, 45),
+    poll: float = 0,
+    elsewhere: bool = False,
 ) -> AsyncIterator[tuple[BrieferApp, Pilot[None]]]:
-    """The browser on the log at ``path``, started and loaded, with its pilot."""
+    """The browser on the log at ``path``, started and loaded, with its pilot.
+
+    ``elsewhere``: load it in another process, as a large log is.
+    """
     from briefer.tui import BrieferApp
 
     app = BrieferApp(str(path), clock=clock or Clock(), poll_interval=poll)
+    if elsewhere:
+        app.spawn_from = 0
     async with app.run_test(size=size) as pilot:
         await wait_for(pilot, lambda: app.result is not None)
         await pilot.pause(0.05)

@@ -26,7 +26,16 @@ from briefer.tui.header import BriefHeader
 from briefer.tui.help import HelpScreen
 from briefer.tui.jobs import JobActions
 from briefer.tui.keys import KEYS
-from briefer.tui.loading import Loaded, Signature, load, stat, watched_files
+from briefer.tui.loading import (
+    SPAWN_FROM,
+    Loaded,
+    Signature,
+    fill_cache,
+    load,
+    parse_elsewhere,
+    stat,
+    watched_files,
+)
 from briefer.tui.panel import Panel
 from briefer.tui.problems import ProblemsPanel
 from briefer.tui.timeline import Timeline
@@ -85,6 +94,8 @@ class BrieferApp(TradecraftActions, JobActions):
         #: perf_counter() at the first paint and when the log became visible (benchmarks).
         self.painted_at: float | None = None
         self.shown_at: float | None = None
+        #: Logs this large (in bytes, all files) are parsed in another process (see ``loading``).
+        self.spawn_from = SPAWN_FROM
 
     # -- time -----------------------------------------------------------------
 
@@ -168,10 +179,23 @@ class BrieferApp(TradecraftActions, JobActions):
             return
         self._loading = True
         self._announce_load = announce
-        self._load_worker(stat(self._watched()))
+        before = stat(self._watched())
+        first = self.result is None
+        if self.use_cache and parse_elsewhere(before, first=first, spawn_from=self.spawn_from):
+            self._load_worker(before)
+        else:
+            self._read_worker(before)
 
-    @work(thread=True, exclusive=True, group="load")
-    def _load_worker(self, before: Signature) -> None:
+    @work(exclusive=True, group="load")
+    async def _load_worker(self, before: Signature) -> None:
+        """Parse into the cache in another process, then read it from there in a thread."""
+        error = await fill_cache(self.log_path)
+        if error is not None:  # reading it here reports the log's problems, if that was it
+            self.notify(f"The loader process failed: {error}", severity="warning", timeout=6)
+        self._read_worker(before)
+
+    @work(thread=True, exclusive=True, group="read")
+    def _read_worker(self, before: Signature) -> None:
         loaded = load(self.log_path, use_cache=self.use_cache, now=self.now, before=before)
         self.call_from_thread(self._loaded, loaded)
 
@@ -199,7 +223,7 @@ class BrieferApp(TradecraftActions, JobActions):
         self.remove_class("-no-log")
         keep = self._selected_id
         self.view = view
-        self.marked &= set(view.index_by_id)
+        self.marked = {m for m in self.marked if m in view.index_by_id}  # not a set of 100k
         self.timeline.marked = self.marked
         for panel in self._panels():
             panel.set_view(view, self.now())

@@ -1,8 +1,19 @@
-"""Loading the log for the browser, and noticing when its files change."""
+"""Loading the log for the browser, and noticing when its files change.
+
+A large log is parsed in another process (:func:`fill_cache`), which leaves it
+in the parsed-log cache: parsing holds its interpreter's lock for seconds at a
+time, and the browser's screen would freeze meanwhile. The browser then reads
+the cached log in a thread (:func:`load`), which yields the lock every few
+milliseconds.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import importlib
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -10,7 +21,14 @@ from briefer.loader import LoadResult, load_log
 from briefer.model import EventLog, Problem
 from briefer.tui.view import LogView
 
-__all__ = ["Loaded", "Signature", "load", "stat", "watched_files"]
+__all__ = ["SPAWN_FROM", "Loaded", "Signature", "fill_cache", "load", "parse_elsewhere", "stat"]
+__all__ += ["watched_files"]
+
+#: Logs this large (their files together, in bytes) are parsed in another process.
+SPAWN_FROM = 1 << 20
+
+#: Run in the other process: load the log through the cache (filling it), keep nothing.
+_FILL = "import sys; from briefer.loader import load_log; load_log(sys.argv[1], need_log=False)"
 
 #: (path, mtime in ns, size) of each file the log was read from; -1s for a missing file.
 Signature = tuple[tuple[str, int, int], ...]
@@ -52,11 +70,68 @@ def load(log_path: str, *, use_cache: bool, now: Callable[[], float], before: Si
 
     ``now`` is the browser's clock; ``before`` is the files' state just before reading them.
     """
-    result = load_log(log_path, use_cache=use_cache, now=int(now()))
-    # Everything proportional to the log's size happens here, off the event loop.
-    view = LogView(result.log, now()) if result.log is not None else None
+    # Unpickling a large log and preparing its view allocate millions of objects:
+    # the collector would walk them all, over and over, holding the lock. It is
+    # off meanwhile, and what was loaded is frozen out of its sight after.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        result = load_log(log_path, use_cache=use_cache, now=int(now()))
+        # Everything proportional to the log's size happens here, off the event loop.
+        view = LogView(result.log, now()) if result.log is not None else None
+        # The first screen shows times through pendulum, imported on first use: import it
+        # here rather than on the event loop (~70 ms).
+        importlib.import_module("pendulum")
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
     files = watched_files(log_path, result.log, result.problems)
     after = stat(files)
     # A file saved while we read it: load again at the next poll.
     changed_meanwhile = any(entry not in after for entry in before if entry[0] in files)
     return Loaded(result, view, () if changed_meanwhile else after)
+
+
+def parse_elsewhere(signature: Signature, *, first: bool, spawn_from: int = SPAWN_FROM) -> bool:
+    """Whether to parse in another process: a large log, or a first load that includes files.
+
+    Before the first load only the main file is known; the files it includes may be large.
+    """
+    if sum(max(size, 0) for _path, _mtime, size in signature) >= spawn_from:
+        return True
+    if first and signature:
+        try:
+            with open(signature[0][0], "rb") as f:
+                return b"include:" in f.read()  # smaller than spawn_from (checked above)
+        except OSError:
+            return False
+    return False
+
+
+async def fill_cache(log_path: str) -> str | None:
+    """Parse the log into the cache in another process (quick when it is there); its error.
+
+    The log's own problems are not errors here: :func:`load` reports them.
+    """
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            _FILL,
+            log_path,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+    except OSError as exc:
+        return f"cannot start a loader: {exc.strerror}"
+    try:
+        _, errors = await process.communicate()
+    finally:
+        if process.returncode is None:  # cancelled: the browser is closing
+            process.kill()
+    if process.returncode:
+        lines = errors.decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else f"the loader exited with status {process.returncode}"
+    return None

@@ -24,9 +24,13 @@ __all__ = [
     "WatchEntry",
     "bin_counts",
     "countdown",
+    "select",
     "watch_entries",
 ]
 
+
+#: How many recent filter results are kept to narrow the next one from.
+RECENT = 32
 
 #: The start of an open-started date (``../2008``): before everything else.
 _OPEN = -(2**62)
@@ -73,7 +77,8 @@ class LogView:
             years[i] = year
         self.date_width = min(max((_date_width(e.date.text) for e in self.events), default=11), 25)
         self.index_by_id: dict[str, int] = {e.id: i for i, e in enumerate(self.events)}
-        self._last: FilterOutcome = FilterOutcome("", list(range(len(self.events))))
+        #: Recent filter texts and what they showed, newest last (see :meth:`apply`).
+        self._recent: dict[str, list[int]] = {"": list(range(len(self.events)))}
 
     def __len__(self) -> int:
         return len(self.events)
@@ -84,22 +89,25 @@ class LogView:
         return None if index is None else self.events[index]
 
     def apply(self, text: str, *, now: float) -> FilterOutcome:
-        """Filter by query ``text``; narrows the previous result when the text only grew."""
+        """Filter by query ``text``.
+
+        A query that only adds to a recent one (typing on, or a term after a
+        term being edited) filters that one's result rather than the whole log.
+        """
         try:
             query: Query = parse_log_query(text, self.log, now=now)
         except QueryError as exc:
             return FilterOutcome(text, None, exc)
-        previous = self._last
         candidates = None
-        if previous.shown is not None and refines(previous.text, text):
-            candidates = previous.shown
-        if query:
-            shown = query.select(self.events, self.haystacks, candidates)
-        else:
-            shown = list(range(len(self.events)))
-        outcome = FilterOutcome(text, shown)
-        self._last = outcome
-        return outcome
+        for old, shown in self._recent.items():
+            if refines(old, text) and (candidates is None or len(shown) < len(candidates)):
+                candidates = shown
+        shown = select(query, self.events, self.haystacks, candidates)
+        self._recent.pop(text, None)
+        self._recent[text] = shown
+        if len(self._recent) > RECENT:
+            del self._recent[next(iter(self._recent))]
+        return FilterOutcome(text, shown)
 
     def nearest(self, shown: Sequence[int], moment: float) -> int | None:
         """The position in ``shown`` of the event starting nearest to ``moment``."""
@@ -127,6 +135,34 @@ class LogView:
         first, last = dated[0], dated[-1]
         tz = self.log.tzinfo
         return bin_counts(dated, first, last, bins), _year(first, tz), _year(last, tz)
+
+
+def select(
+    query: Query, events: Sequence[Event], haystacks: Sequence[str], candidates: list[int] | None
+) -> list[int]:
+    """Indices (ascending) of the events among ``candidates`` (default: all) matching ``query``.
+
+    :meth:`Query.select`, with the terms reordered (every term must match, so
+    the order does not change the result): free text first, which tests the
+    flat list of haystacks, negated too; then the other terms, per event, on
+    what is left.
+    """
+    picked: Sequence[int] = range(len(events)) if candidates is None else candidates
+    terms = sorted(
+        zip(query.terms, query.predicates, strict=True), key=lambda t: t[0].field is not None
+    )
+    for term, pred in terms:
+        if term.field is None:
+            low = term.value.lower()
+            if isinstance(picked, range):
+                picked = [i for i, h in enumerate(haystacks) if (low in h) != term.negate]
+            elif term.negate:
+                picked = [i for i in picked if low not in haystacks[i]]
+            else:
+                picked = [i for i in picked if low in haystacks[i]]
+        else:
+            picked = [i for i in picked if pred(events[i])]
+    return list(picked)
 
 
 def bin_counts(starts: Sequence[float], first: float, last: float, bins: int) -> list[int]:

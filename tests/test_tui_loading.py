@@ -1,0 +1,146 @@
+"""A large log is parsed in another process: the browser paints first, stays responsive,
+then reads the parsed log from the cache and browses the same log."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefer.tui import BrieferApp
+from tests.helpers import (
+    LOG,
+    Clock,
+    browse,
+    current_id,
+    keys,
+    log_file,
+    screen_rows,
+    wait_for,
+)
+
+#: A log with text beyond Latin-1.
+ACCENTS = LOG.replace("Clash in Banjska", "Clash near Zvečan — Banjska")
+
+
+def big_log(events: int) -> str:
+    """A valid log of ``events`` events, one a day from 2000."""
+    lines = ["briefer: 1", "title: Big log", "sources:", "  - {id: s, title: S}", "events:"]
+    for n in range(events):
+        year, day = 2000 + n // 300, n % 300
+        lines += [
+            f"  - id: e{n}",
+            f"    date: {year}-{day // 28 + 1:02}-{day % 28 + 1:02}",
+            f"    title: Event number {n} near Mitrovica",
+            "    summary: |",
+            f"      Summary of event {n}, with **Markdown**.",
+            "    sources: [s]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+async def test_a_log_parsed_in_another_process_browses_the_same(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path, ACCENTS), elsewhere=True) as (app, pilot):
+        assert app.view is not None
+        assert len(app.view) == 6
+        assert current_id(app) == "markup"
+        assert "6 events" in str(app.query_one("#filter-status").render())
+        app.timeline.move_to_id("banjska")
+        await pilot.press("enter")
+        markdown = app.query_one("#detail-summary")
+        assert "Kosovo Police" in markdown.source  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        # words of the summary and beyond Latin-1 are found
+        await pilot.press("slash", *keys("exchange fire"))
+        assert [app.view.events[i].id for i in app.timeline.shown] == ["banjska"]
+        await pilot.press("escape", "slash", *keys("zveč"))
+        assert [app.view.events[i].id for i in app.timeline.shown] == ["banjska"]
+        await pilot.press("escape", "slash", *keys("-zveč -kfor"))
+        assert len(app.timeline.shown) == 3
+        # the watch list came along
+        assert [e.event.id for e in app.view.watch] == ["plates"]
+
+
+async def test_the_browser_paints_first_and_answers_keys_while_a_log_loads(
+    tmp_path: Path,
+) -> None:
+    path = log_file(tmp_path, big_log(3000))
+    app = BrieferApp(str(path), clock=Clock(), poll_interval=0)
+    app.spawn_from = 0
+    stalls: list[float] = []
+
+    async def tick() -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            stalls.append(now - last - 0.005)
+            last = now
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        ticker = asyncio.create_task(tick())
+        await wait_for(pilot, lambda: app.painted_at is not None)
+        assert app.view is None
+        assert screen_rows(app)[0].startswith("Loading")
+        await pilot.press("slash")  # keys work meanwhile
+        assert app.focused is not None
+        assert app.focused.id == "filter-input"
+        await wait_for(pilot, lambda: app.view is not None, timeout=60)
+        ticker.cancel()
+        assert len(app.timeline.shown) == 3000
+        # Generous for a busy test machine; bench/tui.py measures the real figure.
+        assert max(stalls) < 0.5
+
+
+async def test_an_invalid_log_parsed_elsewhere_lists_its_problems(tmp_path: Path) -> None:
+    path = log_file(tmp_path, LOG.replace("kind: incident", "kind: incidnet"))
+    async with browse(path, elsewhere=True) as (app, _pilot):
+        assert app.has_class("-no-log")
+        text = str(app.query_one("#problems-text").render())
+        assert ": error: event 'banjska': unknown kind 'incidnet'" in text
+
+
+async def test_a_loader_that_fails_is_said_and_the_log_still_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "fake-python"
+    fake.write_text("#!/bin/sh\necho 'the loader broke' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake))
+    notes: list[str] = []
+    async with browse(log_file(tmp_path), elsewhere=True) as (app, _pilot):
+        notes = [n.message for n in app._notifications]
+        assert app.view is not None
+        assert len(app.view) == 6
+    assert any("The loader process failed: the loader broke" in n for n in notes)
+
+
+async def test_a_log_parsed_elsewhere_reloads_when_edited(tmp_path: Path) -> None:
+    path = log_file(tmp_path)
+    async with browse(path, poll=0.05, elsewhere=True) as (app, pilot):
+        app.timeline.move_to_id("banjska")
+        path.write_text(LOG.replace("exchange fire", "exchange heavy fire"))
+        await wait_for(pilot, lambda: app.view is not None and "heavy" in app.view.haystacks[2])
+        await pilot.press("enter")
+        markdown = app.query_one("#detail-summary")
+        assert "exchange heavy fire" in markdown.source  # type: ignore[attr-defined]
+
+
+def test_filters_narrow_from_recent_results_and_match_a_fresh_filter(tmp_path: Path) -> None:
+    from briefer.query import parse_log_query
+    from briefer.tui.view import LogView
+    from tests.helpers import CLOCK, load_valid
+
+    log = load_valid(log_file(tmp_path, ACCENTS))
+    view = LogView(log, CLOCK)
+    typed = "kind:deployment -zveč kfor"
+    for n in range(1, len(typed) + 1):  # every prefix, as typed; some are errors
+        text = typed[:n]
+        outcome = view.apply(text, now=CLOCK)
+        if outcome.shown is None:
+            continue
+        query = parse_log_query(text, log, now=CLOCK)
+        assert outcome.shown == [i for i, e in enumerate(log.events) if query.matches(e)], text
