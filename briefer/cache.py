@@ -202,11 +202,13 @@ def lookup(
     *,
     need_log: bool = True,
     known: dict[str, tuple[bytes, str]] | None = None,
+    need_body: bool = False,
 ) -> LoadResult | None:
     """The cached result for this log if nothing it was built from has changed.
 
     With ``need_log=False`` the log itself is not unpickled (``result.log`` is
-    None): enough for ``briefer check``. Included files read to check them
+    None): enough for ``briefer check``; ``need_body`` still insists that the
+    entry holds the log, without unpickling it. Included files read to check them
     are left in ``known`` (path → bytes and digest) for a parse after a miss.
     """
     from briefer.model import EventLog
@@ -224,10 +226,10 @@ def lookup(
             unchanged = _includes_unchanged(header, path, display, {} if known is None else known)
             if header.display != display or not unchanged:
                 return None
+            if not header.has_body and (need_log or need_body):
+                return None
             if not need_log:
                 return header.result
-            if not header.has_body:
-                return None
             try:
                 log = _load_part(f)
             except Exception:  # a damaged body that passed its digest is vanishingly rare

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this 
     from briefer.schema.parts import FilePart
     from briefer.yamlread import SourceText
 
-__all__ = ["LoadResult", "Parsed", "load_log", "parse", "time_problems"]
+__all__ = ["LoadResult", "Parsed", "fill_cache", "load_log", "parse", "time_problems"]
 
 
 def display_name(path: str) -> str:
@@ -284,3 +284,21 @@ def load_log(
         problems = tuple(_ordered([*result.problems, *extra], display))
         result = LoadResult(result.log, problems, result.deadlines)
     return result
+
+
+def fill_cache(path: str) -> None:
+    """Make sure the parsed-log cache holds this log whole, its body included, so that
+    another process (the browser) reads it from there; a warm entry is not unpickled."""
+    from briefer import cache
+
+    display = display_name(path)
+    known: dict[str, tuple[bytes, str]] = {}
+    try:
+        data = read_log_file(path)
+        data_key = cache.key(data)
+        if cache.lookup(path, display, data_key, need_log=False, need_body=True, known=known):
+            return
+        parsed = parse(path, data, display, parts=True, known=known)
+    except OSError:
+        return  # the browser's own load reports it
+    cache.store(path, display, data, parsed)

@@ -154,3 +154,26 @@ def test_the_folder_is_kept_to_its_size(split_log: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(filecache, "MAX_ENTRIES", 4)
     both_ways(split_log, monkeypatch)
     assert len(list((cache.cache_dir() / "files").glob("*.pickle"))) <= 4
+
+
+def test_a_check_leaves_no_body_and_fill_cache_writes_it(
+    split_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefer import cache
+    from briefer.loader import display_name, fill_cache
+
+    monkeypatch.chdir(split_log.parent)
+    checked = load_log("events.yaml", need_log=False)
+    assert checked.log is None
+    assert not checked.errors
+
+    def cached() -> object:
+        data = Path("events.yaml").read_bytes()
+        key = cache.key(data)
+        return cache.lookup("events.yaml", display_name("events.yaml"), key, need_log=True)
+
+    assert cached() is None  # the check wrote the header alone
+    fill_cache("events.yaml")
+    whole = cached()
+    assert whole is not None
+    assert whole == load_log("events.yaml", use_cache=False)

@@ -28,7 +28,7 @@ __all__ += ["watched_files"]
 SPAWN_FROM = 1 << 20
 
 #: Run in the other process: load the log through the cache (filling it), keep nothing.
-_FILL = "import sys; from briefer.loader import load_log; load_log(sys.argv[1], need_log=False)"
+_FILL = "import sys; from briefer.loader import fill_cache; fill_cache(sys.argv[1])"
 
 #: (path, mtime in ns, size) of each file the log was read from; -1s for a missing file.
 Signature = tuple[tuple[str, int, int], ...]
