@@ -98,7 +98,9 @@ def _parse(
     """:func:`parse`; None when reading the files apart cannot give the shared walk's result.
 
     With ``fast``, Unsupported for a file the fast reader leaves to PyYAML."""
+    from briefer.cache import file_digest
     from briefer.schema import LogReader, Stop
+    from briefer.schema.parts import absorb
 
     reader = LogReader()
     inputs: list[FileRead] = []
@@ -128,9 +130,6 @@ def _parse(
                 reader.error(Pos(inc_display, 0, 0), f"cannot read: {exc.strerror}")
                 continue
             if parts:
-                from briefer.cache import file_digest
-                from briefer.schema.parts import absorb
-
                 digest = inc_digest or file_digest(inc_data)
                 read = FileRead(match.path, inc_display, inc_data, digest)
                 inputs.append(read)

@@ -482,50 +482,44 @@ class FastScalar(ScalarNode):
         return doc.locator.mark(offset)
 
 
-class FastMapping(MappingNode):
-    """A mapping whose pairs are built from the tree each time they are read."""
+class _FastContainer:
+    """What a mapping and a list share: the tree node they stand for, and where it starts."""
 
     __slots__ = ("_doc", "_nid")
-    tag = _MAP
 
     def __init__(self, doc: FastDocument, nid: int) -> None:
         self._doc = doc
         self._nid = nid
+
+    @property
+    def start_mark(self) -> Mark:
+        return self._doc.locator.mark(self._doc.container_start(self._nid))
+
+    @property
+    def end_mark(self) -> Mark:
+        raise Unsupported
+
+
+class FastMapping(_FastContainer, MappingNode):  # type: ignore[misc]  # marks as properties
+    """A mapping whose pairs are built from the tree each time they are read."""
+
+    __slots__ = ()
+    tag = _MAP
 
     @property
     def value(self) -> list[tuple[Node, Node]]:
         return self._doc.pairs(self._nid)
 
-    @property
-    def start_mark(self) -> Mark:  # type: ignore[override]
-        return self._doc.locator.mark(self._doc.container_start(self._nid))
 
-    @property
-    def end_mark(self) -> Mark:  # type: ignore[override]
-        raise Unsupported
-
-
-class FastSequence(SequenceNode):
+class FastSequence(_FastContainer, SequenceNode):  # type: ignore[misc]  # marks as properties
     """A list whose items are built from the tree each time they are read."""
 
-    __slots__ = ("_doc", "_nid")
+    __slots__ = ()
     tag = _SEQ
-
-    def __init__(self, doc: FastDocument, nid: int) -> None:
-        self._doc = doc
-        self._nid = nid
 
     @property
     def value(self) -> list[Node]:
         return self._doc.items(self._nid)
-
-    @property
-    def start_mark(self) -> Mark:  # type: ignore[override]
-        return self._doc.locator.mark(self._doc.container_start(self._nid))
-
-    @property
-    def end_mark(self) -> Mark:  # type: ignore[override]
-        raise Unsupported
 
 
 class _Quiet:

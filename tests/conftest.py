@@ -1,4 +1,4 @@
-"""Pytest fixtures every test gets: a private cache directory.
+"""Pytest fixtures: a private cache directory for every test, and a generated log.
 
 Helpers the test files share (paths, logs, the CLI runner, the browser's
 pilot) are in ``tests/helpers.py``.
@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+from tests.helpers import generate_log
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +25,9 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         del os.environ["BRIEFER_CACHE_DIR"]
     else:
         os.environ["BRIEFER_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def generated_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated 10,000-event log, made once per run for the tests that read it."""
+    return generate_log(10_000, tmp_path_factory.mktemp("generated") / "events.yaml")

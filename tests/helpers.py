@@ -4,7 +4,8 @@
   ``NOW`` (the tests' "now"), ``PYTHON`` (the interpreter running the tests);
 - logs: ``MINIMAL`` (the smallest valid log), ``shared_log`` (a log under
   ``tests/data/logs/`` used by more than one test file), ``write`` (a file,
-  folders and all) and ``load_valid`` (a log that must load);
+  folders and all), ``load_valid`` (a log that must load) and ``generate_log``
+  (a synthetic one; ``conftest.generated_log`` is a 10,000-event one per run);
 - the real command line: ``child_env`` and ``run_cli``;
 - the terminal browser, driven through Textual's Pilot: ``CLOCK``, ``Clock``, ``LOG``,
   ``log_file``, ``browse``, ``wait_for``, ``keys``, ``line_text``, ``screen_rows``,
@@ -63,6 +64,16 @@ events:
 def shared_log(name: str) -> str:
     """The text of ``tests/data/logs/NAME.yaml``, a log more than one test file uses."""
     return (TEST_DATA / "logs" / f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def generate_log(events: int, path: Path) -> Path:
+    """A synthetic log of ``events`` events (``bench/genlog.py``, seed 1) written to ``path``."""
+    subprocess.run(
+        [PYTHON, str(REPO / "bench" / "genlog.py"), str(events), "-o", str(path)],
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
+    return path
 
 
 def write(path: Path, text: str) -> Path:

@@ -11,8 +11,6 @@ to PyYAML (files with errors).
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -270,17 +268,6 @@ def test_a_warning_in_an_event_comes_from_the_schema(monkeypatch: pytest.MonkeyP
     assert fast is not None
     assert len(declined) == 1
     assert [p.severity for p in fast.problems] == ["warning"]
-
-
-@pytest.fixture(scope="module")
-def generated_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("gen") / "events.yaml"
-    subprocess.run(
-        [sys.executable, str(REPO / "bench" / "genlog.py"), "10000", "-o", str(path)],
-        check=True,
-        stdin=subprocess.DEVNULL,
-    )
-    return path
 
 
 @pytest.mark.parametrize("name", ["events.yaml", "generated"])

@@ -4,7 +4,6 @@ and an edit re-reads only the file it changed."""
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 from pathlib import Path
 from types import ModuleType
 
@@ -12,7 +11,7 @@ import pytest
 
 from briefer import loader
 from briefer.loader import load_log, parse
-from tests.helpers import PYTHON, REPO, TEST_DATA, write
+from tests.helpers import REPO, TEST_DATA, generate_log, write
 
 BROKEN = TEST_DATA / "broken"
 
@@ -26,18 +25,11 @@ def _bench(name: str) -> ModuleType:
     return module
 
 
-def generated(events: int) -> str:
-    out = subprocess.run(
-        [PYTHON, str(REPO / "bench" / "genlog.py"), str(events)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return out.stdout
-
-
 @pytest.fixture(scope="module")
 def split_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("split")
-    _bench("splitlog").write_split(generated(1500), 6, folder)
+    text = generate_log(1500, folder / "whole.yaml").read_text(encoding="utf-8")
+    _bench("splitlog").write_split(text, 6, folder)
     return folder / "events.yaml"
 
 

@@ -29,34 +29,38 @@ from briefer.model import _NO_FIGURES, Citation, Confidence, Event, Location, Po
 from briefer.schema.events import _FIGURE_LIMIT, EVENT_KEYS
 from briefer.schema.state import SLUG, LogState, Reference
 from briefer.wallclock import wall_clock_notes
-from briefer.yamlfast import address
+from briefer.yamlfast import (
+    _FIRST,
+    _FLOW,
+    _IS_MAP,
+    _IS_SEQ,
+    _KEY,
+    _KEY_STYLE,
+    _NEXT,
+    _NONE,
+    _PROPS,
+    _TYPE,
+    _VAL,
+    _VAL_STYLE,
+    address,
+)
 from briefer.yamlread import _CONTROL, _NULLS, _parse_number
 
 __all__ = ["Decline", "EventReader"]
 
 _SLUG_MATCH = SLUG.match
 
-_TYPE = _ryml.Tree_type
-_FIRST = _ryml.Tree_first_child
-_NEXT = _ryml.Tree_next_sibling
+# The flat wrapper functions and flags the node layer uses too (see briefer.yamlfast).
 _FIND = _ryml.Tree_find_child
 _COUNT = _ryml.Tree_num_children
-_KEY = _ryml.Tree_key
-_VAL = _ryml.Tree_val
-_NONE: int = ryml.NONE
-
-_MAP: int = ryml.MAP
-_SEQ: int = ryml.SEQ
+_MAP = _IS_MAP
+_SEQ = _IS_SEQ
 _VALUE: int = ryml.VAL
-_FLOW: int = ryml.FLOW_SL | ryml.FLOW_ML
-_PROPS: int = ryml.KEYANCH | ryml.VALANCH | ryml.KEYREF | ryml.VALREF | ryml.KEYTAG | ryml.VALTAG
 #: What a scalar value must not be: a collection, or carry an anchor, alias or tag.
 _NOT_SCALAR = _MAP | _SEQ | _PROPS
-_VAL_STYLE: int = ryml.VAL_STYLE
 _PLAIN: int = ryml.VAL_PLAIN
 _SQUO: int = ryml.VAL_SQUO
 _DQUO: int = ryml.VAL_DQUO
-_KEY_STYLE: int = ryml.KEY_STYLE
 _KEY_PLAIN: int = ryml.KEY_PLAIN
 _OTHER_STYLES = (ryml.VAL_SQUO, ryml.VAL_LITERAL, ryml.VAL_FOLDED)
 _CONFIDENCES = {c.value: c for c in Confidence}

@@ -10,7 +10,7 @@ from briefer.citations import Citations, marks_text
 from briefer.model import Event, EventLog, Judgment
 from briefer.tradecraft.indicators import IndicatorState, indicator_states
 from briefer.tradecraft.judgments import current_judgments, lineage
-from briefer.tradecraft.terms import Likelihood, likelihood_of
+from briefer.tradecraft.terms import Likelihood, headline, likelihood_of
 
 __all__ = ["BasisItem", "IndicatorLine", "JudgmentLine", "indicator_lines", "judgment_lines"]
 
@@ -56,8 +56,7 @@ class JudgmentLine:
     @property
     def headline(self) -> str:
         """``Unlikely (20–45 %)``."""
-        term = self.term
-        return f"{term[:1].upper()}{term[1:]} ({self.range})"
+        return headline(self.term)
 
     @property
     def statement(self) -> str:

@@ -16,6 +16,7 @@ __all__ = [
     "Finding",
     "Likelihood",
     "find_in_statement",
+    "headline",
     "likelihood_of",
     "term_names",
 ]
@@ -65,6 +66,13 @@ _BY_TERM: dict[str, tuple[Likelihood, int]] = {
 def likelihood_of(term: str) -> tuple[Likelihood, int] | None:
     """The range a term names and its row (0 or 1); None for a term not in the table."""
     return _BY_TERM.get(" ".join(term.lower().split()))
+
+
+def headline(term: str) -> str:
+    """``Unlikely (20–45 %)``: a term as written, capitalised, with its range."""
+    found = likelihood_of(term)
+    shown = f"{term[:1].upper()}{term[1:]}"
+    return shown if found is None else f"{shown} ({found[0].range})"
 
 
 def term_names() -> tuple[str, ...]:

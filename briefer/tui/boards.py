@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from briefer.dates import MONTHS
 from briefer.model import Event, EventLog, Judgment, Source
 from briefer.tradecraft.judgments import current_judgments, history
 from briefer.tradecraft.sections import IndicatorLine, indicator_lines
-from briefer.tradecraft.terms import Likelihood, likelihood_of
+from briefer.tradecraft.terms import Likelihood, headline, likelihood_of
 from briefer.tui.view import bin_counts
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "day_text",
     "indicator_board",
     "judgment_entries",
+    "month_text",
     "observing",
     "revisions",
 ]
@@ -31,7 +33,13 @@ __all__ = [
 def day_text(now: float, tz: tzinfo) -> str:
     """``22 Nov 2023``: the day of the browser's clock."""
     day = datetime.fromtimestamp(now, tz)
-    return f"{day.day} {day:%b %Y}"
+    return f"{day.day} {month_text(now, tz)}"
+
+
+def month_text(instant: float, tz: tzinfo) -> str:
+    """``Nov 2023``, in fixed English whatever the locale."""
+    day = datetime.fromtimestamp(instant, tz)
+    return f"{MONTHS[day.month]} {day.year}"
 
 
 @dataclass(frozen=True)
@@ -50,8 +58,7 @@ class JudgmentEntry:
     @property
     def headline(self) -> str:
         """``Unlikely (20–45 %)``."""
-        term = self.judgment.likelihood
-        return f"{term[:1].upper()}{term[1:]} ({self.likelihood.range})"
+        return headline(self.judgment.likelihood)
 
     @property
     def confidence(self) -> str:

@@ -6,6 +6,8 @@ is one and sets the attributes it declares.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import App
 from textual.timer import Timer
@@ -28,9 +30,9 @@ class FilterActions(App[None]):
     _selected_id: str | None
     _density_timer: Timer | None
 
-    def now(self) -> float:
-        """The browser's clock (provided by ``BrieferApp``, which mixes this class in)."""
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by BrieferApp, which mixes this class in
+
+        def now(self) -> float: ...
 
     @property
     def timeline(self) -> Timeline:

@@ -6,7 +6,6 @@ objects; it is never parsed as Textual markup.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -19,7 +18,7 @@ from textual.widgets import ListItem, ListView, Sparkline, Static
 from briefer.model import EventLog
 from briefer.terminal import printable
 from briefer.tradecraft.sections import IndicatorLine
-from briefer.tui.boards import Board, day_text, indicator_board, observing
+from briefer.tui.boards import Board, day_text, indicator_board, month_text, observing
 from briefer.tui.keys import app_binds
 from briefer.tui.view import LogView
 
@@ -176,8 +175,7 @@ class IndicatorsScreen(ModalScreen[str | None]):
         self.query_one("#indicators-hint", Static).update("escape: close" if empty else HINT)
         span = ""
         if board.first is not None:
-            first = datetime.fromtimestamp(board.first, tz)
-            span = f"{first:%b %Y} – {datetime.fromtimestamp(board.last, tz):%b %Y}"
+            span = f"{month_text(board.first, tz)} – {month_text(board.last, tz)}"
         self.query_one("#indicators-span", Static).update(Text(span, justify="center"))
 
     def on_list_view_selected(self, message: ListView.Selected) -> None:
