@@ -25,13 +25,16 @@ import pickle
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from briefer import __version__
 from briefer.atomic import write_atomic
 from briefer.results import LoadResult, Parsed
 
-__all__ = ["Header", "cache_dir", "file_digest", "key", "lookup", "store"]
+if TYPE_CHECKING:
+    from briefer.filestamps import Stamps
+
+__all__ = ["Header", "cache_dir", "file_digest", "key", "key_of_path", "lookup", "store"]
 
 _MAGIC = b"briefer-log-cache 4\n"
 #: What ``_load_part`` returns for a damaged part (None is a valid body: an invalid log).
@@ -57,9 +60,13 @@ def file_digest(data: bytes) -> str:
     return _digest(data)
 
 
+def key_of_path(path: str) -> str:
+    """The name a log's entries are kept under: a digest of its absolute path."""
+    return _digest(os.path.abspath(path).encode("utf-8", "surrogateescape"))
+
+
 def _entry_path(path: str) -> Path:
-    name = _digest(os.path.abspath(path).encode("utf-8", "surrogateescape"))
-    return cache_dir() / "logs" / f"{name}.pickle"
+    return cache_dir() / "logs" / f"{key_of_path(path)}.pickle"
 
 
 def _code_stamp() -> str:
@@ -201,15 +208,17 @@ def lookup(
     data_key: str,
     *,
     need_log: bool = True,
-    known: dict[str, tuple[bytes, str]] | None = None,
+    known: dict[str, tuple[bytes | None, str]] | None = None,
     need_body: bool = False,
+    stamps: Stamps | None = None,
 ) -> LoadResult | None:
     """The cached result for this log if nothing it was built from has changed.
 
     With ``need_log=False`` the log itself is not unpickled (``result.log`` is
     None): enough for ``briefer check``; ``need_body`` still insists that the
     entry holds the log, without unpickling it. Included files read to check them
-    are left in ``known`` (path → bytes and digest) for a parse after a miss.
+    are left in ``known`` (path → bytes and digest) for a parse after a miss;
+    with ``stamps``, a file its stamp vouches for is not read (its bytes are None).
     """
     from briefer.model import EventLog
 
@@ -223,7 +232,9 @@ def lookup(
             header = _loads(raw_header)
             if not isinstance(header, Header) or header.key != data_key:
                 return None
-            unchanged = _includes_unchanged(header, path, display, {} if known is None else known)
+            unchanged = _includes_unchanged(
+                header, path, display, {} if known is None else known, stamps
+            )
             if header.display != display or not unchanged:
                 return None
             if not header.has_body and (need_log or need_body):
@@ -253,16 +264,23 @@ def lookup(
 
 
 def _includes_unchanged(
-    header: Header, path: str, display: str, known: dict[str, tuple[bytes, str]]
+    header: Header,
+    path: str,
+    display: str,
+    known: dict[str, tuple[bytes | None, str]],
+    stamps: Stamps | None,
 ) -> bool:
     from briefer.files import expand_includes, read_log_file
 
     for inc_path, inc_digest in header.includes:
         try:
-            data = read_log_file(inc_path)
+            if stamps is not None:
+                data, digest = stamps.digest(inc_path)
+            else:
+                data = read_log_file(inc_path)
+                digest = _digest(data)
         except OSError:
             return False
-        digest = _digest(data)
         known[inc_path] = (data, digest)
         if digest != inc_digest:
             return False

@@ -18,6 +18,7 @@ from briefer.model import BUILTIN_KINDS, EventLog, Pos, Problem
 from briefer.results import Deadline, FileRead, LoadResult, Parsed
 
 if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this module
+    from briefer.filestamps import Stamps
     from briefer.schema import LogReader
     from briefer.schema.parts import FilePart
     from briefer.yamlread import SourceText
@@ -40,17 +41,20 @@ def parse(
     display: str | None = None,
     *,
     parts: bool = False,
-    known: dict[str, tuple[bytes, str]] | None = None,
+    known: dict[str, tuple[bytes | None, str]] | None = None,
     with_log: bool = True,
     fast: bool | None = None,
+    stamps: Stamps | None = None,
 ) -> Parsed:
     """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes.
 
     With ``parts``, each included file is read on its own and its part kept in
     (and taken from) the per-file cache (:mod:`briefer.filecache`). ``known``
     holds included files' bytes already read (by the cache's check), so that
-    no file is read twice. Without ``with_log`` (a check) a valid log's result
-    comes without the log, and cached parts without their events.
+    no file is read twice, or only their digest (bytes None) when their stamps
+    vouched for them (:mod:`briefer.filestamps`); with ``stamps`` (and ``parts``)
+    the other included files are asked for there too. Without ``with_log`` (a check)
+    a valid log's result comes without the log, and cached parts without their events.
 
     With ``fast`` (the default when rapidyaml is there), the files are first
     read by the fast reader (:mod:`briefer.fastread`); a file it cannot read
@@ -74,6 +78,7 @@ def parse(
                     known=dict(known),  # each attempt takes the bytes it reads from it
                     with_log=with_log,
                     fast=fast_read,
+                    stamps=stamps,
                 )
             except Unsupported:
                 break  # something only the reference reader reads exactly
@@ -91,14 +96,14 @@ def _parse(
     display: str,
     *,
     parts: bool,
-    known: dict[str, tuple[bytes, str]],
+    known: dict[str, tuple[bytes | None, str]],
     with_log: bool,
     fast: bool,
+    stamps: Stamps | None = None,
 ) -> Parsed | None:
     """:func:`parse`; None when reading the files apart cannot give the shared walk's result.
 
     With ``fast``, Unsupported for a file the fast reader leaves to PyYAML."""
-    from briefer.cache import file_digest
     from briefer.schema import LogReader, Stop
     from briefer.schema.parts import absorb
 
@@ -122,21 +127,34 @@ def _parse(
                     reader.report(node, "warning", message)
                 continue
             inc_display = match.display
-            inc_data, inc_digest = known.pop(match.path, (None, ""))
             try:
-                if inc_data is None:
+                if match.path in known:
+                    inc_data, inc_digest = known.pop(match.path)
+                elif parts and stamps is not None:
+                    inc_data, inc_digest = stamps.digest(match.path)
+                else:
+                    inc_data, inc_digest = None, ""
+                if parts:
+                    part, digest = _included_part(
+                        reader,
+                        match.path,
+                        inc_display,
+                        inc_data,
+                        inc_digest,
+                        with_events=with_log,
+                        fast=fast,
+                    )
+                elif inc_data is None:
                     inc_data = read_log_file(match.path)
             except OSError as exc:
                 reader.error(Pos(inc_display, 0, 0), f"cannot read: {exc.strerror}")
                 continue
             if parts:
-                digest = inc_digest or file_digest(inc_data)
-                read = FileRead(match.path, inc_display, inc_data, digest)
-                inputs.append(read)
-                part = _included_part(reader, read, with_events=with_log, fast=fast)
+                inputs.append(FileRead(match.path, inc_display, b"", digest))
                 if not absorb(reader, part):
                     return None  # an id repeated across files: the shared walk reports it
             else:
+                assert inc_data is not None
                 inputs.append(FileRead(match.path, inc_display, inc_data))
                 _walk_included(reader, inc_display, inc_data, fast=fast)
         reader.check_references()
@@ -206,27 +224,50 @@ def _walk_included(reader: LogReader, display: str, data: bytes, *, fast: bool) 
     _read_file(reader, data, display, main=False, fast=fast)
 
 
-def _included_part(main: LogReader, read: FileRead, *, with_events: bool, fast: bool) -> FilePart:
-    """One included file read on its own (as the main file says to), through the per-file cache.
+def _included_part(
+    main: LogReader,
+    path: str,
+    display: str,
+    data: bytes | None,
+    digest: str,
+    *,
+    with_events: bool,
+    fast: bool,
+) -> tuple[FilePart, str]:
+    """One included file read on its own (as the main file says to), through the per-file
+    cache, and the digest of the bytes it was read from.
 
-    A part the fast reader finds an error in is not kept: the reference reader words errors.
+    ``data`` is None when only the file's digest is known (its stamp vouched for
+    it, :mod:`briefer.filestamps`): it is read only if no part is kept for that
+    digest. A part the fast reader finds an error in is not kept: the reference
+    reader words errors. Raises OSError when the file cannot be read.
     """
     from briefer import filecache
+    from briefer.cache import file_digest
     from briefer.schema import LogReader
     from briefer.schema.parts import part_of
     from briefer.yamlread import Unsupported
 
     tz_name = main.header.get("timezone", "UTC")
-    key = filecache.part_key(read.display, read.digest, tz_name, main.kinds)
-    part = filecache.lookup(key, with_events=with_events)
+    if data is not None and not digest:
+        digest = file_digest(data)
+    key = filecache.part_key(display, digest, tz_name, main.kinds)
+    part = filecache.lookup(key, with_events=with_events) if digest else None
+    if part is None and data is None:
+        data = read_log_file(path)
+        if file_digest(data) != digest:  # changed since its stamp was taken
+            digest = file_digest(data)
+            key = filecache.part_key(display, digest, tz_name, main.kinds)
+            part = filecache.lookup(key, with_events=with_events)
     if part is None:
+        assert data is not None
         alone = LogReader(tz=main.tz, kinds=set(main.kinds))
-        _walk_included(alone, read.display, read.data, fast=fast)
+        _walk_included(alone, display, data, fast=fast)
         if fast and any(p.severity == "error" for p in alone.problems):
             raise Unsupported
         part = part_of(alone)
         filecache.store(key, part)
-    return part
+    return part, digest
 
 
 def _ordered(problems: list[Problem], main: str) -> list[Problem]:
@@ -254,10 +295,12 @@ def load_log(
     its log: only the problems are wanted, and they are cheap to read back.
     """
     from briefer import cache
+    from briefer.filestamps import Stamps
 
     display = display_name(path)
     #: Included files' bytes the cache's check read, for the parse not to read them again.
-    known: dict[str, tuple[bytes, str]] = {}
+    known: dict[str, tuple[bytes | None, str]] = {}
+    stamps = Stamps(path) if use_cache else None
     try:
         data = read_log_file(path)
         result = None
@@ -266,18 +309,26 @@ def load_log(
             # Let the bytes go before a large cached log is unpickled (the peak
             # memory of a 100,000-event log); a miss reads the file again.
             data = b""
-            result = cache.lookup(path, display, data_key, need_log=need_log, known=known)
+            result = cache.lookup(
+                path, display, data_key, need_log=need_log, known=known, stamps=stamps
+            )
             if result is None:
                 data = read_log_file(path)
     except OSError as exc:
         problem = Problem(Pos(display, 0, 0), "error", f"cannot read: {exc.strerror}")
         return LoadResult(None, (problem,))
     if result is None:
-        parsed = parse(path, data, display, parts=use_cache, known=known, with_log=need_log)
+        parsed = parse(
+            path, data, display, parts=use_cache, known=known, with_log=need_log, stamps=stamps
+        )
         result = parsed.result
         if use_cache:
             # A check needs no log: leave its pickling to a load that does.
             cache.store(path, display, data, parsed, with_log=need_log)
+            if stamps is not None:
+                stamps.keep_only([i.path for i in parsed.inputs])
+    if stamps is not None:
+        stamps.save()
     extra = time_problems(result.deadlines, int(time.time()) if now is None else now)
     if extra:
         problems = tuple(_ordered([*result.problems, *extra], display))
@@ -289,15 +340,22 @@ def fill_cache(path: str) -> None:
     """Make sure the parsed-log cache holds this log whole, its body included, so that
     another process (the browser) reads it from there; a warm entry is not unpickled."""
     from briefer import cache
+    from briefer.filestamps import Stamps
 
     display = display_name(path)
-    known: dict[str, tuple[bytes, str]] = {}
+    known: dict[str, tuple[bytes | None, str]] = {}
+    stamps = Stamps(path)
     try:
         data = read_log_file(path)
         data_key = cache.key(data)
-        if cache.lookup(path, display, data_key, need_log=False, need_body=True, known=known):
-            return
-        parsed = parse(path, data, display, parts=True, known=known)
+        found = cache.lookup(
+            path, display, data_key, need_log=False, need_body=True, known=known, stamps=stamps
+        )
+        if found is None:
+            parsed = parse(path, data, display, parts=True, known=known, stamps=stamps)
+            cache.store(path, display, data, parsed)
+            stamps.keep_only([i.path for i in parsed.inputs])
     except OSError:
         return  # the browser's own load reports it
-    cache.store(path, display, data, parsed)
+    finally:
+        stamps.save()

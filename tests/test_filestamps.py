@@ -1,0 +1,160 @@
+"""Included files' stamps: an unchanged file is not read again to prove it unchanged, and
+no change slips past them (same size, an old modification time put back, a racy write)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefer import cache, files, filestamps
+from briefer.loader import load_log
+from tests.helpers import write
+
+MAIN = """\
+briefer: 1
+title: Split
+timezone: UTC
+include: [parts/*.yaml]
+"""
+
+
+def _part(n: int, title: str) -> str:
+    return f"""\
+sources:
+  - id: src-{n}
+    title: Source {n}
+events:
+  - id: event-{n}
+    date: 2024-01-0{n}
+    title: {title}
+    sources: [src-{n}]
+"""
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> Path:
+    for n in (1, 2, 3):
+        write(tmp_path / "parts" / f"p{n}.yaml", _part(n, f"Title {n}"))
+    return write(tmp_path / "events.yaml", MAIN)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The included files the stamps had to read, by name."""
+    seen: list[str] = []
+    real: Callable[[str], bytes] = files.read_log_file
+
+    def counting(path: str) -> bytes:
+        seen.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(filestamps, "read_log_file", counting)
+    return seen
+
+
+@pytest.fixture
+def no_margin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written by the test a moment ago count as old (the margin is for clock ticks)."""
+    monkeypatch.setattr(filestamps, "MARGIN_NS", 0)
+
+
+def _titles(log: Path) -> list[str]:
+    result = load_log(str(log))
+    assert result.log is not None, result.problems
+    return [e.title for e in result.log.events]
+
+
+@pytest.mark.usefixtures("no_margin")
+def test_a_warm_load_reads_no_unchanged_included_file(log: Path, reads: list[str]) -> None:
+    assert _titles(log) == ["Title 1", "Title 2", "Title 3"]
+    reads.clear()
+    assert _titles(log) == ["Title 1", "Title 2", "Title 3"]
+    assert reads == []
+    assert load_log(str(log), need_log=False).problems == ()
+    assert reads == []
+
+
+@pytest.mark.usefixtures("no_margin")
+def test_an_edit_reads_only_the_changed_file(log: Path, reads: list[str]) -> None:
+    _titles(log)
+    reads.clear()
+    write(log.parent / "parts" / "p2.yaml", _part(2, "Changed"))
+    assert _titles(log) == ["Title 1", "Changed", "Title 3"]
+    assert reads == ["p2.yaml"]
+
+
+@pytest.mark.usefixtures("no_margin")
+def test_same_size_edit_with_old_mtime_put_back_is_seen(log: Path) -> None:
+    part = log.parent / "parts" / "p1.yaml"
+    _titles(log)
+    before = part.stat()
+    part.write_text(_part(1, "Title X"), encoding="utf-8")  # same length
+    os.utime(part, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = part.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert _titles(log)[0] == "Title X"  # the change time moved: no tool can put it back
+
+
+@pytest.mark.usefixtures("no_margin")
+def test_a_replaced_file_is_seen(log: Path) -> None:
+    part = log.parent / "parts" / "p3.yaml"
+    _titles(log)
+    new = log.parent / "new.tmp"
+    new.write_text(_part(3, "Title Z"), encoding="utf-8")
+    os.replace(new, part)  # how editors save: a new inode
+    assert _titles(log)[2] == "Title Z"
+
+
+def test_a_file_changed_within_the_margin_is_read_every_time(log: Path, reads: list[str]) -> None:
+    _titles(log)
+    reads.clear()
+    assert _titles(log) == ["Title 1", "Title 2", "Title 3"]
+    assert sorted(reads) == ["p1.yaml", "p2.yaml", "p3.yaml"]  # written a moment ago: racy
+
+
+def test_a_stamp_is_trusted_once_the_file_is_older_than_the_margin(
+    log: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = time.time_ns
+    monkeypatch.setattr(time, "time_ns", lambda: real() + 2 * filestamps.MARGIN_NS)
+    _titles(log)
+    reads.clear()
+    _titles(log)
+    assert reads == []
+
+
+@pytest.mark.usefixtures("no_margin")
+@pytest.mark.parametrize("damage", [b"", b"briefer-file-stamps 1\n\x80\x05garbage", b"junk"])
+def test_a_damaged_memo_only_costs_a_read(log: Path, reads: list[str], damage: bytes) -> None:
+    _titles(log)
+    memo = cache.cache_dir() / "logs" / f"{cache.key_of_path(str(log))}.stamps"
+    assert memo.exists()
+    memo.write_bytes(damage)
+    write(log.parent / "parts" / "p1.yaml", _part(1, "Fresh"))
+    reads.clear()
+    assert _titles(log)[0] == "Fresh"
+    assert "p1.yaml" in reads
+
+
+@pytest.mark.usefixtures("no_margin")
+def test_a_memo_with_foreign_entries_is_ignored_entry_by_entry(log: Path) -> None:
+    _titles(log)
+    memo = cache.cache_dir() / "logs" / f"{cache.key_of_path(str(log))}.stamps"
+    part = str(log.parent / "parts" / "p1.yaml")
+    memo.write_bytes(b"briefer-file-stamps 1\n" + pickle.dumps({part: ("x", 1, None), 3: 4}))
+    write(log.parent / "parts" / "p1.yaml", _part(1, "Again"))
+    assert _titles(log)[0] == "Again"
+
+
+@pytest.mark.usefixtures("no_margin")
+def test_a_removed_include_is_forgotten(log: Path) -> None:
+    _titles(log)
+    (log.parent / "parts" / "p3.yaml").unlink()
+    assert _titles(log) == ["Title 1", "Title 2"]
+    stamps = filestamps.Stamps(str(log))
+    assert sorted(Path(p).name for p in stamps._memo) == ["p1.yaml", "p2.yaml"]
