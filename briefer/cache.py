@@ -25,14 +25,19 @@ import pickle
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO, Protocol
 
 from briefer import __version__
 from briefer.atomic import write_atomic
 from briefer.results import LoadResult, Parsed
 
-if TYPE_CHECKING:
-    from briefer.filestamps import Stamps
+
+class Stamps(Protocol):
+    """What vouches for included files without reading them (:class:`briefer.filestamps.Stamps`)."""
+
+    def digest(self, path: str) -> tuple[bytes | None, str]:
+        """The file's bytes (None when they need not be read) and their digest."""
+
 
 __all__ = ["Header", "cache_dir", "file_digest", "key", "key_of_path", "lookup", "store"]
 

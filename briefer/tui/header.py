@@ -61,5 +61,7 @@ class BriefHeader(Horizontal):
         """The clock; it waits for a log to know the time zone."""
         if self._tz is None:
             return
-        label = ("as of " if self.as_of else "") + clock_text(now, self._tz)
-        self.query_one("#header-clock", Static).update(Text(label))
+        clock = self.query("#header-clock").results(Static)
+        for static in clock:  # none while the app closes: a last tick can come then
+            label = ("as of " if self.as_of else "") + clock_text(now, self._tz)
+            static.update(Text(label))
