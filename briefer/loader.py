@@ -112,7 +112,7 @@ def _parse(
     header: dict[str, Any] = {}
     patterns: list[str] = []
     try:
-        main_text = _read_file(reader, data, display, main=True, fast=fast)
+        main_text = _read_file(reader, data, display, main=True, fast=fast, keep_events=with_log)
         if main_text is None:
             return Parsed(LoadResult(None, tuple(reader.problems)), patterns, inputs)
         header, patterns = reader.header, reader.includes
@@ -188,7 +188,13 @@ def _parse(
 
 
 def _read_file(
-    reader: LogReader, data: bytes, display: str, *, main: bool, fast: bool
+    reader: LogReader,
+    data: bytes,
+    display: str,
+    *,
+    main: bool,
+    fast: bool,
+    keep_events: bool = True,
 ) -> SourceText | None:
     """Walk one file into ``reader``; None when it has no document to walk (reported).
 
@@ -201,7 +207,7 @@ def _read_file(
     if fast:
         from briefer import fastread
 
-        return fastread.read_file(reader, data, display, main=main)
+        return fastread.read_file(reader, data, display, main=main, keep_events=keep_events)
     text, problem = decode(data, display)
     if problem is not None:
         reader.problems.append(problem)

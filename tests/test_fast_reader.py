@@ -281,7 +281,7 @@ def test_large_logs_are_read_strictly_and_exactly(
     assert sum(1 for _ in parts.chunks(data, size=1 << 14)) > 1
     declined = _declined(monkeypatch)
     # Small chunks: many chunk edges, and the line counting across them.
-    monkeypatch.setattr(Split.chunks, "__defaults__", (1 << 14,))
+    monkeypatch.setattr(Split.bounds, "__defaults__", (1 << 14,))
     fast = _compare(data)
     assert fast is not None
     assert not declined

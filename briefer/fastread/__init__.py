@@ -29,13 +29,13 @@ from ryml import _ryml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from briefer.fastread.events import Decline, EventReader
-from briefer.fastread.split import Split, split
+from briefer.fastread.split import Bounds, Split, split
 from briefer.schema.events import read_event
 from briefer.schema.walk import LogReader
 from briefer.yamlfast import FastDocument, Unsupported, _odd, quiet_parse
 from briefer.yamlread import SourceText
 
-__all__ = ["Unsupported", "read_file"]
+__all__ = ["Unsupported", "read_chunks", "read_file"]
 
 
 def _utf8(raw: bytes) -> None:
@@ -47,11 +47,14 @@ def _utf8(raw: bytes) -> None:
             raise Unsupported from None
 
 
-def read_file(state: LogReader, data: bytes, display: str, *, main: bool) -> SourceText:
+def read_file(
+    state: LogReader, data: bytes, display: str, *, main: bool, keep_events: bool = True
+) -> SourceText:
     """Walk one file (the main one, or an included one) into ``state``; its skeleton's text.
 
-    Raises Unsupported for anything the reference path must read (the state is
-    then to be thrown away)."""
+    Without ``keep_events`` (a check) the events may be left out of ``state.events``
+    (what the checks across files need of them is kept). Raises Unsupported for
+    anything the reference path must read (the state is then to be thrown away)."""
     if data.startswith(b"\xef\xbb\xbf"):
         raise Unsupported  # a byte-order mark: rare, and it shifts every offset
     parts = split(data)
@@ -72,7 +75,7 @@ def read_file(state: LogReader, data: bytes, display: str, *, main: bool) -> Sou
     else:
         state.walk_included(root)
     if parts is not None:
-        _read_events(state, data, parts, display)
+        _read_events(state, data, parts, display, keep_events=keep_events)
     return source
 
 
@@ -93,12 +96,26 @@ def _check_events_key(root: Node, line: int) -> None:
 _FLOW_OR_DOC = ryml.FLOW_SL | ryml.FLOW_ML | ryml.DOC | (ryml.STREAM & ~ryml.SEQ)
 
 
-def _read_events(state: LogReader, data: bytes, parts: Split, display: str) -> None:
-    """Each chunk of the events list, parsed, read and dropped."""
+def _read_events(
+    state: LogReader, data: bytes, parts: Split, display: str, *, keep_events: bool = True
+) -> None:
+    """Each chunk of the events list, parsed, read and dropped; a large list by several
+    processes at once where that is safe (:mod:`briefer.fastread.parallel`)."""
+    from briefer.fastread import parallel
+
+    bounds = parts.bounds(data)
+    if parallel.read(state, data, bounds, display, keep_events=keep_events):
+        return
+    read_chunks(state, data, bounds, display)
+
+
+def read_chunks(state: LogReader, data: bytes, bounds: list[Bounds], display: str) -> None:
+    """The chunks of events at ``bounds`` into ``state``, one after the other."""
     reader = EventReader(state, display)
     first = _ryml.Tree_first_child
     following = _ryml.Tree_next_sibling
-    for chunk in parts.chunks(data):
+    for where in bounds:
+        chunk = where.chunk(data)
         raw = chunk.text
         if _odd(raw):
             raise Unsupported

@@ -59,22 +59,41 @@ class Split:
 
     def chunks(self, data: bytes, size: int = CHUNK_BYTES) -> Iterator[Chunk]:
         """The events' items, ``size`` bytes or so at a time, each with its first line."""
+        for bounds in self.bounds(data, size):
+            yield bounds.chunk(data)
+
+    def bounds(self, data: bytes, size: int = CHUNK_BYTES) -> list[Bounds]:
+        """Where each chunk of :meth:`chunks` lies, without copying its bytes."""
         starts = _item_starts(data, self.body_start, self.body_end, self.indent)
         if starts is None:
             raise ValueError("not a plain list")
         # The first chunk takes the comments and blank lines before the first item too.
         starts[0] = self.body_start
         line = self.events_line + 1
+        out = []
         i = 0
         while i < len(starts):
             j = i + 1
             while j < len(starts) and starts[j] - starts[i] < size:
                 j += 1
             end = starts[j] if j < len(starts) else self.body_end
-            text = data[starts[i] : end]
-            yield Chunk(text, line, j - i)
-            line += text.count(b"\n")
+            out.append(Bounds(starts[i], end, line, j - i))
+            line += data.count(b"\n", starts[i], end)
             i = j
+        return out
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A chunk's place in the file: its bytes ``start:end``, first line and item count."""
+
+    start: int
+    end: int
+    line: int
+    items: int
+
+    def chunk(self, data: bytes) -> Chunk:
+        return Chunk(data[self.start : self.end], self.line, self.items)
 
 
 def _item_starts(data: bytes, start: int, end: int, indent: int) -> list[int] | None:

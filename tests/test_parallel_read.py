@@ -1,0 +1,133 @@
+"""A large events list read by several processes gives exactly what one process gives, and
+anything unusual falls back to one process."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from briefer.fastread import parallel
+from briefer.fastread.split import split
+from briefer.loader import parse
+
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="forks on Linux only"),
+    pytest.mark.slow,
+]
+
+
+@pytest.mark.parametrize("with_log", [True, False])
+def test_several_processes_read_a_large_log_exactly_as_one(
+    generated_log: Path, monkeypatch: pytest.MonkeyPatch, with_log: bool
+) -> None:
+    monkeypatch.chdir(generated_log.parent)
+    data = generated_log.read_bytes()
+    alone = parse(generated_log.name, data, with_log=with_log).result
+    calls: list[bool] = []
+    real = parallel.read
+
+    def three(*args: object, **kw: object) -> bool:
+        kw["count"] = 3
+        done = real(*args, **kw)  # type: ignore[arg-type]
+        calls.append(done)
+        return done
+
+    monkeypatch.setattr(parallel, "read", three)
+    together = parse(generated_log.name, data, with_log=with_log).result
+    assert calls == [True]
+    assert together == alone
+    assert [str(p) for p in together.problems] == [str(p) for p in alone.problems]
+    assert together.deadlines  # what the steps across files took from every run's events
+    if with_log:
+        assert together.log is not None
+        assert [e.id for e in together.log.events] == [e.id for e in alone.log.events]  # type: ignore[union-attr]
+
+
+def test_runs_are_contiguous_and_cover_every_chunk(generated_log: Path) -> None:
+    data = generated_log.read_bytes()
+    parts = split(data)
+    assert parts is not None
+    bounds = parts.bounds(data, 1 << 14)
+    for count in (2, 3, 8):
+        runs = parallel._runs(bounds, count)
+        assert len(runs) == count
+        assert [b for run in runs for b in run] == bounds
+        sizes = [run[-1].end - run[0].start for run in runs]
+        assert max(sizes) < 2 * min(sizes)
+
+
+def test_an_id_repeated_across_runs_falls_back_to_one_process(
+    tmp_path: Path, generated_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = generated_log.read_text(encoding="utf-8")
+    ids = re.findall(r"^  - id: (\S+)$", text.split("\nevents:\n", 1)[1], flags=re.M)
+    first, last = ids[0], ids[-1]
+    log = tmp_path / "events.yaml"
+    head, _, tail = text.rpartition(f"\n  - id: {last}\n")
+    log.write_text(f"{head}\n  - id: {first}\n{tail}", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    data = log.read_bytes()
+    alone = parse(log.name, data).result
+    results: list[bool] = []
+    real = parallel.read
+
+    def three(*args: object, **kw: object) -> bool:
+        kw["count"] = 3
+        done = real(*args, **kw)  # type: ignore[arg-type]
+        results.append(done)
+        return done
+
+    monkeypatch.setattr(parallel, "read", three)
+    together = parse(log.name, data).result
+    assert results == [False]  # the runs saw no clash alone; together they refused
+    assert together == alone
+    assert any(f"'{first}'" in str(p) and p.severity == "error" for p in together.problems)
+
+
+def test_a_child_that_dies_leaves_the_reading_to_this_process(
+    generated_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(generated_log.parent)
+    data = generated_log.read_bytes()
+    alone = parse(generated_log.name, data, with_log=False).result
+    parent = os.getpid()
+    real_run = parallel._read_run
+
+    def dying(*args: object, **kw: object) -> object:
+        if os.getpid() != parent:
+            os._exit(7)  # killed, say, by the out-of-memory killer
+        return real_run(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "_read_run", dying)
+    done: list[bool] = []
+    real = parallel.read
+
+    def three(*args: object, **kw: object) -> bool:
+        kw["count"] = 3
+        done.append(real(*args, **kw))  # type: ignore[arg-type]
+        return done[-1]
+
+    monkeypatch.setattr(parallel, "read", three)
+    assert parse(generated_log.name, data, with_log=False).result == alone
+    assert done == [False]
+
+
+def test_small_lists_and_threaded_processes_are_read_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert parallel.workers(parallel.MIN_BYTES - 1) == 1
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
+    assert parallel.workers(parallel.MIN_BYTES) == 4
+    monkeypatch.setenv("BRIEFER_WORKERS", "1")
+    assert parallel.workers(parallel.MIN_BYTES) == 1
+    monkeypatch.setenv("BRIEFER_WORKERS", "2")
+    assert parallel.workers(parallel.MIN_BYTES) == 2
+    monkeypatch.delenv("BRIEFER_WORKERS")
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert parallel.workers(parallel.MIN_BYTES) == 1
