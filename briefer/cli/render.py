@@ -24,6 +24,7 @@ __all__ = ["render"]
 @cli.command()
 @click.option("--md", "want_md", is_flag=True, help="Write Markdown (the default).")
 @click.option("--pdf", "want_pdf", is_flag=True, help="Short for --format md,pdf.")
+@click.option("--html", "want_html", is_flag=True, help="Short for --format md,html.")
 @click.option(
     "--format",
     "format_text",
@@ -88,6 +89,7 @@ def render(
     settings: Settings,
     want_md: bool,
     want_pdf: bool,
+    want_html: bool,
     format_text: str | None,
     as_of_text: str,
     since_text: str | None,
@@ -114,7 +116,7 @@ def render(
     from briefer.render.pipeline import render as do_render
 
     try:
-        formats = parse_formats(format_text, md=want_md, pdf=want_pdf)
+        formats = parse_formats(format_text, md=want_md, pdf=want_pdf, html=want_html)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
     _setup_logging(verbose=verbose, quiet=quiet)
