@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Sequence
@@ -12,9 +13,9 @@ from briefer.delivery.message import BriefFiles, build_message
 from briefer.delivery.settings import SmtpSettings
 from briefer.delivery.smtp import SendFailed, send
 from briefer.errors import OutputError
-from briefer.series.deliveries import Delivery, record_delivery
+from briefer.series.deliveries import Delivery
 
-__all__ = ["Recorded", "deliver"]
+__all__ = ["Recorded", "deliver", "record_delivery"]
 
 logger = logging.getLogger("briefer")
 
@@ -69,3 +70,30 @@ def deliver(
             record.reports_dir, record.log, record.as_of, delivery, lock_wait=record.lock_wait
         )
     return delivery
+
+
+def record_delivery(
+    reports_dir: Path, log: str, as_of: int, delivery: Delivery, *, lock_wait: float
+) -> None:
+    """Append ``delivery`` to the record of ``log``'s brief as of ``as_of``, under the lock.
+
+    The manifest alone is rewritten (atomically), holding the folder's lock, so
+    that a render starting meanwhile neither loses the attempt nor is lost.
+    """
+    from briefer.atomic import staged_files
+    from briefer.series.lock import folder_lock
+    from briefer.series.manifest import load_manifest, stage_manifest
+
+    with folder_lock(reports_dir, lock_wait):
+        records = load_manifest(reports_dir)
+        updated = [
+            dataclasses.replace(r, deliveries=(*r.deliveries, delivery))
+            if (r.log, r.as_of) == (log, as_of)
+            else r
+            for r in records
+        ]
+        try:
+            with staged_files() as stage:
+                stage_manifest(stage, reports_dir, updated)
+        except OSError as exc:
+            raise OutputError(f"cannot record the delivery: {exc.strerror or exc}") from None

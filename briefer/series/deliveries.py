@@ -4,18 +4,15 @@ A brief's record (:class:`~briefer.series.manifest.ReportRecord`) carries its
 ``subject`` (the mail's subject line, also the feed entry's title), its
 ``bluf`` (the bottom line, one line an item: the feed entry's summary) and
 its ``deliveries``, one :class:`Delivery` per attempt, sent or failed, in the
-order they were made. :func:`record_delivery` appends one under the folder's
-lock, so that a render starting meanwhile neither loses it nor is lost.
+order they were made (:func:`briefer.delivery.deliver.record_delivery` adds one).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-__all__ = ["Delivery", "optional_lines", "record_delivery"]
+__all__ = ["Delivery", "optional_lines", "parse_deliveries"]
 
 
 @dataclass(frozen=True)
@@ -81,31 +78,3 @@ def optional_lines(data: dict[str, Any], key: str) -> tuple[str, ...] | None:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f'"{key}" is not a list of strings')
     return tuple(value)
-
-
-def record_delivery(
-    reports_dir: Path, log: str, as_of: int, delivery: Delivery, *, lock_wait: float
-) -> None:
-    """Append ``delivery`` to the record of ``log``'s brief as of ``as_of``, under the lock.
-
-    The manifest alone is rewritten (atomically); a brief no longer recorded
-    (its record replaced by a re-render meanwhile) gets the attempt all the same.
-    """
-    from briefer.atomic import staged_files
-    from briefer.errors import OutputError
-    from briefer.series.lock import folder_lock
-    from briefer.series.manifest import load_manifest, stage_manifest
-
-    with folder_lock(reports_dir, lock_wait):
-        records = load_manifest(reports_dir)
-        updated = [
-            dataclasses.replace(r, deliveries=(*r.deliveries, delivery))
-            if (r.log, r.as_of) == (log, as_of)
-            else r
-            for r in records
-        ]
-        try:
-            with staged_files() as stage:
-                stage_manifest(stage, reports_dir, updated)
-        except OSError as exc:
-            raise OutputError(f"cannot record the delivery: {exc.strerror or exc}") from None
