@@ -19,8 +19,8 @@ import re
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from html import escape
 from pathlib import PurePath
-from xml.sax.saxutils import escape, quoteattr
 
 from briefer import __version__
 from briefer.series.manifest import ReportRecord
@@ -42,11 +42,8 @@ def entry_id(record: ReportRecord) -> str:
 
 
 def _text(value: str) -> str:
-    return escape(_NOT_XML.sub("", value))
-
-
-def _attr(value: str) -> str:
-    return quoteattr(_NOT_XML.sub("", value))
+    """Text or an attribute value for XML (html.escape: xml.sax would import urllib)."""
+    return escape(_NOT_XML.sub("", value), quote=True)
 
 
 def _when(ts: int) -> str:
@@ -73,7 +70,7 @@ def _entry(record: ReportRecord) -> list[str]:
     )
     for name in outputs:
         kind = _TYPES[PurePath(name).suffix]
-        lines.append(f'    <link rel="alternate" type="{kind}" href={_attr(name)}/>')
+        lines.append(f'    <link rel="alternate" type="{kind}" href="{_text(name)}"/>')
     lines.append("  </entry>")
     return lines
 
