@@ -7,7 +7,14 @@ from collections.abc import Iterable
 
 import click
 
-__all__ = ["BrieferError", "InvalidInput", "LockHeld", "OutputError", "did_you_mean"]
+__all__ = [
+    "BrieferError",
+    "DeliveryFailed",
+    "InvalidInput",
+    "LockHeld",
+    "OutputError",
+    "did_you_mean",
+]
 
 
 class BrieferError(click.ClickException):
@@ -35,6 +42,12 @@ class LockHeld(BrieferError):
     """Another render holds the reports lock (exit 4)."""
 
     exit_code = 4
+
+
+class DeliveryFailed(BrieferError):
+    """The brief was written (and recorded) but mailing it failed (exit 5)."""
+
+    exit_code = 5
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

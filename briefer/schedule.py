@@ -15,7 +15,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Schedule", "briefer_command", "crontab_line", "systemd_units"]
+__all__ = [
+    "MAIL_VARIABLES",
+    "Schedule",
+    "briefer_command",
+    "crontab_line",
+    "mail_environment",
+    "systemd_units",
+]
 
 _WEEKDAY = "Mon"
 
@@ -29,6 +36,10 @@ class Schedule:
     minute: int
     every: str  # "daily" or "weekly"
     command: tuple[str, ...]
+    #: Who gets each brief by mail (``render --mail``); none: no mail.
+    mail: tuple[str, ...] = ()
+    #: The mail settings the job needs ({name: value}); never a password.
+    environment: tuple[tuple[str, str], ...] = ()
 
     @property
     def project(self) -> Path:
@@ -44,8 +55,27 @@ class Schedule:
             "last",
             "--if-changed",
             "--pdf",
+            *(("--mail", ",".join(self.mail)) if self.mail else ()),
             "-q",
         ]
+
+
+#: The mail settings a job copies from the environment it is made in. The
+#: password never: a job names the file that holds it (BRIEFER_SMTP_PASSWORD_FILE).
+MAIL_VARIABLES = (
+    "BRIEFER_SMTP_URL",
+    "BRIEFER_SMTP_USER",
+    "BRIEFER_SMTP_PASSWORD_FILE",
+    "BRIEFER_SMTP_CAFILE",
+    "BRIEFER_SMTP_TIMEOUT",
+    "BRIEFER_MAIL_FROM",
+)
+
+
+def mail_environment(environ: dict[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+    """The mail settings set in ``environ`` (this process's), for the job to carry."""
+    env = os.environ if environ is None else environ
+    return tuple((name, env[name]) for name in MAIL_VARIABLES if env.get(name))
 
 
 def briefer_command() -> tuple[str, ...]:
@@ -64,9 +94,12 @@ def crontab_line(s: Schedule) -> str:
     dow = "1" if s.every == "weekly" else "*"
     command = " ".join(shlex.quote(a) for a in s.argv())
     when = "every Monday" if s.every == "weekly" else "every day"
+    # cron reads NAME=value lines as the environment of the jobs after them.
+    settings = "".join(f"{name}={value}\n" for name, value in s.environment)
     return (
         f"# briefer: a brief of {s.log.name} {when} at {s.hour:02d}:{s.minute:02d}, only if "
         "something changed; cron mails any error output\n"
+        f"{settings}"
         f"{s.minute} {s.hour} * * {dow} cd {shlex.quote(str(s.project))} && {command}\n"
     )
 
@@ -84,7 +117,8 @@ def systemd_units(s: Schedule, name: str = "briefer") -> dict[str, str]:
         "[Service]\n"
         "Type=oneshot\n"
         f"WorkingDirectory={s.project}\n"
-        f"ExecStart={exec_start}\n"
+        + "".join(f"Environment={_systemd_quote(f'{n}={v}')}\n" for n, v in s.environment)
+        + f"ExecStart={exec_start}\n"
         "Nice=10\n"
     )
     timer = (

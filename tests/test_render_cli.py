@@ -557,6 +557,7 @@ def test_the_outputs_registry() -> None:
 
     assert [(o.name, o.suffix, o.uses_charts) for o in OUTPUTS.values()] == [
         ("md", ".md", False),
+        ("html", ".html", True),
         ("pdf", ".pdf", True),
     ]
     assert list(OUTPUTS) == [o.name for o in OUTPUTS.values()]
@@ -564,8 +565,9 @@ def test_the_outputs_registry() -> None:
     assert parse_formats(None, pdf=True) == parse_formats("pdf, md") == {"md", "pdf"}
     assert parse_formats("pdf") == {"pdf"}
     assert parse_formats("pdf", md=True) == {"md", "pdf"}
-    with pytest.raises(ValueError, match=r"^unknown output 'html' \(choose from md, pdf\)$"):
-        parse_formats("md,html")
+    assert parse_formats(None, html=True) == parse_formats("html,md") == {"md", "html"}
+    with pytest.raises(ValueError, match=r"^unknown output 'htm' \(choose from md, html, pdf\)$"):
+        parse_formats("md,htm")
     with pytest.raises(ValueError, match=r"^an empty output name"):
         parse_formats("md,")
 
@@ -595,10 +597,10 @@ def test_format_md_pdf_is_what_pdf_writes(tmp_path: Path) -> None:
 
 def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     project = _small_project(tmp_path / "p")
-    proc = run_cli("render", "--format", "md,html", "--as-of", AS_OF, cwd=project)
+    proc = run_cli("render", "--format", "md,docx", "--as-of", AS_OF, cwd=project)
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr == (
-        "briefer: error: Invalid value for --format: unknown output 'html' "
-        "(choose from md, pdf) (see 'briefer render --help')\n"
+        "briefer: error: Invalid value for --format: unknown output 'docx' "
+        "(choose from md, html, pdf) (see 'briefer render --help')\n"
     )
     assert sorted(p.name for p in project.iterdir()) == ["events.yaml"]

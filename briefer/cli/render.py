@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from briefer.cli.base import Settings, cli, when
+from briefer.cli.send import mail_setup, send_brief
 from briefer.errors import InvalidInput
 from briefer.render.outputs import OUTPUTS, parse_formats
 from briefer.terminal import printable
@@ -24,6 +25,7 @@ __all__ = ["render"]
 @cli.command()
 @click.option("--md", "want_md", is_flag=True, help="Write Markdown (the default).")
 @click.option("--pdf", "want_pdf", is_flag=True, help="Short for --format md,pdf.")
+@click.option("--html", "want_html", is_flag=True, help="Short for --format md,html.")
 @click.option(
     "--format",
     "format_text",
@@ -81,6 +83,13 @@ __all__ = ["render"]
     metavar="SECONDS",
     help="How long to wait for another render holding reports/ before exiting 4.",
 )
+@click.option(
+    "--mail",
+    "mail_to",
+    multiple=True,
+    metavar="ADDR[,ADDR…]",
+    help="Mail the brief once written (HTML body, PDF attached if made); see BRIEFER_SMTP_URL.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr.")
 @click.pass_obj
@@ -88,6 +97,7 @@ def render(
     settings: Settings,
     want_md: bool,
     want_pdf: bool,
+    want_html: bool,
     format_text: str | None,
     as_of_text: str,
     since_text: str | None,
@@ -98,14 +108,16 @@ def render(
     output_text: str | None,
     if_changed: bool,
     lock_wait: float,
+    mail_to: tuple[str, ...],
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Write a situation brief to reports/ (Markdown; --pdf adds a PDF).
+    """Write a situation brief to reports/ (Markdown; --pdf adds a PDF, --html a web page).
 
     Prints the paths written. Exit codes: 1 invalid log, query or template;
     2 usage; 3 a PDF engine or disk failure; 4 another render holds the reports
-    lock; 70 an internal error (a bug in briefer).
+    lock; 5 the brief was written but mailing it failed; 70 an internal error
+    (a bug in briefer).
     """
     import time
 
@@ -114,9 +126,13 @@ def render(
     from briefer.render.pipeline import render as do_render
 
     try:
-        formats = parse_formats(format_text, md=want_md, pdf=want_pdf)
+        formats = parse_formats(format_text, md=want_md, pdf=want_pdf, html=want_html)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
+    # Mail settings and addresses are checked before anything is rendered.
+    mail = mail_setup(mail_to, "--mail") if mail_to else None
+    if mail is not None:
+        formats = formats | {"html"}  # the mail's body
     _setup_logging(verbose=verbose, quiet=quiet)
     log = settings.load_valid()
     now = int(time.time()) // 60 * 60
@@ -179,6 +195,22 @@ def render(
     if not quiet:
         for path in result.paths:
             click.echo(printable(_shown(path)))
+    if mail is not None:
+        from briefer.delivery.deliver import Recorded
+        from briefer.delivery.message import BriefFiles, mail_subject
+        from briefer.series.manifest import log_slug
+
+        record = None
+        if result.recorded:
+            record = Recorded(request.reports_dir, log_slug(log.title), as_of, lock_wait)
+        send_brief(
+            BriefFiles.from_outputs(result.paths),
+            subject=mail_subject(result.context),
+            mail=mail,
+            record=record,
+            number=result.context.report_number,
+            quiet=quiet,
+        )
 
 
 def _format_instant(ts: int, log: EventLog) -> str:

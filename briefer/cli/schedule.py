@@ -24,8 +24,17 @@ __all__ = ["schedule"]
     help="Time of day (the machine's local time for cron; the timer's for systemd).",
 )
 @click.option("--every", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True)
+@click.option(
+    "--mail",
+    "mail_to",
+    multiple=True,
+    metavar="ADDR[,ADDR…]",
+    help="Mail each brief (the job carries the BRIEFER_SMTP_* settings set here, no password).",
+)
 @click.pass_obj
-def schedule(settings: Settings, fmt: str | None, at: str, every: str) -> None:
+def schedule(
+    settings: Settings, fmt: str | None, at: str, every: str, mail_to: tuple[str, ...]
+) -> None:
     """Print a ready-to-install schedule for unattended briefs.
 
     \b
@@ -33,7 +42,15 @@ def schedule(settings: Settings, fmt: str | None, at: str, every: str) -> None:
     with absolute paths, so each brief covers the time since the previous one
     and nothing is written when nothing changed.
     """
-    from briefer.schedule import Schedule, briefer_command, crontab_line, systemd_units
+    import os
+
+    from briefer.schedule import (
+        Schedule,
+        briefer_command,
+        crontab_line,
+        mail_environment,
+        systemd_units,
+    )
 
     if fmt is None:
         raise click.UsageError("choose --cron or --systemd")
@@ -43,9 +60,28 @@ def schedule(settings: Settings, fmt: str | None, at: str, every: str) -> None:
     log = Path(settings.log_path).resolve()
     if not log.is_file():
         raise InvalidInput(f"{settings.log_path}: no such log file")
-    plan = Schedule(log, int(hh), int(mm), every, briefer_command())
+    mail: tuple[str, ...] = ()
+    if mail_to:
+        from briefer.delivery.settings import MailSetupError, parse_addresses
+
+        try:
+            mail = parse_addresses(mail_to)
+        except MailSetupError as exc:
+            message = str(exc).removeprefix("--mail: ")
+            raise click.BadParameter(message, param_hint="--mail") from None
+        if os.environ.get("BRIEFER_SMTP_PASSWORD") and not os.environ.get(
+            "BRIEFER_SMTP_PASSWORD_FILE"
+        ):
+            click.echo(
+                "briefer: note: the job does not carry BRIEFER_SMTP_PASSWORD: put the password "
+                "in a file only you can read and set BRIEFER_SMTP_PASSWORD_FILE to it",
+                err=True,
+            )
+    environment = mail_environment() if mail else ()
+    plan = Schedule(log, int(hh), int(mm), every, briefer_command(), mail, environment)
     if fmt == "cron":
-        click.echo("# Install: crontab -e, then paste the last line (cron mails its output)")
+        what = "the lines below" if plan.environment else "the last line"
+        click.echo(f"# Install: crontab -e, then paste {what} (cron mails its output)")
         click.echo(crontab_line(plan), nl=False)
         return
     units = systemd_units(plan)

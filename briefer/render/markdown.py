@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -184,6 +184,7 @@ def markdown_to_html(
     images: Collection[str] = (),
     citations: bool = False,
     breakable: bool = False,
+    inline: Mapping[str, str] | None = None,
 ) -> str:
     """Render Markdown to an HTML fragment that carries no raw HTML, unsafe link or fetch.
 
@@ -193,10 +194,21 @@ def markdown_to_html(
     source citations: no reference definition can make them links.
     With ``breakable`` (for print), very long words may break between any
     two characters (see :func:`breakable_html`).
+    With ``inline`` ({image name: an ``<svg>`` element made safe by
+    :func:`~briefer.render.inline_svg.inline_svg`}), those images are drawn in
+    place of their ``<img>``: the self-contained HTML brief, otherwise the
+    same HTML as the PDF's.
     """
     env = {_IMAGES_KEY: frozenset(images), _CITATIONS_KEY: citations}
     html = str(parser().render(text, env))
-    return breakable_html(html) if breakable else html
+    html = breakable_html(html) if breakable else html
+    if inline:
+        html = _CHART_IMG.sub(lambda m: inline.get(m.group(1), m.group()), html)
+    return html
+
+
+#: The ``<img>`` :func:`_render_chart` writes for a chart (its name needs no escaping).
+_CHART_IMG = re.compile(r'<img class="chart" src="([A-Za-z0-9][A-Za-z0-9_.-]*)" alt="[^"]*">')
 
 
 #: Text between tags, and within it an entity or one character.

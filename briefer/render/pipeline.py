@@ -30,6 +30,7 @@ from briefer.atomic import JOURNAL, TEMP_SUFFIX, recover, staged_files
 from briefer.brief import BriefContext, build_brief
 from briefer.citations import marks_text
 from briefer.dates import get_timezone
+from briefer.delivery.message import bluf_lines, mail_subject
 from briefer.errors import OutputError
 from briefer.files import read_log_file
 from briefer.model import EventLog
@@ -38,6 +39,7 @@ from briefer.records import event_snapshot
 from briefer.render.outputs import OUTPUTS, Composed
 from briefer.render.templating import make_environment, render_template
 from briefer.series.assessments import record_indicators, record_judgments
+from briefer.series.feed import FEED, atom_feed
 from briefer.series.lock import folder_lock
 from briefer.series.manifest import (
     SCOPES,
@@ -104,6 +106,8 @@ class RenderResult:
     skipped: ReportRecord | None = None
     #: Problems the brief was written despite, one line each (the CLI prefixes "warning:").
     warnings: tuple[str, ...] = ()
+    #: Recorded in the manifest of ``reports_dir`` (not so with ``--output`` elsewhere).
+    recorded: bool = False
 
 
 def input_hash(files: Iterable[str]) -> str:
@@ -272,8 +276,12 @@ def _render_locked(
                     developments=developments,
                     judgments=record_judgments(ctx.judgments),
                     indicators=record_indicators(ctx.indicators),
+                    subject=mail_subject(ctx),
+                    bluf=bluf_lines(ctx),
                 )
-                stage_report(stage, req.reports_dir, records, new, snapshots)
+                kept = stage_report(stage, req.reports_dir, records, new, snapshots)
+                # The feed of the series, published with the manifest it is made from.
+                stage.put(req.reports_dir / FEED, atom_feed(kept, title=log.title, slug=slug))
             notes = [o.write(brief, stage, p) for o, p in plain]
             for (_, _, svg), path in zip(charts, chart_paths, strict=True):
                 stage.put(path, svg)
@@ -283,4 +291,4 @@ def _render_locked(
         raise OutputError(f"cannot write the brief: {exc.strerror or exc}") from None
     refused = tuple(r for n in notes for r in n.refused)
     warnings = tuple(w for n in notes for w in n.warnings)
-    return RenderResult(ctx, tuple(written), refused, warnings=warnings)
+    return RenderResult(ctx, tuple(written), refused, warnings=warnings, recorded=record)

@@ -16,6 +16,7 @@ are, and moved out to scope files when the manifest is next written.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import re
@@ -30,6 +31,7 @@ from briefer.atomic import Staged
 from briefer.errors import InvalidInput, OutputError
 from briefer.records import SHOWN_FIELDS, Snapshot
 from briefer.series.assessments import JudgmentRecord
+from briefer.series.deliveries import Delivery, optional_lines, parse_deliveries
 from briefer.slugs import slugify
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "load_scope",
     "log_slug",
     "scope_path",
+    "stage_manifest",
     "stage_report",
     "stem_for",
 ]
@@ -86,6 +89,11 @@ class ReportRecord:
     indicators: tuple[tuple[str, bool], ...] | None = None
     #: The scope of a brief recorded by a format-1 manifest, until it moves to its scope file.
     inline: tuple[Snapshot, ...] | None = None
+    #: The mail subject and the bottom line, for mail and the feed (None: recorded before them).
+    subject: str | None = None
+    bluf: tuple[str, ...] | None = None
+    #: Every attempt to mail the brief (see :mod:`briefer.series.deliveries`).
+    deliveries: tuple[Delivery, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The record as the manifest keeps it (the scope goes to its own file)."""
@@ -104,6 +112,9 @@ class ReportRecord:
                 if self.indicators is None
                 else {"indicators": [[i, int(seen)] for i, seen in self.indicators]}
             ),
+            **({} if self.subject is None else {"subject": self.subject}),
+            **({} if self.bluf is None else {"bluf": list(self.bluf)}),
+            **({"deliveries": [d.to_json() for d in self.deliveries]} if self.deliveries else {}),
         }
 
     @classmethod
@@ -132,6 +143,9 @@ class ReportRecord:
             judgments=_judgments(data),
             indicators=_indicators(data),
             inline=inline,
+            subject=_string(data, "subject") if "subject" in data else None,
+            bluf=optional_lines(data, "bluf"),
+            deliveries=parse_deliveries(data),
         )
 
 
@@ -322,19 +336,28 @@ def stage_report(
     records: list[ReportRecord],
     new: ReportRecord,
     scope: Sequence[Snapshot],
-) -> None:
+) -> list[ReportRecord]:
     """Stage the manifest with ``new`` (replacing any record of the same log and as-of)
-    and the scope files it points to.
+    and the scope files it points to; return the records it holds.
 
     The scope files are staged first and the manifest next, so that whoever
     renames in staging order never has a manifest naming a scope file not in place.
     """
     kept = [r for r in records if not (r.log == new.log and r.as_of == new.as_of)]
+    # A brief written again keeps the record of how the earlier one was delivered.
+    earlier = [d for r in records if r not in kept for d in r.deliveries]
+    new = dataclasses.replace(new, deliveries=(*earlier, *new.deliveries))
     for old in kept:
         if old.inline is not None:  # format 1: move the scope out of the manifest
             stage.put(scope_path(reports_dir, old), _scope_file(old, old.inline))
     stage.put(scope_path(reports_dir, new), _scope_file(new, scope))
     kept.append(new)
-    kept.sort(key=lambda r: (r.log, r.as_of))
-    payload = {"briefer_manifest": _FORMAT, "reports": [r.to_json() for r in kept]}
+    stage_manifest(stage, reports_dir, kept)
+    return kept
+
+
+def stage_manifest(stage: Staged, reports_dir: Path, records: Sequence[ReportRecord]) -> None:
+    """Stage the manifest holding ``records`` (their scopes already in their files)."""
+    ordered = sorted(records, key=lambda r: (r.log, r.as_of))
+    payload = {"briefer_manifest": _FORMAT, "reports": [r.to_json() for r in ordered]}
     stage.put(reports_dir / MANIFEST, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
