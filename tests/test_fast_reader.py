@@ -240,7 +240,7 @@ def _declined(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(str(node))
         real(state, node)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("briefer.fastread.read_event", counting)
+    monkeypatch.setattr("briefer.fastread.chunks.read_event", counting)
     return seen
 
 

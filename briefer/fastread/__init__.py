@@ -24,27 +24,14 @@ is read. A file without a plain ``events:`` list is read as one skeleton.
 
 from __future__ import annotations
 
-import ryml
-from ryml import _ryml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from briefer.fastread.events import Decline, EventReader
-from briefer.fastread.split import Bounds, Split, split
-from briefer.schema.events import read_event
+from briefer.fastread.split import Split, split
 from briefer.schema.walk import LogReader
-from briefer.yamlfast import FastDocument, Unsupported, _odd, quiet_parse
+from briefer.yamlfast import FastDocument, Unsupported, _odd
 from briefer.yamlread import SourceText
 
-__all__ = ["Unsupported", "read_chunks", "read_file"]
-
-
-def _utf8(raw: bytes) -> None:
-    """Unsupported unless ``raw`` is UTF-8 (the reference path names the bad byte)."""
-    if not raw.isascii():
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise Unsupported from None
+__all__ = ["Unsupported", "read_file"]
 
 
 def read_file(
@@ -93,51 +80,15 @@ def _check_events_key(root: Node, line: int) -> None:
         raise Unsupported
 
 
-_FLOW_OR_DOC = ryml.FLOW_SL | ryml.FLOW_ML | ryml.DOC | (ryml.STREAM & ~ryml.SEQ)
-
-
 def _read_events(
     state: LogReader, data: bytes, parts: Split, display: str, *, keep_events: bool = True
 ) -> None:
     """Each chunk of the events list, parsed, read and dropped; a large list by several
     processes at once where that is safe (:mod:`briefer.fastread.parallel`)."""
     from briefer.fastread import parallel
+    from briefer.fastread.chunks import read_chunks
 
     bounds = parts.bounds(data)
     if parallel.read(state, data, bounds, display, keep_events=keep_events):
         return
     read_chunks(state, data, bounds, display)
-
-
-def read_chunks(state: LogReader, data: bytes, bounds: list[Bounds], display: str) -> None:
-    """The chunks of events at ``bounds`` into ``state``, one after the other."""
-    reader = EventReader(state, display)
-    first = _ryml.Tree_first_child
-    following = _ryml.Tree_next_sibling
-    for where in bounds:
-        chunk = where.chunk(data)
-        raw = chunk.text
-        if _odd(raw):
-            raise Unsupported
-        _utf8(raw)
-        buffer = bytearray(raw)
-        tree = ryml.Tree()
-        quiet_parse(buffer, tree)
-        this = tree.this
-        root = tree.root_id()
-        kind = _ryml.Tree_type(this, root)
-        if not kind & ryml.SEQ or kind & _FLOW_OR_DOC:
-            raise Unsupported
-        if _ryml.Tree_num_children(this, root) != chunk.items:
-            raise Unsupported
-        reader.begin(tree, buffer, raw, chunk.line)
-        doc = None
-        item = first(this, root)
-        while item != ryml.NONE:
-            try:
-                reader.event(item)
-            except Decline:
-                if doc is None:
-                    doc = FastDocument(raw, parsed=(buffer, tree), line=chunk.line)
-                read_event(state, doc.node(item))
-            item = following(this, item)

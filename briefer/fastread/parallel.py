@@ -32,6 +32,7 @@ import sys
 import threading
 from dataclasses import replace
 
+from briefer.fastread.chunks import read_chunks
 from briefer.fastread.split import Bounds
 from briefer.schema.parts import FilePart, absorb, part_of
 from briefer.schema.walk import LogReader
@@ -122,8 +123,6 @@ def _read_run(
     state: LogReader, data: bytes, run: list[Bounds], display: str, keep_events: bool
 ) -> FilePart:
     """One run of chunks read on its own, as an included file's part is."""
-    from briefer.fastread import read_chunks
-
     alone = LogReader(tz=state.tz, kinds=set(state.kinds))
     alone.begin(state.file, props=False)
     read_chunks(alone, data, run, display)
