@@ -12,10 +12,11 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from briefer.model import Event, EventLog
-from briefer.query import Query, QueryError, parse_log_query, refines
-from briefer.watch import watch_events
+if TYPE_CHECKING:  # the browser paints its first frame before it imports these
+    from briefer.model import Event, EventLog
+    from briefer.query import Query, QueryError
 
 __all__ = [
     "FilterOutcome",
@@ -94,6 +95,8 @@ class LogView:
         A query that only adds to a recent one (typing on, or a term after a
         term being edited) filters that one's result rather than the whole log.
         """
+        from briefer.query import QueryError, parse_log_query, refines
+
         try:
             query: Query = parse_log_query(text, self.log, now=now)
         except QueryError as exc:
@@ -226,6 +229,8 @@ def watch_entries(log: EventLog, now: float, limit: int = 50) -> list[WatchEntry
 
     The rule is the brief's, with the horizon before ``now`` as the period.
     """
+    from briefer.watch import watch_events
+
     found = watch_events(log.events, as_of=now, period_start=now - log.horizon, horizon=log.horizon)
     upcoming = [WatchEntry(e, False) for e in found.upcoming[:limit]]
     passed = [WatchEntry(e, True) for e in found.passed[::-1]]
