@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
 from briefer.citations import Citations, Reference, marks_text
-from briefer.dates import MONTHS, EDate
+from briefer.dates import MONTHS, EDate, day_of
 from briefer.model import Event, EventLog, Metric
 from briefer.query import Query
 from briefer.series.changes import Changes
@@ -139,15 +139,6 @@ class BriefContext:
     charts: tuple[tuple[str, str], ...] = ()
     #: Changes since the previous brief of the series; None for the first. Set by the renderer.
     changes: Changes | None = None
-
-
-# Fixed English names rather than the locale's: a brief must not change with it.
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def day_of(moment: datetime) -> str:
-    """``Wed 22 Nov 2023``: fixed English names, whatever the locale."""
-    return f"{_WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month]} {moment.year}"
 
 
 def format_instant(ts: int, tz: tzinfo) -> str:

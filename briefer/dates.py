@@ -36,6 +36,7 @@ __all__ = [
     "EDate",
     "Point",
     "Precision",
+    "day_of",
     "get_timezone",
     "parse_date",
 ]
@@ -194,6 +195,12 @@ class EDate:
 #: Month names by number (index 0 unused) for dates, briefs and charts: English
 #: abbreviations, fixed rather than from the locale, so a brief does not change with it.
 MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def day_of(moment: datetime) -> str:
+    """``Wed 22 Nov 2023``: fixed English names, whatever the locale."""
+    return f"{_WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month]} {moment.year}"
 
 
 def _display_point(p: Point, zone: tzinfo) -> str:

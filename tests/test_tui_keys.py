@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from briefer.tui import BrieferApp
-from briefer.tui.help import HELP
+from briefer.tui.help import help_text
 from briefer.tui.keys import KEYS, help_lines, widget_binds
 from briefer.tui.timeline import Timeline
 
@@ -28,7 +28,7 @@ def test_the_help_and_the_command_line_list_every_key() -> None:
     for key in KEYS:
         if key.keys:
             assert any(key.keys in line for line in lines), key
-            assert " ".join(f"`{k}`" for k in key.keys.split()) in HELP, key
+            assert " ".join(f"`{k}`" for k in key.keys.split()) in help_text(), key
     assert lines[-1].split() == ["?", "·", "q", "this", "help", "·", "quit"]
 
 

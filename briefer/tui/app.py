@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -17,7 +17,6 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from briefer.loader import LoadResult
 from briefer.terminal import printable
 from briefer.tui.density import DensityBar
 from briefer.tui.detail import DetailPane
@@ -40,8 +39,11 @@ from briefer.tui.panel import Panel
 from briefer.tui.problems import ProblemsPanel
 from briefer.tui.timeline import Timeline
 from briefer.tui.tradecraft import TradecraftActions
-from briefer.tui.view import LogView
 from briefer.tui.watch import WatchList
+
+if TYPE_CHECKING:  # the log's modules load off the way to the first paint (see loading)
+    from briefer.results import LoadResult
+    from briefer.tui.view import LogView
 
 __all__ = ["BrieferApp"]
 

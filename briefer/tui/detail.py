@@ -7,7 +7,7 @@ Markdown widget as Markdown; it is never parsed as Textual markup.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -18,10 +18,11 @@ from textual.message import Message
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from briefer.model import Event, EventLog
 from briefer.terminal import printable
-from briefer.tradecraft.grades import grade_code, grade_words
 from briefer.tui.kinds import kind_glyph, kind_rich_style
+
+if TYPE_CHECKING:
+    from briefer.model import Event, EventLog
 
 __all__ = ["DetailPane"]
 
@@ -142,6 +143,8 @@ class DetailPane(VerticalScroll, can_focus=True):
         has_related = bool(event.related)
         related.display = has_related
         self.query_one("#detail-related-heading").display = has_related
+
+        from briefer.tradecraft.grades import grade_code, grade_words
 
         sources = Text()
         for n, citation in enumerate(event.sources, start=1):

@@ -16,7 +16,9 @@ from textual.widgets import Input
 from briefer.tui.density import DensityBar
 from briefer.tui.filterbar import FilterBar, FilterInput
 from briefer.tui.timeline import Timeline
-from briefer.tui.view import LogView
+
+if TYPE_CHECKING:
+    from briefer.tui.view import LogView
 
 __all__ = ["FilterActions"]
 

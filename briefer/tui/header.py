@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from briefer.brief import day_of
+from briefer.dates import day_of
 from briefer.terminal import printable
-from briefer.tui.view import LogView
+
+if TYPE_CHECKING:
+    from briefer.tui.view import LogView
 
 __all__ = ["BriefHeader"]
 

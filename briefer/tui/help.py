@@ -8,9 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
 
-from briefer.query.fields import help_rows
 from briefer.tui.keys import help_table
 
 __all__ = ["HelpScreen"]
@@ -18,12 +16,16 @@ __all__ = ["HelpScreen"]
 
 def query_table() -> str:
     """The query language as a Markdown table, from the one table of query fields."""
+    from briefer.query.fields import help_rows
+
     lines = ["| term | matches |", "|---|---|"]
     lines += [f"| `{terms}` | {text} |" for terms, text in help_rows()]
     return "\n".join(lines)
 
 
-HELP = f"""\
+def help_text() -> str:
+    """The help screen's Markdown (built when it is first shown, not with the browser)."""
+    return f"""\
 # briefer — keys
 
 {help_table()}
@@ -56,8 +58,10 @@ class HelpScreen(ModalScreen[None]):
     """
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Markdown
+
         with VerticalScroll():
-            yield Markdown(HELP)
+            yield Markdown(help_text())
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

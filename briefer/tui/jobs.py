@@ -19,11 +19,13 @@ from textual import work
 from textual.app import App, SuspendNotSupported
 from textual.notifications import SeverityLevel
 
-from briefer.loader import LoadResult
-from briefer.model import Event, EventLog
 from briefer.tui.filterbar import FilterBar
 from briefer.tui.timeline import Timeline
-from briefer.tui.view import LogView
+
+if TYPE_CHECKING:
+    from briefer.model import Event, EventLog
+    from briefer.results import LoadResult
+    from briefer.tui.view import LogView
 
 __all__ = [
     "JobActions",

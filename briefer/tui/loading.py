@@ -16,10 +16,12 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from briefer.loader import LoadResult, load_log
-from briefer.model import EventLog, Problem
-from briefer.tui.view import LogView
+if TYPE_CHECKING:  # imported by the load, off the way to the first paint
+    from briefer.loader import LoadResult
+    from briefer.model import EventLog, Problem
+    from briefer.tui.view import LogView
 
 __all__ = ["SPAWN_FROM", "Loaded", "Signature", "fill_cache", "load", "parse_elsewhere", "stat"]
 __all__ += ["watched_files"]
@@ -73,6 +75,9 @@ def load(log_path: str, *, use_cache: bool, now: Callable[[], float], before: Si
     # Unpickling a large log and preparing its view allocate millions of objects:
     # the collector would walk them all, over and over, holding the lock. It is
     # off meanwhile, and what was loaded is frozen out of its sight after.
+    from briefer.loader import load_log
+    from briefer.tui.view import LogView
+
     collecting = gc.isenabled()
     gc.disable()
     try:

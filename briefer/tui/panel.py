@@ -7,9 +7,10 @@ judgments, the indicators) is found too while it is on the screen stack.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from briefer.tui.view import LogView
+if TYPE_CHECKING:
+    from briefer.tui.view import LogView
 
 __all__ = ["Panel"]
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from briefer.model import Problem
 from briefer.terminal import printable
+
+if TYPE_CHECKING:
+    from briefer.model import Problem
 
 __all__ = ["ProblemsPanel"]
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 from textual.screen import Screen
 
 from briefer.tui.filtering import FilterActions
-from briefer.tui.indicators import IndicatorsScreen
-from briefer.tui.judgments import JudgmentsScreen
 
 __all__ = ["TradecraftActions"]
 
@@ -20,6 +18,9 @@ class TradecraftActions(FilterActions):
 
     def _open(self, screen_type: type[Screen[str | None]]) -> bool:
         """True when ``screen_type`` should be pushed: a log is shown and it is not open yet."""
+        from briefer.tui.indicators import IndicatorsScreen
+        from briefer.tui.judgments import JudgmentsScreen
+
         if self.view is None:
             self.notify("No log is shown yet.", severity="warning", timeout=3)
             return False
@@ -29,11 +30,17 @@ class TradecraftActions(FilterActions):
             self.screen.dismiss(None)  # one of the two at a time
         return True
 
+    # The screens are imported when first opened: not on the way to the first paint.
+
     def action_judgments(self) -> None:
+        from briefer.tui.judgments import JudgmentsScreen
+
         if self.view is not None and self._open(JudgmentsScreen):
             self.push_screen(JudgmentsScreen(self.view, self.now()), self._basis_chosen)
 
     def action_indicators(self) -> None:
+        from briefer.tui.indicators import IndicatorsScreen
+
         if self.view is not None and self._open(IndicatorsScreen):
             self.push_screen(IndicatorsScreen(self.view, self.now()), self._indicator_chosen)
 

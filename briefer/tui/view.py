@@ -12,10 +12,13 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from briefer.model import Event, EventLog
-from briefer.query import Query, QueryError, parse_log_query, refines
-from briefer.watch import watch_events
+from briefer.tui.search import SearchIndex
+
+if TYPE_CHECKING:  # the browser paints its first frame before it imports these
+    from briefer.model import Event, EventLog
+    from briefer.query import Query, QueryError
 
 __all__ = [
     "FilterOutcome",
@@ -24,7 +27,6 @@ __all__ = [
     "WatchEntry",
     "bin_counts",
     "countdown",
-    "select",
     "watch_entries",
 ]
 
@@ -54,7 +56,8 @@ class LogView:
         self.watch = watch_entries(log, now)
         self.events: tuple[Event, ...] = log.events
         tz = log.tzinfo
-        self.haystacks: list[str] = [e.haystack for e in self.events]
+        #: Search texts and groups a filter reads (built here, off the event loop).
+        self.index = SearchIndex(self.events)
         # Open starts (``../2008``) sort first; they count as the earliest instant.
         # Flat arrays rather than lists of int objects: 100,000 of them add up.
         self.starts = array(
@@ -94,6 +97,8 @@ class LogView:
         A query that only adds to a recent one (typing on, or a term after a
         term being edited) filters that one's result rather than the whole log.
         """
+        from briefer.query import QueryError, parse_log_query, refines
+
         try:
             query: Query = parse_log_query(text, self.log, now=now)
         except QueryError as exc:
@@ -102,7 +107,7 @@ class LogView:
         for old, shown in self._recent.items():
             if refines(old, text) and (candidates is None or len(shown) < len(candidates)):
                 candidates = shown
-        shown = select(query, self.events, self.haystacks, candidates)
+        shown = self.index.select(query, candidates)
         self._recent.pop(text, None)
         self._recent[text] = shown
         if len(self._recent) > RECENT:
@@ -135,34 +140,6 @@ class LogView:
         first, last = dated[0], dated[-1]
         tz = self.log.tzinfo
         return bin_counts(dated, first, last, bins), _year(first, tz), _year(last, tz)
-
-
-def select(
-    query: Query, events: Sequence[Event], haystacks: Sequence[str], candidates: list[int] | None
-) -> list[int]:
-    """Indices (ascending) of the events among ``candidates`` (default: all) matching ``query``.
-
-    :meth:`Query.select`, with the terms reordered (every term must match, so
-    the order does not change the result): free text first, which tests the
-    flat list of haystacks, negated too; then the other terms, per event, on
-    what is left.
-    """
-    picked: Sequence[int] = range(len(events)) if candidates is None else candidates
-    terms = sorted(
-        zip(query.terms, query.predicates, strict=True), key=lambda t: t[0].field is not None
-    )
-    for term, pred in terms:
-        if term.field is None:
-            low = term.value.lower()
-            if isinstance(picked, range):
-                picked = [i for i, h in enumerate(haystacks) if (low in h) != term.negate]
-            elif term.negate:
-                picked = [i for i in picked if low not in haystacks[i]]
-            else:
-                picked = [i for i in picked if low in haystacks[i]]
-        else:
-            picked = [i for i in picked if pred(events[i])]
-    return list(picked)
 
 
 def bin_counts(starts: Sequence[float], first: float, last: float, bins: int) -> list[int]:
@@ -226,6 +203,8 @@ def watch_entries(log: EventLog, now: float, limit: int = 50) -> list[WatchEntry
 
     The rule is the brief's, with the horizon before ``now`` as the period.
     """
+    from briefer.watch import watch_events
+
     found = watch_events(log.events, as_of=now, period_start=now - log.horizon, horizon=log.horizon)
     upcoming = [WatchEntry(e, False) for e in found.upcoming[:limit]]
     passed = [WatchEntry(e, True) for e in found.passed[::-1]]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
-from briefer.model import EventLog
 from briefer.terminal import printable
-from briefer.tui.view import LogView, WatchEntry, countdown
+from briefer.tui.view import countdown
+
+if TYPE_CHECKING:
+    from briefer.model import EventLog
+    from briefer.tui.view import LogView, WatchEntry
 
 __all__ = ["WatchList"]
 

@@ -1,0 +1,117 @@
+"""The browser's search index: what a filter keystroke reads instead of the events.
+
+Built once per load, off the event loop (:class:`~briefer.tui.view.LogView`):
+
+- each event's lower-case search text (``Event.haystack``), in one flat list;
+- for each query field, the events grouped by the one attribute its predicate
+  reads (:data:`FIELD_ATTRS`): a term is then tested once per distinct value
+  (a few hundred tag sets, a few kinds) rather than once per event, and the
+  events are kept through a flat table of group numbers. Values whose hash is
+  computed in Python (dates, places, citations, confidence) are grouped by
+  identity instead: the loader shares equal ones, and hashing 100,000 of them
+  would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import operator
+from array import array
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from briefer.model import Event
+    from briefer.query import Query
+
+__all__ = ["FIELD_ATTRS", "SearchIndex"]
+
+#: Query field → the event attribute its predicate reads, and nothing else
+#: (see ``briefer/query/fields.py``). A field not here is tested event by event.
+FIELD_ATTRS: dict[str, str] = {
+    "tag": "tags",
+    "kind": "kind",
+    "actor": "actors",
+    "place": "location",
+    "source": "sources",
+    "grade": "sources",
+    "reliability": "sources",
+    "credibility": "sources",
+    "after": "date",
+    "before": "date",
+    "sig": "significance",
+    "conf": "confidence",
+    "indicator": "indicators",
+}
+#: Attributes grouped by equal value (strings, numbers and tuples of strings hash in C).
+_BY_VALUE = frozenset({"tags", "kind", "actors", "significance", "indicators"})
+
+
+class _Groups:
+    """The events grouped by equal values (or the same object) of one attribute.
+
+    A group is numbered by its first event's index, so building it is a few
+    passes in C: no Python code runs per event.
+    """
+
+    def __init__(self, events: Sequence[Event], attr: str) -> None:
+        values = map(operator.attrgetter(attr), events)
+        keys = values if attr in _BY_VALUE else map(id, values)
+        number: dict[object, int] = {}
+        #: The group of each event: the index of the first event with its value.
+        self.of = array("I", map(number.setdefault, keys, range(len(events))))
+        self.firsts = sorted(number.values())
+        self.events = events
+
+    def passing(self, pred: Callable[[Event], bool]) -> bytearray:
+        """By event index: 1 at each group's first event if its events satisfy ``pred``."""
+        ok = bytearray(len(self.of))
+        events = self.events
+        for first in self.firsts:
+            if pred(events[first]):
+                ok[first] = 1
+        return ok
+
+
+class SearchIndex:
+    """Search texts and per-attribute groups of a log's events; :meth:`select` uses them."""
+
+    def __init__(self, events: Sequence[Event]) -> None:
+        self.events = events
+        self.texts: list[str] = [e.haystack for e in events]
+        attrs = sorted(set(FIELD_ATTRS.values()))
+        self.groups: dict[str, _Groups] = {attr: _Groups(events, attr) for attr in attrs}
+
+    def select(self, query: Query, candidates: Sequence[int] | None) -> list[int]:
+        """Indices (ascending) of the events among ``candidates`` (default: all) matching.
+
+        :meth:`Query.select`, with the terms reordered (every term must match, so
+        the order does not change the result): free text first, on the flat list
+        of texts, negated too; then the other terms, through their field's groups
+        (or event by event for a field without them), on what is left.
+        """
+        texts = self.texts
+        picked: Sequence[int] = range(len(texts)) if candidates is None else candidates
+        terms = sorted(
+            zip(query.terms, query.predicates, strict=True), key=lambda t: t[0].field is not None
+        )
+        for term, pred in terms:
+            attr = FIELD_ATTRS.get(term.field) if term.field is not None else None
+            if term.field is None:
+                low = term.value.lower()
+                if isinstance(picked, range):
+                    picked = [i for i, h in enumerate(texts) if (low in h) != term.negate]
+                elif term.negate:
+                    picked = [i for i in picked if low not in texts[i]]
+                else:
+                    picked = [i for i in picked if low in texts[i]]
+            elif attr is not None:
+                groups = self.groups[attr]
+                ok, of = groups.passing(pred), groups.of
+                if isinstance(picked, range):
+                    picked = [i for i, g in enumerate(of) if ok[g]]
+                else:
+                    picked = [i for i in picked if ok[of[i]]]
+            else:
+                events = self.events
+                picked = [i for i in picked if pred(events[i])]
+        return list(picked)

@@ -1,0 +1,79 @@
+"""The browser's search index selects exactly what the query language's own filter does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefer.model import EventLog
+from briefer.query import FIELDS, parse_log_query
+from briefer.tui.search import FIELD_ATTRS, SearchIndex
+from tests.helpers import NOW, load_valid
+
+LOGS = Path(__file__).parent / "data" / "logs"
+SHIPPED = Path(__file__).parent.parent / "events.yaml"
+
+
+def field_queries(log: EventLog) -> list[str]:
+    """Terms on every grouped field, with values taken from the log, plain and negated."""
+    events = log.events
+    tag = next((t for e in events for t in e.tags), "none")
+    actor = next((a for e in events for a in e.actors), "none")
+    place = next((e.location.name for e in events if e.location is not None), "none")
+    source = next((c.source for e in events for c in e.sources), "none")
+    kind = next((e.kind for e in events if e.kind is not None), "incident")
+    terms = [
+        f"tag:{tag}",
+        f"kind:{kind}",
+        f'actor:"{actor.split()[0]}"',
+        f'place:"{place[:4]}"',
+        f"source:{source}",
+        "grade:B2",
+        "grade:A",
+        "grade:3",
+        "reliability<=B",
+        "credibility<=2",
+        "after:2023-10",
+        "before:2023-10-01",
+        "sig>=4",
+        "sig<3",
+        "conf:high",
+        "conf:moderate",
+    ]
+    terms += [f"indicator:{i}" for i in log.indicators]
+    queries = [*terms, *(f"-{t}" for t in terms)]
+    queries += [f"{t} kosovo" for t in terms] + [f"-{t} -police" for t in terms]
+    return queries
+
+
+@pytest.mark.parametrize("path", [SHIPPED, LOGS / "tradecraft.yaml", LOGS / "tui.yaml"])
+def test_the_index_selects_what_the_query_filters(path: Path) -> None:
+    log = load_valid(path)
+    index = SearchIndex(log.events)
+    every = list(range(len(log.events)))
+    seen_fields: set[str] = set()
+    for text in field_queries(log):
+        query = parse_log_query(text, log, now=NOW)
+        seen_fields.update(t.field for t in query.terms if t.field)
+        expected = [i for i, e in enumerate(log.events) if query.matches(e)]
+        assert index.select(query, None) == expected, text
+        assert index.select(query, every) == expected, text
+        assert index.select(query, every[1::2]) == [i for i in expected if i % 2], text
+    if log.indicators:
+        assert seen_fields == set(FIELD_ATTRS)
+
+
+def test_every_field_reads_what_the_index_groups_by() -> None:
+    # A field left out is tested event by event (only id:, whose values are all distinct).
+    assert set(FIELD_ATTRS) | {"id"} == set(FIELDS)
+
+
+def test_equal_values_in_distinct_objects_share_a_group() -> None:
+    log = load_valid(LOGS / "tui.yaml")
+    index = SearchIndex(log.events)
+    tags = index.groups["tags"]
+    for i, event in enumerate(log.events):
+        first = log.events[tags.of[i]]
+        assert first.tags == event.tags
+        assert tags.of[i] <= i
