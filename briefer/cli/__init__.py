@@ -14,7 +14,15 @@ commands that need them, so ``briefer check`` starts in well under a second.
 from __future__ import annotations
 
 # Importing a command module registers its commands with the group.
-from briefer.cli import browse, exchange, log, render, schedule, tradecraft  # noqa: F401
+from briefer.cli import (  # noqa: F401
+    browse,
+    capture,
+    exchange,
+    log,
+    render,
+    schedule,
+    tradecraft,
+)
 from briefer.cli.base import cli
 from briefer.cli.entry import main
 
