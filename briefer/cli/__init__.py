@@ -3,7 +3,7 @@
 ``base`` holds the click group and the settings every command reads; each
 command group has its own module (``browse``, ``log`` for check and list,
 ``render`` with ``schedule``, ``exchange`` for export and import, ``tradecraft``
-for judgments and indicators); ``entry``
+for judgments and indicators, ``capture`` for add, ``inbox`` for the feed inbox); ``entry``
 holds :func:`main`, the one exit of the whole CLI. A new command is a new
 module here plus its import below.
 
@@ -18,6 +18,7 @@ from briefer.cli import (  # noqa: F401
     browse,
     capture,
     exchange,
+    inbox,
     log,
     render,
     schedule,
