@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from briefer.atomic import TEMP_SUFFIX, new_file_mode, write_atomic
-from briefer.errors import InvalidInput, LockHeld
+from briefer.errors import InvalidInput, LockHeld, OutputError
 from briefer.loader import display_name, load_log, time_problems
 from briefer.model import EventLog, Pos, Problem
 from briefer.results import Deadline
@@ -242,11 +242,12 @@ def last_draft(folder: Path) -> Path | None:
 
 
 @contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
+def _locked(folder: Path, log_path: str) -> Iterator[None]:
+    """The capture lock, in ``.briefer/`` beside the log (briefer's own folder, with the inbox)."""
     from briefer.series.lock import folder_lock
 
     try:
-        with folder_lock(folder, wait=LOCK_WAIT):
+        with folder_lock(Path(os.path.abspath(log_path)).parent / ".briefer", wait=LOCK_WAIT):
             yield
     except LockHeld:
         raise LockHeld(
@@ -273,7 +274,11 @@ def capture(
     if first.log is None:
         raise InvalidLogError(first.errors)
     folder = capture_folder(log_path, first.log)
-    with _locked(folder):
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {display_name(str(folder))}/: {exc.strerror}") from None
+    with _locked(folder, log_path):
         # Again under the lock: another capture may have added an event meanwhile.
         result = load_log(log_path, use_cache=use_cache, now=now)
         if result.log is None:
@@ -290,7 +295,11 @@ def capture(
                 write_atomic(draft, text)
             return Rejected(tuple(problems), draft)
         event_id, date = _event_of(text)
-        path = _link_new(folder, file_name(event_id, date, log), text.encode("utf-8"))
+        try:
+            path = _link_new(folder, file_name(event_id, date, log), text.encode("utf-8"))
+        except OSError as exc:
+            shown = display_name(str(folder))
+            raise OutputError(f"cannot write in {shown}/: {exc.strerror or exc}") from None
     if draft is not None:
         with contextlib.suppress(OSError):
             draft.unlink()

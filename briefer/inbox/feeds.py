@@ -202,5 +202,6 @@ def parse_feed(data: bytes, url: str, content_type: str | None = None) -> Parsed
         raise FeedError(f"malformed feed with no usable item ({why})")
     raw_title = result.get("feed", {}).get("title")
     title = one_line(raw_title, 200) if isinstance(raw_title, str) and raw_title.strip() else None
-    warning = f"malformed feed ({why}); kept {len(items)} usable items" if why else None
+    kept = f"{len(items)} usable item{'s' if len(items) != 1 else ''}"
+    warning = f"malformed feed ({why}); kept {kept}" if why else None
     return Parsed(items, title, warning, skipped)
