@@ -128,7 +128,9 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             elif path == "/rss.xml":
                 self.send(200, RSS.format(**fill).encode(), xml)
             elif path == "/atom.xml":
-                self.send(200, ATOM.format(**fill).encode(), {"Content-Type": "application/atom+xml"})
+                self.send(
+                    200, ATOM.format(**fill).encode(), {"Content-Type": "application/atom+xml"}
+                )
             elif path == "/malformed.xml":
                 self.send(200, MALFORMED.format(**fill).encode(), xml)
             elif path == "/not-a-feed":

@@ -156,8 +156,8 @@ def build(log: EventLog, entry: Entry, now: int, *, template: bool = False) -> d
         ("related", list(entry.related)),
     )
     for key, value in optional:
-        if value or (template and key in ("kind", "tags", "sources")):
-            event[key] = value if value else ([] if key != "kind" else None)
+        if value or (template and key in ("tags", "sources")):
+            event[key] = value
     event.update(entry.extra)
     doc: dict[str, Any] = {}
     if new_sources:
