@@ -24,7 +24,7 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
   <link>{base}/news/kfor-patrols</link>
   <guid>wire-1001</guid>
   <pubDate>Wed, 22 Nov 2023 07:30:00 GMT</pubDate>
-  <description>&lt;p&gt;Patrols were &lt;b&gt;increased&lt;/b&gt; on Tuesday.&lt;/p&gt;</description>
+  <description>&lt;p&gt;Patrols were &lt;b&gt;increased&lt;/b&gt;.&lt;/p&gt;</description>
 </item>
 <item>
   <title>Talks resume in Brussels</title>
