@@ -106,7 +106,7 @@ def build(log: EventLog, entry: Entry, now: int, *, template: bool = False) -> d
 
     A URL among the entry's sources cites the log's source with that URL, else
     a new source made here. With ``template`` (the editor's starting point)
-    an unknown title stays empty and the id is made after editing.
+    an unknown title stays empty, and the id is made after editing.
     """
     tz = log.tzinfo
     date = entry_date(entry.date, tz, now)
@@ -140,7 +140,7 @@ def build(log: EventLog, entry: Entry, now: int, *, template: bool = False) -> d
         new_sources.append(new)
         cited.append(sid)
     event: dict[str, Any] = {}
-    if title is not None or not template:
+    if not template:  # the editor's entry gets its id once its title is final
         event["id"] = event_id(date, title or "", tz, log.by_id)
     event["date"] = date
     event["title"] = title
