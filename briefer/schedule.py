@@ -29,6 +29,8 @@ class Schedule:
     minute: int
     every: str  # "daily" or "weekly"
     command: tuple[str, ...]
+    #: Fetch the log's feeds into the inbox first (``schedule --fetch``).
+    fetch: bool = False
 
     @property
     def project(self) -> Path:
@@ -48,6 +50,11 @@ class Schedule:
         ]
 
 
+    def fetch_argv(self) -> list[str]:
+        """The feed fetch run before the brief (its failure does not stop the brief)."""
+        return [*self.command, "--log", str(self.log), "inbox", "fetch", "-q"]
+
+
 def briefer_command() -> tuple[str, ...]:
     """The absolute command that runs this briefer (its console script, else ``python -m``)."""
     script = Path(sys.executable).parent / ("briefer.exe" if os.name == "nt" else "briefer")
@@ -63,6 +70,8 @@ def crontab_line(s: Schedule) -> str:
     """A crontab entry (with a comment line saying what it does)."""
     dow = "1" if s.every == "weekly" else "*"
     command = " ".join(shlex.quote(a) for a in s.argv())
+    if s.fetch:  # ';': a feed that fails is reported (cron mails it) and the brief still made
+        command = " ".join(shlex.quote(a) for a in s.fetch_argv()) + "; " + command
     when = "every Monday" if s.every == "weekly" else "every day"
     return (
         f"# briefer: a brief of {s.log.name} {when} at {s.hour:02d}:{s.minute:02d}, only if "
@@ -84,7 +93,12 @@ def systemd_units(s: Schedule, name: str = "briefer") -> dict[str, str]:
         "[Service]\n"
         "Type=oneshot\n"
         f"WorkingDirectory={s.project}\n"
-        f"ExecStart={exec_start}\n"
+        + (  # '-': a feed that fails is logged, and the brief is still made
+            f"ExecStartPre=-{' '.join(_systemd_quote(a) for a in s.fetch_argv())}\n"
+            if s.fetch
+            else ""
+        )
+        + f"ExecStart={exec_start}\n"
         "Nice=10\n"
     )
     timer = (

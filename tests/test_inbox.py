@@ -383,3 +383,31 @@ def test_two_fetches_at_once_share_the_inbox(tmp_path: Path, server: FeedServer)
     with db(tmp_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("SELECT count(*), count(DISTINCT key) FROM items").fetchone() == (6, 6)
+
+
+@pytest.mark.slow
+def test_the_scheduled_job_fetches_then_renders(tmp_path: Path, server: FeedServer) -> None:
+    log = log_with(tmp_path, server, wire="/rss.xml", gone="/missing")
+    cron = run_cli("schedule", "--cron", "--fetch", cwd=tmp_path)
+    assert cron.returncode == 0, cron.stderr
+    line = cron.stdout.splitlines()[-1]
+    fetch_part, render_part = line.split(" && ", 1)[1].split("; ")
+    assert fetch_part.endswith(f"--log {log} inbox fetch -q")
+    assert " render --since last --if-changed --pdf -q" in render_part
+    # The job as cron runs it (after a first brief starts the series): a failing feed is
+    # reported, and the brief is still made.
+    assert run_cli("render", "--as-of", "2023-10-01", cwd=tmp_path).returncode == 0
+    added = run_cli(
+        "add", "--title", "New since", "--date", "2023-11-01", "--source", "s1", cwd=tmp_path
+    )
+    assert added.returncode == 0, added.stderr
+    job = subprocess.run(
+        ["sh", "-c", line.split(" ", 5)[5]], env=child_env(), capture_output=True, text=True
+    )
+    assert job.returncode == 0, job.stderr
+    assert "feed 'gone'" in job.stderr
+    assert len(rows(tmp_path)) == 3
+    assert list((tmp_path / "reports").glob("*.pdf"))
+    units = run_cli("schedule", "--systemd", "--fetch", cwd=tmp_path).stdout
+    assert "ExecStartPre=-" in units
+    assert units.index("inbox fetch -q") < units.index("ExecStart=")

@@ -24,14 +24,16 @@ __all__ = ["schedule"]
     help="Time of day (the machine's local time for cron; the timer's for systemd).",
 )
 @click.option("--every", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True)
+@click.option("--fetch", is_flag=True, help="Fetch the log's feeds into the inbox before the brief.")
 @click.pass_obj
-def schedule(settings: Settings, fmt: str | None, at: str, every: str) -> None:
+def schedule(settings: Settings, fmt: str | None, at: str, every: str, fetch: bool) -> None:
     """Print a ready-to-install schedule for unattended briefs.
 
     \b
     The job runs: briefer --log LOG render --since last --if-changed --pdf -q
     with absolute paths, so each brief covers the time since the previous one
-    and nothing is written when nothing changed.
+    and nothing is written when nothing changed. With --fetch it first runs
+    briefer --log LOG inbox fetch -q (a feed that fails does not stop the brief).
     """
     from briefer.schedule import Schedule, briefer_command, crontab_line, systemd_units
 
@@ -43,7 +45,7 @@ def schedule(settings: Settings, fmt: str | None, at: str, every: str) -> None:
     log = Path(settings.log_path).resolve()
     if not log.is_file():
         raise InvalidInput(f"{settings.log_path}: no such log file")
-    plan = Schedule(log, int(hh), int(mm), every, briefer_command())
+    plan = Schedule(log, int(hh), int(mm), every, briefer_command(), fetch=fetch)
     if fmt == "cron":
         click.echo("# Install: crontab -e, then paste the last line (cron mails its output)")
         click.echo(crontab_line(plan), nl=False)
