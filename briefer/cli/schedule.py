@@ -24,7 +24,7 @@ __all__ = ["schedule"]
     help="Time of day (the machine's local time for cron; the timer's for systemd).",
 )
 @click.option("--every", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True)
-@click.option("--fetch", is_flag=True, help="Fetch the log's feeds into the inbox before the brief.")
+@click.option("--fetch", is_flag=True, help="Fetch the feeds into the inbox first.")
 @click.pass_obj
 def schedule(settings: Settings, fmt: str | None, at: str, every: str, fetch: bool) -> None:
     """Print a ready-to-install schedule for unattended briefs.
