@@ -49,7 +49,6 @@ class Schedule:
             "-q",
         ]
 
-
     def fetch_argv(self) -> list[str]:
         """The feed fetch run before the brief (its failure does not stop the brief)."""
         return [*self.command, "--log", str(self.log), "inbox", "fetch", "-q"]
