@@ -77,6 +77,8 @@ class InboxScreen(ModalScreen[None]):
         self.event_log = log
         self.items: list[Stored] = []
         self.fetching = False
+        self._feed_width = 0
+        self._any_known = False
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -99,15 +101,20 @@ class InboxScreen(ModalScreen[None]):
             self.app.notify(exc.format_message(), severity="error")
             self.items = []
         urls = log_urls(self.event_log)
+        known = [in_log(i, urls) for i in self.items]
+        self._feed_width = min(14, max((len(i.feed) for i in self.items), default=0))
+        self._any_known = any(known)
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options(
-            [Option(self._line(i, in_log(i, urls)), id=str(i.n)) for i in self.items]
+            [Option(self._line(i, k), id=str(i.n)) for i, k in zip(self.items, known, strict=True)]
         )
         empty = self.query_one("#inbox-empty", Static)
         empty.display = not self.items
         empty.update("No new items. f fetches the feeds." if not self.items else "")
-        self.query_one("#inbox-preview", Static).update("")
+        preview = self.query_one("#inbox-preview", Static)
+        preview.update("")
+        preview.display = False
         if self.items:
             numbers = [i.n for i in self.items]
             options.highlighted = numbers.index(keep) if keep in numbers else 0
@@ -115,8 +122,10 @@ class InboxScreen(ModalScreen[None]):
     def _line(self, item: Stored, known: bool) -> Text:
         line = Text()
         line.append(f"{item_date(item, self.event_log) or '-':<16}  ", style="dim")
-        line.append(f"{printable(item.feed)[:14]:<14}  ", style="cyan")
-        line.append("in log  " if known else "        ", style="green")
+        width = self._feed_width
+        line.append(f"{printable(item.feed)[:width]:<{width}}  ", style="cyan")
+        if self._any_known:  # the column only when some item has it
+            line.append("in log  " if known else "        ", style="green")
         line.append(printable(item.title))
         return line
 
@@ -138,7 +147,9 @@ class InboxScreen(ModalScreen[None]):
             text.append(printable(item.link) + "\n", style="underline")
         if item.summary:
             text.append("\n" + printable(item.summary))
-        self.query_one("#inbox-preview", Static).update(text)
+        preview = self.query_one("#inbox-preview", Static)
+        preview.update(text)
+        preview.display = True
 
     def action_close(self) -> None:
         self.dismiss(None)
