@@ -242,17 +242,16 @@ def last_draft(folder: Path) -> Path | None:
 
 
 @contextlib.contextmanager
-def _locked(folder: Path, log_path: str) -> Iterator[None]:
+def _locked(folder: Path) -> Iterator[None]:
     """The capture lock, in ``.briefer/`` beside the log (briefer's own folder, with the inbox)."""
     from briefer.series.lock import folder_lock
 
     try:
-        with folder_lock(Path(os.path.abspath(log_path)).parent / ".briefer", wait=LOCK_WAIT):
+        with folder_lock(folder, wait=LOCK_WAIT):
             yield
     except LockHeld:
         raise LockHeld(
-            f"another capture is writing to {display_name(str(folder))}/; "
-            f"gave up after {LOCK_WAIT:g} s"
+            f"another capture of this log is under way; gave up after {LOCK_WAIT:g} s"
         ) from None
 
 
@@ -270,20 +269,19 @@ def capture(
 
     The log must be valid (InvalidInput otherwise, its errors printed by the caller).
     """
-    first = load_log(log_path, use_cache=use_cache, now=now)
-    if first.log is None:
-        raise InvalidLogError(first.errors)
-    folder = capture_folder(log_path, first.log)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {display_name(str(folder))}/: {exc.strerror}") from None
-    with _locked(folder, log_path):
-        # Again under the lock: another capture may have added an event meanwhile.
+    lock_folder = Path(os.path.abspath(log_path)).parent / ".briefer"
+    with _locked(lock_folder):
+        # Under the lock: another capture may have added an event a moment ago.
         result = load_log(log_path, use_cache=use_cache, now=now)
         if result.log is None:
             raise InvalidLogError(result.errors)
         log = result.log
+        folder = capture_folder(log_path, log)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            shown = display_name(str(folder))
+            raise OutputError(f"cannot create {shown}/: {exc.strerror}") from None
         text = make_text(log)
         where = draft if draft is not None else _free_draft(folder, draft_stem)
         problems = check_draft(log, text, display_name(str(where)), now)

@@ -117,7 +117,7 @@ def run_capture(
     ``after`` runs once the file is in place (the inbox marks its item).
     """
     from briefer.capture.editor import run_editor, strip_comments, template, with_id
-    from briefer.capture.entry import build, dump, entry_date
+    from briefer.capture.entry import build, dump
     from briefer.capture.place import (
         InvalidLogError,
         Rejected,
@@ -126,25 +126,21 @@ def run_capture(
         last_draft,
         new_draft,
     )
-    from briefer.dates import DateError
 
     now = int(time.time())
-    log = settings.load_valid()
-    folder = capture_folder(settings.log_path, log)
-    try:
-        entry_date(entry.date, log.tzinfo, now)
-    except DateError as exc:
-        raise click.BadParameter(str(exc), param_hint="--date") from None
-    stem = _stem(log, entry, now)
+    stem = _stem(entry, now)
     draft = None
-    if resume:
-        draft = last_draft(folder)
-        if draft is None:
-            raise InvalidInput(f"no draft to resume in {_shown(folder)}/.drafts/")
-        body = strip_comments(draft.read_text(encoding="utf-8"))
-    elif edit:
-        body = dump(build(log, entry, now, template=True))
     if edit:
+        log = settings.load_valid()
+        folder = capture_folder(settings.log_path, log)
+        _check_date(entry, log, now)
+        if resume:
+            draft = last_draft(folder)
+            if draft is None:
+                raise InvalidInput(f"no draft to resume in {_shown(folder)}/.drafts/")
+            body = strip_comments(draft.read_text(encoding="utf-8"))
+        else:
+            body = dump(build(log, entry, now, template=True))
         full = template(log, body, notes)
         if draft is None:
             draft = new_draft(folder, stem, full)
@@ -168,8 +164,10 @@ def run_capture(
             return with_id(edited, current.tzinfo, current.by_id)
 
     else:
+        # One load of the log, under the capture lock (see capture()).
 
         def make_text(current: EventLog) -> str:
+            _check_date(entry, current, now)
             return dump(build(current, entry, now))
 
     try:
@@ -197,14 +195,24 @@ def run_capture(
     return outcome
 
 
-def _stem(log: EventLog, entry: Entry, now: int) -> str:
-    """A draft's name: the id its event would get, or the time it was started."""
-    from briefer.capture.entry import minute
+def _stem(entry: Entry, now: int) -> str:
+    """A draft's name: when it was started (UTC), and its title."""
     from briefer.slugs import slugify
 
     words = slugify(entry.title or "", limit=40)
-    stamp = minute(now, log.tzinfo).replace(":", "")
+    stamp = time.strftime("%Y-%m-%dT%H%MZ", time.gmtime(now))
     return f"{stamp}-{words}" if words else stamp
+
+
+def _check_date(entry: Entry, log: EventLog, now: int) -> None:
+    """A usage error (exit 2) for a ``--date`` that is no date."""
+    from briefer.capture.entry import entry_date
+    from briefer.dates import DateError
+
+    try:
+        entry_date(entry.date, log.tzinfo, now)
+    except DateError as exc:
+        raise click.BadParameter(str(exc), param_hint="--date") from None
 
 
 def _shown(path: object) -> str:
