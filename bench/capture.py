@@ -10,7 +10,9 @@ Usage::
   (each add a new event). Cold cache (a fresh ``BRIEFER_CACHE_DIR`` per run)
   and warm cache. Target: add ≤ 1.2 × check (cold process).
 * **add vs check, large log**: the same on a ``bench/genlog.py`` log of
-  ``--events`` events (warm cache: what an analyst's machine has).
+  ``--events`` events, in one file, and split by ``bench/splitlog.py`` into
+  ``--parts`` included files (where the per-file cache is reused: a new file
+  changes the log's set of files, so a one-file log is parsed whole again).
 * **fetch**: ``--feeds`` RSS feeds of ``--items`` items each, served by an
   HTTP server on 127.0.0.1 started here; one ``briefer inbox fetch`` into a
   fresh inbox, then one more (all 304 answers), wall time each.
@@ -151,6 +153,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--feeds", type=int, default=20)
     parser.add_argument("--items", type=int, default=100)
+    parser.add_argument("--parts", type=int, default=100)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -162,19 +165,35 @@ def main() -> int:
         if args.events:
             large = root / "large"
             large.mkdir()
-            subprocess.run(
-                [sys.executable, str(HERE / "genlog.py"), str(args.events), "-o",
-                 str(large / "events.yaml")],
+            generated = subprocess.run(
+                [sys.executable, str(HERE / "genlog.py"), str(args.events)],
                 check=True,
-            )  # fmt: skip
-            log = large / "events.yaml"
-            log.write_text(with_capture(log.read_text(encoding="utf-8")), encoding="utf-8")
+                capture_output=True,
+                text=True,
+            ).stdout
             source = next(
                 line.split(":", 1)[1].strip()
-                for line in log.read_text(encoding="utf-8").splitlines()
+                for line in generated.splitlines()
                 if line.startswith("  - id:")
             )
-            add_vs_check(large, f"{args.events // 1000}k", args.repeat, source)
+            (large / "events.yaml").write_text(with_capture(generated), encoding="utf-8")
+            label = f"{args.events // 1000}k"
+            add_vs_check(large, label, args.repeat, source)
+            split = root / "split"
+            subprocess.run(
+                [sys.executable, str(HERE / "splitlog.py"), "--parts", str(args.parts),
+                 "--output", str(split)],
+                input=generated,
+                check=True,
+                text=True,
+            )  # fmt: skip
+            main = split / "events.yaml"
+            text = main.read_text(encoding="utf-8").replace(
+                "include: [events.d/*.yaml]",
+                "capture: events.d/captured/\ninclude: [events.d/*.yaml, events.d/captured/*.yaml]",
+            )
+            main.write_text(text, encoding="utf-8")
+            add_vs_check(split, f"{label}/{args.parts}", args.repeat, source)
         fetch_bench(root, args.feeds, args.items)
     return 0
 
