@@ -45,6 +45,7 @@ def parse(
     with_log: bool = True,
     fast: bool | None = None,
     stamps: Stamps | None = None,
+    draft: FileRead | None = None,
 ) -> Parsed:
     """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes.
 
@@ -60,6 +61,9 @@ def parse(
     read by the fast reader (:mod:`briefer.fastread`); a file it cannot read
     exactly like PyYAML, or a log with any error, is read again by PyYAML, so
     every error and its position comes from the reference reader.
+
+    A ``draft`` (a file not yet in place, SPEC §8) is read after the included
+    files as if an include had matched it: what the log would be with it.
     """
     from briefer.yamlread import Unsupported, fast_available
 
@@ -79,6 +83,7 @@ def parse(
                     with_log=with_log,
                     fast=fast_read,
                     stamps=stamps,
+                    draft=draft,
                 )
             except Unsupported:
                 break  # something only the reference reader reads exactly
@@ -100,6 +105,7 @@ def _parse(
     with_log: bool,
     fast: bool,
     stamps: Stamps | None = None,
+    draft: FileRead | None = None,
 ) -> Parsed | None:
     """:func:`parse`; None when reading the files apart cannot give the shared walk's result.
 
@@ -122,6 +128,8 @@ def _parse(
                 reader.begin(main_text)
                 if match.problem:
                     reader.error(node, match.problem)
+                elif _capture_pattern(header, match.pattern):
+                    pass  # the capture folder is empty until the first event is captured
                 else:
                     message = f"include pattern '{match.pattern}' matches no file"
                     reader.report(node, "warning", message)
@@ -157,6 +165,8 @@ def _parse(
                 assert inc_data is not None
                 inputs.append(FileRead(match.path, inc_display, inc_data))
                 _walk_included(reader, inc_display, inc_data, fast=fast)
+        if draft is not None:  # tiny, and never cached: the reference reader words its errors
+            _walk_included(reader, draft.display, draft.data, fast=False)
         reader.check_references()
     except Stop:
         pass  # a foreign format version: its one error says all there is to say
@@ -183,8 +193,19 @@ def _parse(
         files=(display, *(i.display for i in inputs)),
         judgments=tuple(sorted(reader.judgments, key=lambda j: (*j.date.sort_key, j.id))),
         indicators=reader.indicators,
+        capture=header.get("capture"),
+        includes=tuple(patterns),
+        feeds=tuple(header.get("feeds", ())),
     )
     return Parsed(LoadResult(log, problems, deadlines), patterns, inputs)
+
+
+def _capture_pattern(header: dict[str, Any], pattern: str) -> bool:
+    """Does ``pattern`` cover the log's capture folder (which may well be empty)?"""
+    from briefer.schema.capture import capture_covered
+
+    folder = header.get("capture")
+    return folder is not None and capture_covered(folder, [pattern])
 
 
 def _read_file(

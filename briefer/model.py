@@ -23,6 +23,7 @@ __all__ = [
     "Confidence",
     "Event",
     "EventLog",
+    "Feed",
     "Indicator",
     "Judgment",
     "Location",
@@ -221,6 +222,15 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Feed:
+    """A news feed the inbox fetches (SPEC §8: header key ``feeds:``)."""
+
+    id: str
+    url: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
 class EventLog:
     """A whole validated log: header, metrics, sources, events (sorted), judgments, indicators."""
 
@@ -241,6 +251,12 @@ class EventLog:
     judgments: tuple[Judgment, ...] = ()
     #: Indicators by id, in the order the log declares them.
     indicators: Mapping[str, Indicator] = field(default_factory=dict)
+    #: The folder new captured events go to, relative to the main file (``capture:``).
+    capture: str | None = None
+    #: The main file's ``include:`` patterns, as written.
+    includes: tuple[str, ...] = ()
+    #: The feeds the inbox fetches (``feeds:``), in the order the log lists them.
+    feeds: tuple[Feed, ...] = ()
 
     @cached_property
     def by_id(self) -> Mapping[str, Event]:

@@ -40,6 +40,8 @@ class Schedule:
     mail: tuple[str, ...] = ()
     #: The mail settings the job needs ({name: value}); never a password.
     environment: tuple[tuple[str, str], ...] = ()
+    #: Fetch the log's feeds into the inbox first (``schedule --fetch``).
+    fetch: bool = False
 
     @property
     def project(self) -> Path:
@@ -58,6 +60,10 @@ class Schedule:
             *(("--mail", ",".join(self.mail)) if self.mail else ()),
             "-q",
         ]
+
+    def fetch_argv(self) -> list[str]:
+        """The feed fetch run before the brief (its failure does not stop the brief)."""
+        return [*self.command, "--log", str(self.log), "inbox", "fetch", "-q"]
 
 
 #: The mail settings a job copies from the environment it is made in. The
@@ -93,6 +99,9 @@ def crontab_line(s: Schedule) -> str:
     """A crontab entry (with a comment line saying what it does)."""
     dow = "1" if s.every == "weekly" else "*"
     command = " ".join(shlex.quote(a) for a in s.argv())
+    if s.fetch:  # ';': a feed that fails is reported (cron mails it) and the brief still made;
+        # in braces, so that neither runs if the cd fails
+        command = "{ " + " ".join(shlex.quote(a) for a in s.fetch_argv()) + "; " + command + "; }"
     when = "every Monday" if s.every == "weekly" else "every day"
     # cron reads NAME=value lines as the environment of the jobs after them.
     settings = "".join(f"{name}={value}\n" for name, value in s.environment)
@@ -118,6 +127,11 @@ def systemd_units(s: Schedule, name: str = "briefer") -> dict[str, str]:
         "Type=oneshot\n"
         f"WorkingDirectory={s.project}\n"
         + "".join(f"Environment={_systemd_quote(f'{n}={v}')}\n" for n, v in s.environment)
+        + (  # '-': a feed that fails is logged, and the brief is still made
+            f"ExecStartPre=-{' '.join(_systemd_quote(a) for a in s.fetch_argv())}\n"
+            if s.fetch
+            else ""
+        )
         + f"ExecStart={exec_start}\n"
         "Nice=10\n"
     )

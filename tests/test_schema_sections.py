@@ -42,6 +42,8 @@ def test_the_walk_reads_the_declared_sections_in_order() -> None:
         "indicators",
         "judgments",
         "include",
+        "capture",
+        "feeds",
     )
     assert len(set(keys)) == len(keys)
     assert [s.key for s in LogReader.sections if s.in_includes] == [

@@ -31,16 +31,23 @@ __all__ = ["schedule"]
     metavar="ADDR[,ADDR…]",
     help="Mail each brief (the job carries the BRIEFER_SMTP_* settings set here, no password).",
 )
+@click.option("--fetch", is_flag=True, help="Fetch the feeds into the inbox first.")
 @click.pass_obj
 def schedule(
-    settings: Settings, fmt: str | None, at: str, every: str, mail_to: tuple[str, ...]
+    settings: Settings,
+    fmt: str | None,
+    at: str,
+    every: str,
+    mail_to: tuple[str, ...],
+    fetch: bool,
 ) -> None:
     """Print a ready-to-install schedule for unattended briefs.
 
     \b
     The job runs: briefer --log LOG render --since last --if-changed --pdf -q
     with absolute paths, so each brief covers the time since the previous one
-    and nothing is written when nothing changed.
+    and nothing is written when nothing changed. With --fetch it first runs
+    briefer --log LOG inbox fetch -q (a feed that fails does not stop the brief).
     """
     import os
 
@@ -78,7 +85,7 @@ def schedule(
                 err=True,
             )
     environment = mail_environment() if mail else ()
-    plan = Schedule(log, int(hh), int(mm), every, briefer_command(), mail, environment)
+    plan = Schedule(log, int(hh), int(mm), every, briefer_command(), mail, environment, fetch=fetch)
     if fmt == "cron":
         what = "the lines below" if plan.environment else "the last line"
         click.echo(f"# Install: crontab -e, then paste {what} (cron mails its output)")

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from yaml.nodes import Node
 
+from briefer.schema.capture import CAPTURE, FEEDS
 from briefer.schema.events import EVENTS
 from briefer.schema.header import (
     HORIZON,
@@ -45,6 +46,8 @@ class LogReader(LogState):
         INDICATORS,
         JUDGMENTS,
         INCLUDE,
+        CAPTURE,
+        FEEDS,
     )
 
     def walk_main(self, root: Node) -> tuple[dict[str, Any], list[str]]:

@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from briefer.terminal import printable
+from briefer.tui.capture import CaptureActions
 from briefer.tui.density import DensityBar
 from briefer.tui.detail import DetailPane
 from briefer.tui.filterbar import FilterBar
@@ -51,7 +52,7 @@ __all__ = ["BrieferApp"]
 NARROW = 110
 
 
-class BrieferApp(TradecraftActions, JobActions):
+class BrieferApp(CaptureActions, TradecraftActions, JobActions):
     """Browse, filter and search the event log; mark events and render briefs."""
 
     TITLE = "briefer"
