@@ -391,10 +391,10 @@ def test_the_scheduled_job_fetches_then_renders(tmp_path: Path, server: FeedServ
     cron = run_cli("schedule", "--cron", "--fetch", cwd=tmp_path)
     assert cron.returncode == 0, cron.stderr
     line = cron.stdout.splitlines()[-1]
-    job = line.split(" && ", 1)[1]
-    assert job.startswith("{ ")
-    assert job.endswith("; }")  # neither runs if the cd fails
-    fetch_part, render_part = job[2:-3].split("; ")
+    commands = line.split(" && ", 1)[1]
+    assert commands.startswith("{ ")
+    assert commands.endswith("; }")  # neither runs if the cd fails
+    fetch_part, render_part = commands[2:-3].split("; ")
     assert fetch_part.endswith(f"--log {log} inbox fetch -q")
     assert " render --since last --if-changed --pdf -q" in render_part
     # The job as cron runs it (after a first brief starts the series): a failing feed is
