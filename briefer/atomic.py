@@ -40,6 +40,7 @@ __all__ = [
     "Data",
     "Staged",
     "current_umask",
+    "fsync_dir",
     "new_file_mode",
     "recover",
     "staged_files",
@@ -98,7 +99,7 @@ def write_atomic(path: Path, data: Data, *, mode: int | None = None) -> None:
         stage.put(path, data, mode=mode)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make renames in ``folder`` durable (best effort: not every system can)."""
     if sys.platform == "win32":  # pragma: no cover
         return
@@ -167,7 +168,7 @@ class Staged:
         _rename_all(pairs)
         with contextlib.suppress(OSError):  # published; recover() drops a stale journal
             journal.unlink()
-            _fsync_dir(journal.parent)
+            fsync_dir(journal.parent)
 
     def discard(self) -> None:
         """Remove every temporary staged so far."""
@@ -183,7 +184,7 @@ def _rename_all(pairs: list[tuple[Path, Path]]) -> None:
         os.replace(tmp, final)
         folders[final.parent] = None
     for folder in folders:
-        _fsync_dir(folder)
+        fsync_dir(folder)
 
 
 def _write_journal(journal: Path, pairs: list[tuple[Path, Path]]) -> None:
@@ -217,7 +218,7 @@ def recover(folder: Path) -> int:
     left = [(t, f) for t, f in _journal_pairs(folder, data) if t.exists()]
     _rename_all(left)
     journal.unlink()
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return len(left)
 
 

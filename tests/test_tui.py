@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import stat
 import sys
 from datetime import UTC, datetime
@@ -425,7 +424,9 @@ async def test_r_renders_marked_events_in_another_process(tmp_path: Path) -> Non
         assert "KFOR enters Kosovo" not in brief
 
 
-async def test_e_edits_the_event_at_its_line_and_reloads(tmp_path: Path) -> None:
+async def test_e_edits_the_event_at_its_line_and_reloads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = log_file(tmp_path)
     calls = tmp_path / "editor-calls.txt"
     editor = tmp_path / "fake-editor"
@@ -440,23 +441,15 @@ async def test_e_edits_the_event_at_its_line_and_reloads(tmp_path: Path) -> None
         "open(name, 'w').write(''.join(lines))\n"
     )
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
-    old = {k: os.environ.get(k) for k in ("EDITOR", "VISUAL")}
-    os.environ["EDITOR"] = str(editor)
-    os.environ.pop("VISUAL", None)
-    try:
-        async with browse(path) as (app, pilot):
-            app.timeline.move_to_id("banjska")
-            line = app.timeline.current.pos.line  # type: ignore[union-attr]
-            await pilot.press("e")
-            await wait_for(pilot, lambda: "edited" in (app.timeline.current or app).title)
-            assert calls.read_text().split() == [f"+{line}", str(app.timeline.current.pos.file)]  # type: ignore[union-attr]
-            assert current_id(app) == "banjska"
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    async with browse(path) as (app, pilot):
+        app.timeline.move_to_id("banjska")
+        line = app.timeline.current.pos.line  # type: ignore[union-attr]
+        await pilot.press("e")
+        await wait_for(pilot, lambda: "edited" in (app.timeline.current or app).title)
+        assert calls.read_text().split() == [f"+{line}", str(app.timeline.current.pos.file)]  # type: ignore[union-attr]
+        assert current_id(app) == "banjska"
 
 
 async def test_log_reloads_by_itself_keeping_selection_and_filter(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,7 @@ def server() -> Iterator[FeedServer]:
 
 
 @pytest.fixture
-def editor(tmp_path: Path) -> Iterator[Path]:
+def editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """$EDITOR is a script; the test writes what it does into ``editor.body`` (Python that
     sees ``text`` and changes it). What it was given is kept in ``editor.seen``."""
     script = tmp_path / "editor.py"
@@ -34,17 +33,9 @@ def editor(tmp_path: Path) -> Iterator[Path]:
         encoding="utf-8",
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    old = {k: os.environ.get(k) for k in ("EDITOR", "VISUAL")}
-    os.environ["EDITOR"] = str(script)
-    os.environ.pop("VISUAL", None)
-    try:
-        yield tmp_path / "editor.body"
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    monkeypatch.setenv("EDITOR", str(script))
+    monkeypatch.delenv("VISUAL", raising=False)
+    return tmp_path / "editor.body"
 
 
 def notes(app: object) -> list[str]:

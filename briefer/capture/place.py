@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from briefer.atomic import TEMP_SUFFIX, new_file_mode, write_atomic
+from briefer.atomic import TEMP_SUFFIX, fsync_dir, new_file_mode, write_atomic
 from briefer.errors import InvalidInput, LockHeld, OutputError
 from briefer.loader import display_name, load_log, time_problems
 from briefer.model import EventLog, Pos, Problem
@@ -193,21 +193,12 @@ def _link_new(folder: Path, name: str, data: bytes) -> Path:
                 os.link(tmp, target)
             except FileExistsError:
                 continue
-            _fsync_dir(folder)
+            fsync_dir(folder)
             return target
         raise InvalidInput(f"{display_name(str(folder))}: no free name for {name}")
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _draft_names(folder: Path, stem: str) -> Iterator[Path]:

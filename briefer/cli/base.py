@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,7 +18,30 @@ if TYPE_CHECKING:
     from briefer.model import EventLog
     from briefer.query import Query
 
-__all__ = ["Settings", "cli", "count", "when"]
+__all__ = ["FORMAT_OPTION", "Settings", "cli", "count", "lock_wait_option", "when"]
+
+#: ``--format table|json`` of the commands that list things.
+FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+
+
+def lock_wait_option(holder: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--lock-wait SECONDS`` of the commands that write into reports/ (``holder``: who
+    may hold it)."""
+    return click.option(
+        "--lock-wait",
+        type=click.FloatRange(min=0),
+        default=60,
+        show_default=True,
+        metavar="SECONDS",
+        help=f"How long to wait for {holder} holding reports/ before exiting 4.",
+    )
 
 
 class Settings:

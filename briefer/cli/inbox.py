@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from briefer.cli.base import Settings, cli, count
+from briefer.cli.base import FORMAT_OPTION, Settings, cli, count
 from briefer.cli.capture import entry_from_flags, entry_options, run_capture
 from briefer.cli.tables import aligned, terminal_width
 from briefer.errors import InvalidInput
@@ -94,14 +94,7 @@ def fetch(settings: Settings, only: tuple[str, ...], quiet: bool) -> None:
 
 @inbox.command("list")
 @click.option("--all", "everything", is_flag=True, help="Accepted and dismissed items too.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@FORMAT_OPTION
 @click.pass_obj
 def list_items(settings: Settings, everything: bool, fmt: str) -> None:
     """The new items (with --all, every item), newest first."""

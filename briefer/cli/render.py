@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from briefer.cli.base import Settings, cli, when
+from briefer.cli.base import Settings, cli, lock_wait_option, when
 from briefer.cli.send import mail_setup, send_brief
 from briefer.errors import InvalidInput
 from briefer.render.outputs import OUTPUTS, parse_formats
@@ -75,14 +75,7 @@ __all__ = ["render"]
     is_flag=True,
     help="Write nothing (exit 0) if neither the log nor the period changed since the last brief.",
 )
-@click.option(
-    "--lock-wait",
-    type=click.FloatRange(min=0),
-    default=60,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long to wait for another render holding reports/ before exiting 4.",
-)
+@lock_wait_option("another render")
 @click.option(
     "--mail",
     "mail_to",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from briefer.cli.base import Settings, cli
+from briefer.cli.base import Settings, cli, lock_wait_option
 from briefer.errors import DeliveryFailed, InvalidInput
 from briefer.terminal import printable
 
@@ -83,14 +83,7 @@ def send_brief(
     metavar="ADDR[,ADDR…]",
     help="Who gets it (repeatable, or comma-separated).",
 )
-@click.option(
-    "--lock-wait",
-    type=click.FloatRange(min=0),
-    default=60,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long to wait for a render holding reports/ before exiting 4.",
-)
+@lock_wait_option("a render")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @click.pass_obj
 def send(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from briefer.cli.base import Settings, cli, count, when
+from briefer.cli.base import FORMAT_OPTION, Settings, cli, count, when
 from briefer.cli.tables import aligned, terminal_width, wrapped
 from briefer.terminal import printable
 
@@ -27,14 +27,6 @@ _AS_OF = click.option(
     show_default=True,
     metavar="WHEN",
     help="As the log stood then (a date, date-time, now, or 7d back); a date means its end.",
-)
-_FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
 )
 
 
@@ -64,7 +56,7 @@ def _shown(log: EventLog, instant: int) -> str:
 @cli.command()
 @_AS_OF
 @click.option("--history", is_flag=True, help="Also list each judgment's earlier revisions.")
-@_FORMAT
+@FORMAT_OPTION
 @click.pass_obj
 def judgments(settings: Settings, as_of_text: str, history: bool, fmt: str) -> None:
     """Print the key judgments current at --as-of: the latest revision of each.
@@ -138,7 +130,7 @@ def _judgment_lines(
 
 @cli.command()
 @_AS_OF
-@_FORMAT
+@FORMAT_OPTION
 @click.pass_obj
 def indicators(settings: Settings, as_of_text: str, fmt: str) -> None:
     """Print the indicators and whether each is observed at --as-of.
