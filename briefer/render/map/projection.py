@@ -1,0 +1,200 @@
+"""Projections and the view: which part of the Earth a map shows, and how.
+
+Two projections, both equal-area, so that areas compare fairly at any extent:
+
+- **Lambert azimuthal equal-area**, centred on the events, for regional and
+  continental views (the projection of Europe's own statistical maps,
+  ETRS89-LAEA). Distances from the centre are nearly true across a few
+  thousand kilometres, so the scale bar holds across the view.
+- **Equal Earth** (Šavrič, Patterson and Jenny, 2018) for world views, when
+  the events span continents: an equal-area world map whose shapes stay
+  familiar, centred on the Greenwich meridian.
+
+Coordinates come out in kilometres on the map plane (y up); :class:`View`
+turns them into pixels of the drawing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+__all__ = ["EARTH_RADIUS_KM", "EqualEarth", "LambertAzimuthal", "Projection", "View", "fit_view"]
+
+#: Mean Earth radius (IUGG), km.
+EARTH_RADIUS_KM = 6371.0088
+#: The smallest view, km across: a single event still shows its surroundings.
+MIN_SPAN_KM = 420.0
+#: Views up to this width use the 1:10m boundaries, up to ``WORLD_SPAN_KM`` the 1:50m ones.
+DETAIL_SPAN_KM = 2500.0
+#: Wider than this (or events more than ``WORLD_ANGLE`` from their centre): a world view.
+WORLD_SPAN_KM = 7500.0
+WORLD_ANGLE = math.radians(55)
+
+
+class Projection(Protocol):
+    """Longitude and latitude in degrees → km on the map plane (y up)."""
+
+    #: What the map's note calls it.
+    name: str
+
+    def forward(self, lon: float, lat: float) -> tuple[float, float]:
+        """The point on the plane, km."""
+        ...
+
+
+class LambertAzimuthal:
+    """Lambert azimuthal equal-area, centred on (``lon0``, ``lat0``)."""
+
+    name = "Lambert azimuthal equal-area"
+
+    def __init__(self, lon0: float, lat0: float) -> None:
+        self.lon0 = lon0
+        self.lat0 = lat0
+        self._sin0 = math.sin(math.radians(lat0))
+        self._cos0 = math.cos(math.radians(lat0))
+
+    def forward(self, lon: float, lat: float) -> tuple[float, float]:
+        phi = math.radians(lat)
+        dl = math.radians(lon - self.lon0)
+        sin_p, cos_p, cos_dl = math.sin(phi), math.cos(phi), math.cos(dl)
+        # The antipode has no image: push points near it to the disc's edge.
+        denom = max(1.0 + self._sin0 * sin_p + self._cos0 * cos_p * cos_dl, 1e-9)
+        k = EARTH_RADIUS_KM * math.sqrt(2.0 / denom)
+        return k * cos_p * math.sin(dl), k * (self._cos0 * sin_p - self._sin0 * cos_p * cos_dl)
+
+
+# Equal Earth's polynomial coefficients (Šavrič, Patterson and Jenny 2018).
+_A1, _A2, _A3, _A4 = 1.340264, -0.081106, 0.000893, 0.003796
+_M = math.sqrt(3.0) / 2.0
+
+
+class EqualEarth:
+    """Equal Earth, centred on the Greenwich meridian."""
+
+    name = "Equal Earth"
+
+    def forward(self, lon: float, lat: float) -> tuple[float, float]:
+        theta = math.asin(_M * math.sin(math.radians(lat)))
+        t2 = theta * theta
+        t6 = t2 * t2 * t2
+        x = (
+            math.radians(lon)
+            * math.cos(theta)
+            / (_M * (_A1 + 3 * _A2 * t2 + t6 * (7 * _A3 + 9 * _A4 * t2)))
+        )
+        y = theta * (_A1 + _A2 * t2 + t6 * (_A3 + _A4 * t2))
+        return x * EARTH_RADIUS_KM, y * EARTH_RADIUS_KM
+
+
+@dataclass(frozen=True)
+class View:
+    """A projection and the part of its plane drawn into a frame of pixels."""
+
+    projection: Projection
+    #: The drawn extent on the plane, km: (x0, y0, x1, y1).
+    extent: tuple[float, float, float, float]
+    #: The frame in pixels: (left, top, width, height).
+    frame: tuple[float, float, float, float]
+    #: ``world``, ``continental``, ``regional``: also picks the level of detail.
+    kind: str
+
+    @property
+    def km_per_px(self) -> float:
+        return (self.extent[2] - self.extent[0]) / self.frame[2]
+
+    @property
+    def level(self) -> str:
+        """The base map's level of detail for this view."""
+        return {"world": "110m", "continental": "50m"}.get(self.kind, "10m")
+
+    def px(self, lon: float, lat: float) -> tuple[float, float]:
+        """Where a place is drawn, in pixels (possibly outside the frame)."""
+        x, y = self.projection.forward(lon, lat)
+        return self.plane_px(x, y)
+
+    def plane_px(self, x: float, y: float) -> tuple[float, float]:
+        x0, _, _, y1 = self.extent
+        left, top, _, _ = self.frame
+        k = 1.0 / self.km_per_px
+        return left + (x - x0) * k, top + (y1 - y) * k
+
+    def covers(self, bbox: tuple[float, float, float, float]) -> bool:
+        """Whether a box of lon/lat degrees may show in the view (cheap, generous)."""
+        if self.kind == "world":
+            return True
+        assert isinstance(self.projection, LambertAzimuthal)
+        lon0, lat0 = self.projection.lon0, self.projection.lat0
+        x0, y0, x1, y1 = self.extent
+        # Angular radius of the circle around the centre that holds the frame.
+        r = math.hypot(max(-x0, x1), max(-y0, y1)) / (2 * EARTH_RADIUS_KM)
+        c = math.degrees(2 * math.asin(min(1.0, r))) + 1.0
+        if bbox[3] < lat0 - c or bbox[1] > lat0 + c:
+            return False
+        cos_lat = math.cos(math.radians(min(89.0, abs(lat0) + c)))
+        if abs(lat0) + c >= 89 or math.sin(math.radians(c)) >= cos_lat:
+            return True  # the view reaches a pole, or is too wide for a longitude window
+        dlon = math.degrees(math.asin(math.sin(math.radians(c)) / cos_lat))
+        return any(
+            bbox[0] <= lon0 + shift + dlon and bbox[2] >= lon0 + shift - dlon
+            for shift in (-360.0, 0.0, 360.0)
+        )
+
+
+def _centre(points: Sequence[tuple[float, float]]) -> tuple[float, float, float]:
+    """The mean direction of the points (lon, lat) and how tightly they gather (0..1)."""
+    sx = sy = sz = 0.0
+    for lon, lat in points:
+        lam, phi = math.radians(lon), math.radians(lat)
+        sx += math.cos(phi) * math.cos(lam)
+        sy += math.cos(phi) * math.sin(lam)
+        sz += math.sin(phi)
+    n = len(points)
+    norm = math.sqrt(sx * sx + sy * sy + sz * sz) / n
+    lon = math.degrees(math.atan2(sy, sx))
+    lat = math.degrees(math.atan2(sz, math.hypot(sx, sy)))
+    return round(lon, 6), round(lat, 6), norm
+
+
+def _angle(lon0: float, lat0: float, lon: float, lat: float) -> float:
+    """Great-circle angle between two places, radians."""
+    p0, p1 = math.radians(lat0), math.radians(lat)
+    cos_c = math.sin(p0) * math.sin(p1) + math.cos(p0) * math.cos(p1) * math.cos(
+        math.radians(lon - lon0)
+    )
+    return math.acos(max(-1.0, min(1.0, cos_c)))
+
+
+def fit_view(
+    points: Sequence[tuple[float, float]], frame_w: float, frame_h: float, left: float, top: float
+) -> View:
+    """The view of ``points`` (lon, lat): regional or continental around them, else the world.
+
+    The extent holds every point with a margin of a fifth of their spread (at
+    least 60 km), is at least :data:`MIN_SPAN_KM` wide, and has the frame's
+    proportions. World views keep their own proportions (the frame's height
+    follows from its width).
+    """
+    lon0, lat0, gather = _centre(points)
+    far = max(_angle(lon0, lat0, lon, lat) for lon, lat in points)
+    if gather > 0.2 and far <= WORLD_ANGLE:
+        proj = LambertAzimuthal(lon0, lat0)
+        xy = [proj.forward(lon, lat) for lon, lat in points]
+        x0, x1 = min(p[0] for p in xy), max(p[0] for p in xy)
+        y0, y1 = min(p[1] for p in xy), max(p[1] for p in xy)
+        pad = max(0.2 * max(x1 - x0, y1 - y0), 60.0)
+        w = max(x1 - x0 + 2 * pad, MIN_SPAN_KM)
+        h = max(y1 - y0 + 2 * pad, MIN_SPAN_KM * frame_h / frame_w)
+        w, h = max(w, h * frame_w / frame_h), max(h, w * frame_h / frame_w)
+        if w <= WORLD_SPAN_KM:
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            kind = "regional" if w <= DETAIL_SPAN_KM else "continental"
+            extent = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            return View(proj, extent, (left, top, frame_w, frame_h), kind)
+    world = EqualEarth()
+    xmax = world.forward(180.0, 0.0)[0]
+    ymax = world.forward(0.0, 90.0)[1]
+    height = frame_w * ymax / xmax
+    return View(world, (-xmax, -ymax, xmax, ymax), (left, top, frame_w, height), "world")
