@@ -30,7 +30,7 @@ from briefer.render.charts.svg import (
     xml_text,
 )
 from briefer.render.map.basemap import load_basemap
-from briefer.render.map.layers import NAME_SIZE, base_map, country_names
+from briefer.render.map.layers import NAME_SIZE, base_map, country_names, home_countries
 from briefer.render.map.projection import EARTH_RADIUS_KM, View, fit_view
 
 __all__ = ["ENDORSEMENT", "MapMark", "map_svg"]
@@ -188,15 +188,12 @@ def map_svg(
     background events outside it are left out. ``unplaced`` counts the events
     with a place but no coordinates, stated under the map.
     """
-    view = fit_view([(m.lon, m.lat) for m in developments], FRAME_W, FRAME_H, 2.0, FRAME_TOP)
+    places = [(m.lon, m.lat) for m in developments]
+    view = fit_view(places, FRAME_W, FRAME_H, 2.0, FRAME_TOP, context=home_countries(places))
     left, top, w, h = view.frame
     frame = Box(left, top, left + w, top + h)
     base = base_map(view, load_basemap())
     body = heading(title, subtitle)
-    body.append(
-        f'<clipPath id="briefer-map-frame"><rect x="{coord(left)}" y="{coord(top)}" '
-        f'width="{coord(w)}" height="{coord(h)}"/></clipPath>'
-    )
     body += base.svg
     obstacles = Obstacles()
     scale, scale_box = _scale_bar(view)
@@ -237,12 +234,11 @@ def map_svg(
     body.append(f'<g font-size="10" font-weight="bold" fill="#000">{"".join(labels)}</g>')
     if view.kind != "world":
         names = country_names(base.anchors, obstacles, frame)
-        body.append(f'<g font-size="{NAME_SIZE}" fill="#707070">{"".join(names)}</g>')
+        body.append(
+            f'<g font-size="{NAME_SIZE}" fill="#707070" text-anchor="middle">{"".join(names)}</g>'
+        )
     body += scale
-    body.append(
-        f'<rect x="{coord(left)}" y="{coord(top)}" width="{coord(w)}" height="{coord(h)}" '
-        'fill="none" stroke="#888" stroke-width="0.8"/>'
-    )
+    body.append(base.outline)
 
     y = top + h + 16
     kinds = list(dict.fromkeys(g.first.kind for g in sorted(groups, key=lambda g: min(g.numbers))))

@@ -14,10 +14,10 @@ from itertools import pairwise
 
 from briefer.render.charts.labels import Box, Obstacles
 from briefer.render.charts.svg import coord, text_width, xml_text
-from briefer.render.map.basemap import Basemap
+from briefer.render.map.basemap import Basemap, load_basemap
 from briefer.render.map.projection import View
 
-__all__ = ["LAND", "WATER", "BaseMap", "base_map", "country_names"]
+__all__ = ["LAND", "WATER", "BaseMap", "base_map", "country_names", "home_countries"]
 
 #: Light grey-blue water and near-white land: apart in colour and in a black-and-white print.
 WATER, LAND = "#c9d8e4", "#fbfaf6"
@@ -32,6 +32,8 @@ class BaseMap:
     """The SVG of the base map and where country names could go."""
 
     svg: list[str]
+    #: The frame's (or the world's) edge, drawn over everything else.
+    outline: str
     #: (name, x, y, area in px²) of each visible country's largest visible part.
     anchors: list[tuple[str, float, float, float]]
     #: Names of the countries drawn (in the data's order).
@@ -132,9 +134,55 @@ def _inside(x: float, y: float, ring: Sequence[Point]) -> bool:
     return hit
 
 
+def _unwrapped(ring: Sequence[Point]) -> list[list[Point]]:
+    """A ring (lon, lat) made continuous across the antimeridian, with its copy 360° over.
+
+    Natural Earth's rings crossing ±180° (Fiji, Chukotka) come back as one
+    shape reaching past 180°, drawn twice (once shifted by 360°) and cut by
+    the world's outline. A ring around a pole (Antarctica), whose longitude
+    does not come back to where it started, is closed along the pole.
+    """
+    out = [ring[0]]
+    shift = 0.0
+    for (lon0, _), (lon1, lat1) in pairwise(ring):
+        if lon1 - lon0 > 180:
+            shift -= 360.0
+        elif lon0 - lon1 > 180:
+            shift += 360.0
+        out.append((lon1 + shift, lat1))
+    if shift:
+        pole = -90.0 if sum(p[1] for p in ring) < 0 else 90.0
+        out += [(out[-1][0], pole), (out[0][0], pole)]
+    lons = [p[0] for p in out]
+    copies = [out]
+    if max(lons) > 180:
+        copies.append([(lon - 360.0, lat) for lon, lat in out])
+    if min(lons) < -180:
+        copies.append([(lon + 360.0, lat) for lon, lat in out])
+    return copies
+
+
+def _world_lines(points: Sequence[Point]) -> list[list[Point]]:
+    """A line (lon, lat) cut where it jumps across the antimeridian."""
+    runs = [[points[0]]]
+    for a, b in pairwise(points):
+        if abs(b[0] - a[0]) > 180:
+            runs.append([])
+        runs[-1].append(b)
+    return [r for r in runs if len(r) > 1]
+
+
+def world_outline(view: View) -> str:
+    """The Equal Earth world's edge as a closed path (the meridians ±180°)."""
+    east = [view.px(180.0, lat / 2) for lat in range(180, -181, -3)]
+    west = [view.px(-180.0, lat / 2) for lat in range(-180, 181, 3)]
+    return _path(east + west, True)
+
+
 def base_map(view: View, basemap: Basemap) -> BaseMap:
-    """Land, coastlines and boundaries of ``view``, clipped to its frame."""
+    """Land, coastlines and boundaries of ``view``, clipped to its frame (or the world's edge)."""
     level = basemap.level(view.level)
+    world = view.kind == "world"
     left, top, w, h = view.frame
     box = (left - 3, top - 3, left + w + 3, top + h + 3)
     projected: dict[int, list[Point]] = {}
@@ -145,6 +193,15 @@ def base_map(view: View, basemap: Basemap) -> BaseMap:
             found = _thin([view.px(lon, lat) for lon, lat in level.arc(index)])
             projected[index] = found
         return found
+
+    def rings_px(refs: tuple[int, ...]) -> list[list[Point]]:
+        if world:
+            return [_thin([view.px(*p) for p in r]) for r in _unwrapped(level.ring(refs))]
+        ring: list[Point] = []
+        for ref in refs:
+            pts = arc_px(ref) if ref >= 0 else arc_px(~ref)[::-1]
+            ring.extend(pts[1:] if ring else pts)
+        return [ring]
 
     fills: list[str] = []
     anchors: list[tuple[str, float, float, float]] = []
@@ -157,20 +214,17 @@ def base_map(view: View, basemap: Basemap) -> BaseMap:
         best: tuple[float, float, float] | None = None
         best_ring: list[Point] = []
         for polygon in country.polygons:
+            arcs.update(ref if ref >= 0 else ~ref for refs in polygon for ref in refs)
             for n, refs in enumerate(polygon):
-                ring: list[Point] = []
-                for ref in refs:
-                    pts = arc_px(ref) if ref >= 0 else arc_px(~ref)[::-1]
-                    ring.extend(pts[1:] if ring else pts)
-                    arcs.add(ref if ref >= 0 else ~ref)
-                ring = _clip_ring(ring, box)
-                if len(ring) < 3:
-                    continue
-                parts.append(_path(ring, True))
-                if n == 0:
-                    found = _centroid(ring)
-                    if best is None or found[0] > best[0]:
-                        best, best_ring = found, ring
+                for ring in rings_px(refs):
+                    ring = _clip_ring(ring, box)
+                    if len(ring) < 3:
+                        continue
+                    parts.append(_path(ring, True))
+                    if n == 0:
+                        found = _centroid(ring)
+                        if best is None or found[0] > best[0]:
+                            best, best_ring = found, ring
         if not parts:
             continue
         shown.append(country.name)
@@ -179,11 +233,24 @@ def base_map(view: View, basemap: Basemap) -> BaseMap:
             anchors.append((country.name, best[1], best[2], best[0]))
     lines: dict[int, list[str]] = {0: [], 1: []}
     for index in sorted(arcs):
-        for run in _clip_line(arc_px(index), box):
-            lines[level.border[index]].append(_path(run, False))
+        if world:
+            runs = [_thin([view.px(*p) for p in r]) for r in _world_lines(level.arc(index))]
+        else:
+            runs = _clip_line(arc_px(index), box)
+        lines[level.border[index]] += [_path(run, False) for run in runs]
+    if world:
+        edge = world_outline(view)
+        water = f'<path d="{edge}" fill="{WATER}"/>'
+        clip = f'<path d="{edge}"/>'
+        outline = f'<path d="{edge}" fill="none" stroke="#888" stroke-width="0.8"/>'
+    else:
+        rect = f'x="{coord(left)}" y="{coord(top)}" width="{coord(w)}" height="{coord(h)}"'
+        water = f'<rect {rect} fill="{WATER}"/>'
+        clip = f"<rect {rect}/>"
+        outline = f'<rect {rect} fill="none" stroke="#888" stroke-width="0.8"/>'
     svg = [
-        f'<rect x="{coord(left)}" y="{coord(top)}" width="{coord(w)}" height="{coord(h)}" '
-        f'fill="{WATER}"/>',
+        f'<clipPath id="briefer-map-frame">{clip}</clipPath>',
+        water,
         '<g clip-path="url(#briefer-map-frame)">',
         f'<g fill="{LAND}" fill-rule="evenodd" stroke="none">',
         *fills,
@@ -200,7 +267,7 @@ def base_map(view: View, basemap: Basemap) -> BaseMap:
             'stroke-width="0.9" stroke-dasharray="3.5 1.5" stroke-linejoin="round"/>'
         )
     svg.append("</g>")
-    return BaseMap(svg, anchors, tuple(shown))
+    return BaseMap(svg, outline, anchors, tuple(shown))
 
 
 def country_names(
@@ -221,3 +288,20 @@ def country_names(
         obstacles.add(b)
         out.append(f'<text x="{coord(x)}" y="{coord(y)}">{xml_text(text)}</text>')
     return out
+
+
+def home_countries(places: Sequence[Point]) -> list[list[Point]]:
+    """Outlines (lon, lat; the 1:110m level) of the countries the places lie in, each once."""
+    level = load_basemap().level("110m")
+    found: dict[int, list[Point]] = {}
+    for lon, lat in sorted(set(places)):
+        for n, country in enumerate(level.countries):
+            x0, y0, x1, y1 = country.bbox
+            if n in found or not (x0 <= lon <= x1 and y0 <= lat <= y1):
+                continue
+            for polygon in country.polygons:
+                outer = level.ring(polygon[0])
+                if _inside(lon, lat, outer):
+                    found[n] = [p for poly in country.polygons for p in level.ring(poly[0])]
+                    break
+    return [found[n] for n in sorted(found)]

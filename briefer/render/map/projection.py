@@ -27,6 +27,8 @@ __all__ = ["EARTH_RADIUS_KM", "EqualEarth", "LambertAzimuthal", "Projection", "V
 EARTH_RADIUS_KM = 6371.0088
 #: The smallest view, km across: a single event still shows its surroundings.
 MIN_SPAN_KM = 420.0
+#: A country the events lie in and at most this wide (km) is shown whole.
+CONTEXT_SPAN_KM = 1600.0
 #: Views up to this width use the 1:10m boundaries, up to ``WORLD_SPAN_KM`` the 1:50m ones.
 DETAIL_SPAN_KM = 2500.0
 #: Wider than this (or events more than ``WORLD_ANGLE`` from their centre): a world view.
@@ -168,14 +170,22 @@ def _angle(lon0: float, lat0: float, lon: float, lat: float) -> float:
 
 
 def fit_view(
-    points: Sequence[tuple[float, float]], frame_w: float, frame_h: float, left: float, top: float
+    points: Sequence[tuple[float, float]],
+    frame_w: float,
+    frame_h: float,
+    left: float,
+    top: float,
+    *,
+    context: Sequence[Sequence[tuple[float, float]]] = (),
 ) -> View:
     """The view of ``points`` (lon, lat): regional or continental around them, else the world.
 
     The extent holds every point with a margin of a fifth of their spread (at
-    least 60 km), is at least :data:`MIN_SPAN_KM` wide, and has the frame's
-    proportions. World views keep their own proportions (the frame's height
-    follows from its width).
+    least 60 km), and each ``context`` outline (the countries the points lie
+    in) that is at most :data:`CONTEXT_SPAN_KM` across, so that an event shows
+    in its country; it is at least :data:`MIN_SPAN_KM` wide and has the
+    frame's proportions. World views keep their own proportions (the frame's
+    height follows from its width).
     """
     lon0, lat0, gather = _centre(points)
     far = max(_angle(lon0, lat0, lon, lat) for lon, lat in points)
@@ -185,8 +195,16 @@ def fit_view(
         x0, x1 = min(p[0] for p in xy), max(p[0] for p in xy)
         y0, y1 = min(p[1] for p in xy), max(p[1] for p in xy)
         pad = max(0.2 * max(x1 - x0, y1 - y0), 60.0)
-        w = max(x1 - x0 + 2 * pad, MIN_SPAN_KM)
-        h = max(y1 - y0 + 2 * pad, MIN_SPAN_KM * frame_h / frame_w)
+        x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+        for outline in context:
+            oxy = [proj.forward(lon, lat) for lon, lat in outline]
+            ox0, ox1 = min(p[0] for p in oxy), max(p[0] for p in oxy)
+            oy0, oy1 = min(p[1] for p in oxy), max(p[1] for p in oxy)
+            if max(ox1 - ox0, oy1 - oy0) <= CONTEXT_SPAN_KM:
+                x0, y0 = min(x0, ox0 - 30), min(y0, oy0 - 30)
+                x1, y1 = max(x1, ox1 + 30), max(y1, oy1 + 30)
+        w = max(x1 - x0, MIN_SPAN_KM)
+        h = max(y1 - y0, MIN_SPAN_KM * frame_h / frame_w)
         w, h = max(w, h * frame_w / frame_h), max(h, w * frame_h / frame_w)
         if w <= WORLD_SPAN_KM:
             cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
