@@ -22,7 +22,7 @@ __all__ = ["LAND", "WATER", "BaseMap", "base_map", "country_names", "home_countr
 #: Light grey-blue water and near-white land: apart in colour and in a black-and-white print.
 WATER, LAND = "#c9d8e4", "#fbfaf6"
 COAST, BOUNDARY = "#5d7b94", "#6e6e6e"
-NAME_SIZE = 9.0
+NAME_SIZE = 9
 
 Point = tuple[float, float]
 
