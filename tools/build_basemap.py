@@ -28,7 +28,8 @@ a map reads only the level it draws. A section is a line of JSON (the level's gr
 arc count, its countries with their bounding boxes in grid units and their
 rings as arc numbers, TopoJSON style:
 ``~i`` is arc i reversed), then per arc a uint32 byte offset into the point
-stream, per arc a byte (1:
+stream, per arc a bounding box (four int32 on the grid: x0, y0, x1, y1), per
+arc its last point (two int32 on the grid), per arc a byte (1:
 a boundary between countries, 0: a coastline), then the point stream: every
 point as two zigzag varints (LEB128; 0, -1, 1, -2 … as 0, 1, 2, 3 …), the
 first point of an arc absolute on the level's grid, the others as the
@@ -125,7 +126,18 @@ def _level(topo: dict[str, Any], tolerance_deg: float) -> bytes:
     head = json.dumps(meta, separators=(",", ":"), sort_keys=True).encode()
     # 1: a boundary between two countries; 0: a coastline (one country only).
     border = bytes(1 if len(u) > 1 else 0 for u in users)
-    return head + b"\n" + struct.pack(f"<{len(arcs)}I", *starts) + border + bytes(stream)
+    boxes = [
+        f(p[k] for p in arc) for arc in arcs for f, k in ((min, 0), (min, 1), (max, 0), (max, 1))
+    ]
+    return (
+        head
+        + b"\n"
+        + struct.pack(f"<{len(arcs)}I", *starts)
+        + struct.pack(f"<{len(boxes)}i", *boxes)
+        + struct.pack(f"<{2 * len(arcs)}i", *(v for arc in arcs for v in arc[-1]))
+        + border
+        + bytes(stream)
+    )
 
 
 def _varint(out: bytearray, value: int) -> None:

@@ -47,12 +47,20 @@ class Level:
         at = end + 1
         starts = array("I")
         starts.frombytes(section[at : at + 4 * n])
+        boxes = array("i")
+        boxes.frombytes(section[at + 4 * n : at + 20 * n])
+        lasts = array("i")
+        lasts.frombytes(section[at + 20 * n : at + 28 * n])
         if sys.byteorder == "big":  # pragma: no cover - the file is little-endian
             starts.byteswap()
+            boxes.byteswap()
+            lasts.byteswap()
+        self._boxes = boxes
+        self._lasts = lasts
         self.name = name
         #: 1 where an arc is a boundary between two countries, 0 where it is a coastline.
-        self.border = section[at + 4 * n : at + 5 * n]
-        self._stream = section[at + 5 * n :]
+        self.border = section[at + 28 * n : at + 29 * n]
+        self._stream = section[at + 29 * n :]
         self._starts = starts
         self._scale: tuple[float, float] = (meta["scale"][0], meta["scale"][1])
         self._translate: tuple[float, float] = (meta["translate"][0], meta["translate"][1])
@@ -94,6 +102,34 @@ class Level:
         points = tuple((x * sx + tx, y * sy + ty) for x, y in zip(xs, ys, strict=True))
         self._cache[index] = points
         return points
+
+    def arc_ends(self, index: int) -> tuple[tuple[float, float], tuple[float, float]]:
+        """Arc ``index``'s first and last points, without decoding the rest of it."""
+        data = self._stream
+        i = self._starts[index]
+        first: list[int] = []
+        v = shift = 0
+        while len(first) < 2:
+            b = data[i]
+            i += 1
+            v |= (b & 0x7F) << shift
+            if b < 0x80:
+                first.append((v >> 1) ^ -(v & 1))
+                v = shift = 0
+            else:
+                shift += 7
+        sx, sy = self._scale
+        tx, ty = self._translate
+        lx, ly = self._lasts[2 * index], self._lasts[2 * index + 1]
+        return (first[0] * sx + tx, first[1] * sy + ty), (lx * sx + tx, ly * sy + ty)
+
+    def arc_bbox(self, index: int) -> tuple[float, float, float, float]:
+        """Arc ``index``'s bounding box (lon0, lat0, lon1, lat1 in degrees), without decoding it."""
+        sx, sy = self._scale
+        tx, ty = self._translate
+        b = self._boxes
+        i = 4 * index
+        return (b[i] * sx + tx, b[i + 1] * sy + ty, b[i + 2] * sx + tx, b[i + 3] * sy + ty)
 
     def ring(self, refs: tuple[int, ...]) -> list[tuple[float, float]]:
         """A ring's points from its arc references (shared ends written once)."""

@@ -190,13 +190,19 @@ def base_map(view: View, basemap: Basemap) -> BaseMap:
     def arc_px(index: int) -> list[Point]:
         found = projected.get(index)
         if found is None:
-            found = _thin([view.px(lon, lat) for lon, lat in level.arc(index)])
+            if view.covers(level.arc_bbox(index)):
+                points = level.arc(index)
+            else:
+                # Wholly outside the view: every chord between its points stays
+                # inside its bounding box, so its ends alone keep the fills right.
+                points = level.arc_ends(index)
+            found = _thin(view.px_many(points))
             projected[index] = found
         return found
 
     def rings_px(refs: tuple[int, ...]) -> list[list[Point]]:
         if world:
-            return [_thin([view.px(*p) for p in r]) for r in _unwrapped(level.ring(refs))]
+            return [_thin(view.px_many(r)) for r in _unwrapped(level.ring(refs))]
         ring: list[Point] = []
         for ref in refs:
             pts = arc_px(ref) if ref >= 0 else arc_px(~ref)[::-1]
@@ -234,7 +240,7 @@ def base_map(view: View, basemap: Basemap) -> BaseMap:
     lines: dict[int, list[str]] = {0: [], 1: []}
     for index in sorted(arcs):
         if world:
-            runs = [_thin([view.px(*p) for p in r]) for r in _world_lines(level.arc(index))]
+            runs = [_thin(view.px_many(r)) for r in _world_lines(level.arc(index))]
         else:
             runs = _clip_line(arc_px(index), box)
         lines[level.border[index]] += [_path(run, False) for run in runs]

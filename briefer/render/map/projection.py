@@ -46,6 +46,10 @@ class Projection(Protocol):
         """The point on the plane, km."""
         ...
 
+    def forward_many(self, points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+        """:meth:`forward` of many points, with the loop's lookups hoisted."""
+        ...
+
 
 class LambertAzimuthal:
     """Lambert azimuthal equal-area, centred on (``lon0``, ``lat0``)."""
@@ -66,6 +70,19 @@ class LambertAzimuthal:
         denom = max(1.0 + self._sin0 * sin_p + self._cos0 * cos_p * cos_dl, 1e-9)
         k = EARTH_RADIUS_KM * math.sqrt(2.0 / denom)
         return k * cos_p * math.sin(dl), k * (self._cos0 * sin_p - self._sin0 * cos_p * cos_dl)
+
+    def forward_many(self, points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+        rad, sin, cos, sqrt = math.radians, math.sin, math.cos, math.sqrt
+        lon0, sin0, cos0, r = self.lon0, self._sin0, self._cos0, EARTH_RADIUS_KM
+        out = []
+        for lon, lat in points:
+            phi = rad(lat)
+            dl = rad(lon - lon0)
+            sin_p, cos_p, cos_dl = sin(phi), cos(phi), cos(dl)
+            denom = 1.0 + sin0 * sin_p + cos0 * cos_p * cos_dl
+            k = r * sqrt(2.0 / (denom if denom > 1e-9 else 1e-9))
+            out.append((k * cos_p * sin(dl), k * (cos0 * sin_p - sin0 * cos_p * cos_dl)))
+        return out
 
 
 # Equal Earth's polynomial coefficients (Šavrič, Patterson and Jenny 2018).
@@ -90,6 +107,9 @@ class EqualEarth:
         y = theta * (_A1 + _A2 * t2 + t6 * (_A3 + _A4 * t2))
         return x * EARTH_RADIUS_KM, y * EARTH_RADIUS_KM
 
+    def forward_many(self, points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+        return [self.forward(lon, lat) for lon, lat in points]
+
 
 @dataclass(frozen=True)
 class View:
@@ -111,6 +131,16 @@ class View:
     def level(self) -> str:
         """The base map's level of detail for this view."""
         return {"world": "110m", "continental": "50m"}.get(self.kind, "10m")
+
+    def px_many(self, points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+        """:meth:`px` of many points at once (the base map's inner loop)."""
+        x0, _, _, y1 = self.extent
+        left, top, _, _ = self.frame
+        k = 1.0 / self.km_per_px
+        return [
+            (left + (x - x0) * k, top + (y1 - y) * k)
+            for x, y in self.projection.forward_many(points)
+        ]
 
     def px(self, lon: float, lat: float) -> tuple[float, float]:
         """Where a place is drawn, in pixels (possibly outside the frame)."""
