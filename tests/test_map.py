@@ -292,3 +292,68 @@ def test_the_pdf_embeds_the_map_as_vectors(
         return found
 
     assert images(reader.pages[page]["/Resources"]) == 0
+
+
+def test_the_conversion_tool_writes_what_the_loader_reads(tmp_path: Path) -> None:
+    import importlib.util
+    import json
+
+    from briefer.render.map.basemap import Basemap
+
+    spec = importlib.util.spec_from_file_location("build_basemap", REPO / "tools/build_basemap.py")
+    assert spec is not None
+    assert spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    # Two countries sharing one border arc (arc 0), each closed by a coast arc of its own.
+    topo = {
+        "type": "Topology",
+        "transform": {"scale": [0.01, 0.01], "translate": [10.0, 40.0]},
+        "arcs": [
+            [[100, 0], [0, 100]],  # the border, (11, 40) → (11, 41)
+            [[100, 100], [-100, 0], [0, -100], [100, 0]],  # west coast back round
+            [[100, 0], [100, 0], [0, 100], [-100, 0]],  # east coast, (11, 40) → (11, 41)
+        ],
+        "objects": {
+            "countries": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "arcs": [[0, 1]], "properties": {"name": "West"}},
+                    {
+                        "type": "Polygon",
+                        "id": "999",
+                        "arcs": [[2, -1]],
+                        "properties": {"name": "Macedonia"},
+                    },
+                ],
+            }
+        },
+    }
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "package.json").write_text(json.dumps({"name": "world-atlas", "version": "9.9.9"}))
+    (package / "README.md").write_text(
+        "Natural Earth's [vector data](x), version 7.7.7 as TopoJSON"
+    )
+    for name in LEVELS:
+        (package / f"countries-{name}.json").write_text(json.dumps(topo))
+    data = tool.build(package, 0.002)
+    assert data == tool.build(package, 0.002)  # deterministic
+    base = Basemap(data)
+    assert "version 7.7.7" in base.source
+    assert "world-atlas 9.9.9" in base.source
+    for level_name in LEVELS:
+        level = base.level(level_name)
+        east, west = level.countries  # sorted by name, renamed after 2019
+        assert (east.name, east.iso, west.name, west.iso) == ("N. Macedonia", "999", "West", None)
+        assert west.bbox == pytest.approx((10.0, 40.0, 11.0, 41.0))
+        assert east.bbox == pytest.approx((11.0, 40.0, 12.0, 41.0))
+        assert list(level.border) == [1, 0, 0]
+        assert level.arc(0) == pytest.approx([(11.0, 40.0), (11.0, 41.0)])
+        first, last = level.arc_ends(2)
+        assert first == pytest.approx((11.0, 40.0))
+        assert last == pytest.approx((11.0, 41.0))
+        assert level.arc_bbox(1) == pytest.approx((10.0, 40.0, 11.0, 41.0))
+        ring = level.ring(west.polygons[0][0])
+        assert ring[0] == ring[-1]
+        assert len(ring) == 5
