@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from briefer.render.charts.labels import Box, Obstacles
 from briefer.render.charts.svg import coord, text_width, xml_text
-from briefer.render.map.basemap import Basemap, load_basemap
+from briefer.render.map.basemap import Basemap, Level, load_basemap
 from briefer.render.map.projection import View
 
 __all__ = ["LAND", "WATER", "BaseMap", "base_map", "country_names", "home_countries"]
@@ -172,6 +172,27 @@ def _world_lines(points: Sequence[Point]) -> list[list[Point]]:
     return [r for r in runs if len(r) > 1]
 
 
+def _frame_ring(box: tuple[float, float, float, float]) -> list[Point]:
+    x0, y0, x1, y1 = box
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
+def _surrounds(view: View, level: Level, refs: tuple[int, ...]) -> bool:
+    """Whether a ring lying wholly outside the view holds the view's centre."""
+    boxes = [level.arc_bbox(r if r >= 0 else ~r) for r in refs]
+    window = view.window
+    assert window is not None  # only regional and continental views get here
+    if (
+        min(b[0] for b in boxes) > window[0]
+        or min(b[1] for b in boxes) > window[1]
+        or max(b[2] for b in boxes) < window[2]
+        or max(b[3] for b in boxes) < window[3]
+    ):
+        return False
+    lon0, lat0 = view.projection.lon0, view.projection.lat0  # type: ignore[attr-defined]
+    return _inside(lon0, lat0, level.ring(refs))
+
+
 def world_outline(view: View) -> str:
     """The Equal Earth world's edge as a closed path (the meridians ±180°)."""
     east = [view.px(180.0, lat / 2) for lat in range(180, -181, -3)]
@@ -203,6 +224,9 @@ def base_map(view: View, basemap: Basemap) -> BaseMap:
     def rings_px(refs: tuple[int, ...]) -> list[list[Point]]:
         if world:
             return [_thin(view.px_many(r)) for r in _unwrapped(level.ring(refs))]
+        if not any(view.covers(level.arc_bbox(r if r >= 0 else ~r)) for r in refs):
+            # Wholly outside the view: invisible, unless it surrounds the view.
+            return [_frame_ring(box)] if _surrounds(view, level, refs) else []
         ring: list[Point] = []
         for ref in refs:
             pts = arc_px(ref) if ref >= 0 else arc_px(~ref)[::-1]
@@ -241,8 +265,10 @@ def base_map(view: View, basemap: Basemap) -> BaseMap:
     for index in sorted(arcs):
         if world:
             runs = [_thin(view.px_many(r)) for r in _world_lines(level.arc(index))]
-        else:
+        elif view.covers(level.arc_bbox(index)):
             runs = _clip_line(arc_px(index), box)
+        else:
+            continue
         lines[level.border[index]] += [_path(run, False) for run in runs]
     if world:
         edge = world_outline(view)

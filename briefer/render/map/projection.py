@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 __all__ = ["EARTH_RADIUS_KM", "EqualEarth", "LambertAzimuthal", "Projection", "View", "fit_view"]
@@ -83,6 +84,19 @@ class LambertAzimuthal:
             k = r * sqrt(2.0 / (denom if denom > 1e-9 else 1e-9))
             out.append((k * cos_p * sin(dl), k * (cos0 * sin_p - sin0 * cos_p * cos_dl)))
         return out
+
+    def inverse(self, x: float, y: float) -> tuple[float, float]:
+        """The place (lon, lat) at a point of the plane (km)."""
+        rho = math.hypot(x, y)
+        if rho < 1e-9:
+            return self.lon0, self.lat0
+        c = 2 * math.asin(min(1.0, rho / (2 * EARTH_RADIUS_KM)))
+        sin_c, cos_c = math.sin(c), math.cos(c)
+        lat = math.asin(max(-1.0, min(1.0, cos_c * self._sin0 + y * sin_c * self._cos0 / rho)))
+        lon = self.lon0 + math.degrees(
+            math.atan2(x * sin_c, rho * self._cos0 * cos_c - y * self._sin0 * sin_c)
+        )
+        return lon, math.degrees(lat)
 
 
 # Equal Earth's polynomial coefficients (Šavrič, Patterson and Jenny 2018).
@@ -153,24 +167,46 @@ class View:
         k = 1.0 / self.km_per_px
         return left + (x - x0) * k, top + (y1 - y) * k
 
-    def covers(self, bbox: tuple[float, float, float, float]) -> bool:
-        """Whether a box of lon/lat degrees may show in the view (cheap, generous)."""
-        if self.kind == "world":
-            return True
-        assert isinstance(self.projection, LambertAzimuthal)
-        lon0, lat0 = self.projection.lon0, self.projection.lat0
+    @cached_property
+    def window(self) -> tuple[float, float, float, float] | None:
+        """Longitudes and latitudes (lon0, lat0, lon1, lat1) holding the frame; None: all.
+
+        The frame's edge, taken back to the sphere, bounds it (a 1 % margin on
+        each side); a frame holding a pole spans every longitude.
+        """
+        if not isinstance(self.projection, LambertAzimuthal):
+            return None
+        proj = self.projection
         x0, y0, x1, y1 = self.extent
-        # Angular radius of the circle around the centre that holds the frame.
-        r = math.hypot(max(-x0, x1), max(-y0, y1)) / (2 * EARTH_RADIUS_KM)
-        c = math.degrees(2 * math.asin(min(1.0, r))) + 1.0
-        if bbox[3] < lat0 - c or bbox[1] > lat0 + c:
+        for pole in (90.0, -90.0):
+            px, py = proj.forward(0.0, pole)
+            if x0 <= px <= x1 and y0 <= py <= y1:
+                return None
+        edge = [(x0 + (x1 - x0) * i / 8, y) for i in range(9) for y in (y0, y1)] + [
+            (x, y0 + (y1 - y0) * i / 8) for i in range(1, 8) for x in (x0, x1)
+        ]
+        lonlat = [proj.inverse(x, y) for x, y in edge]
+        # Longitudes relative to the centre, so that a frame across ±180° stays one range.
+        rel = [((lon - proj.lon0 + 540.0) % 360.0) - 180.0 for lon, _ in lonlat]
+        lats = [lat for _, lat in lonlat]
+        lon_m = (max(rel) - min(rel)) * 0.01
+        lat_m = (max(lats) - min(lats)) * 0.01
+        return (
+            proj.lon0 + min(rel) - lon_m,
+            min(lats) - lat_m,
+            proj.lon0 + max(rel) + lon_m,
+            max(lats) + lat_m,
+        )
+
+    def covers(self, bbox: tuple[float, float, float, float]) -> bool:
+        """Whether a box of lon/lat degrees may show in the view."""
+        window = self.window
+        if window is None:
+            return True
+        if bbox[3] < window[1] or bbox[1] > window[3]:
             return False
-        cos_lat = math.cos(math.radians(min(89.0, abs(lat0) + c)))
-        if abs(lat0) + c >= 89 or math.sin(math.radians(c)) >= cos_lat:
-            return True  # the view reaches a pole, or is too wide for a longitude window
-        dlon = math.degrees(math.asin(math.sin(math.radians(c)) / cos_lat))
         return any(
-            bbox[0] <= lon0 + shift + dlon and bbox[2] >= lon0 + shift - dlon
+            bbox[0] <= window[2] + shift and bbox[2] >= window[0] + shift
             for shift in (-360.0, 0.0, 360.0)
         )
 
