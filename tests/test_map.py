@@ -140,6 +140,17 @@ def test_a_single_event_gets_a_context_view_of_its_country(tmp_path: Path) -> No
     assert _markers(svg) == ["1 · 2 Mar 2024 · Clash · Nairobi"]
 
 
+def test_a_view_inside_a_large_country_is_all_land() -> None:
+    # Central Siberia: no boundary or coast within the view, yet Russia fills it.
+    svg = map_svg(
+        [MapMark(90.0, 61.0, "incident", 3, 1, "1 · x")], [], title="M", subtitle="", unplaced=0
+    )
+    fill = re.search(r'<path data-country="Russia" d="([^"]+)"', svg)
+    assert fill is not None
+    assert 'data-country="Kazakhstan"' not in svg
+    assert 'class="coast"' not in svg
+
+
 def test_an_empty_period_has_no_map(tmp_path: Path) -> None:
     path = _log(tmp_path, [("one", "incident", "Clash", "{name: Nairobi, lat: -1.29, lon: 36.82}")])
     assert brief_map(_ctx(path, as_of=MARCH_5, since=MARCH_5 - 3600), "s") is None
@@ -234,6 +245,7 @@ def test_the_shipped_brief_has_a_map_of_its_located_developments(
 ) -> None:
     reports, done = shipped
     assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # the PDF engine asked for nothing it was refused
     assert f"reports/{STEM}-map.svg" in done.stdout.splitlines()
     svg = (reports / f"{STEM}-map.svg").read_text(encoding="utf-8")
     ctx = _ctx(REPO / "events.yaml", as_of=SHIPPED_AS_OF, since=SHIPPED_SINCE)
