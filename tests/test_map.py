@@ -274,3 +274,19 @@ def test_the_pdf_embeds_the_map_as_vectors(
         return found
 
     assert images(reader.pages[page]["/Resources"]) == 0
+
+
+def test_events_across_the_antimeridian_share_one_regional_view() -> None:
+    from briefer.render.map.layers import _off_cut
+
+    marks = [
+        MapMark(178.44, -18.14, "incident", 3, 1, "1 · Suva"),
+        MapMark(-178.1, -17.0, "political", 3, 2, "2 · east"),
+    ]
+    svg = map_svg(marks, [], title="M", subtitle="", unplaced=0)
+    assert "regional view" in svg
+    assert 'data-country="Fiji"' in svg
+    # Where Natural Earth cuts Fiji at 180°, no coastline is drawn.
+    cut = [(179.0, 0.0), (180.0, 0.0), (180.0, 1.0), (179.0, 1.0)]
+    assert _off_cut(cut) == [[(179.0, 0.0), (180.0, 0.0)], [(180.0, 1.0), (179.0, 1.0)]]
+    assert _off_cut([(179.0, 0.0), (180.0, 0.0)]) is None

@@ -162,11 +162,28 @@ def _unwrapped(ring: Sequence[Point]) -> list[list[Point]]:
     return copies
 
 
+def _on_cut(a: Point, b: Point) -> bool:
+    """A segment along ±180°: where Natural Earth cuts a shape, not a coast or a boundary."""
+    return abs(abs(a[0]) - 180.0) < 1e-6 and abs(abs(b[0]) - 180.0) < 1e-6
+
+
 def _world_lines(points: Sequence[Point]) -> list[list[Point]]:
-    """A line (lon, lat) cut where it jumps across the antimeridian."""
+    """A line (lon, lat) cut where it jumps across or runs along the antimeridian."""
     runs = [[points[0]]]
     for a, b in pairwise(points):
-        if abs(b[0] - a[0]) > 180:
+        if abs(b[0] - a[0]) > 180 or _on_cut(a, b):
+            runs.append([])
+        runs[-1].append(b)
+    return [r for r in runs if len(r) > 1]
+
+
+def _off_cut(points: Sequence[Point]) -> list[list[Point]] | None:
+    """A line's runs without its stretches along ±180° (None: it has none, the usual case)."""
+    if not any(_on_cut(a, b) for a, b in pairwise(points)):
+        return None
+    runs: list[list[Point]] = [[points[0]]]
+    for a, b in pairwise(points):
+        if _on_cut(a, b):
             runs.append([])
         runs[-1].append(b)
     return [r for r in runs if len(r) > 1]
@@ -265,10 +282,12 @@ def base_map(view: View, basemap: Basemap) -> BaseMap:
     for index in sorted(arcs):
         if world:
             runs = [_thin(view.px_many(r)) for r in _world_lines(level.arc(index))]
-        elif view.covers(level.arc_bbox(index)):
-            runs = _clip_line(arc_px(index), box)
-        else:
+        elif not view.covers(level.arc_bbox(index)):
             continue
+        elif (cut := _off_cut(level.arc(index))) is not None:
+            runs = [run for part in cut for run in _clip_line(_thin(view.px_many(part)), box)]
+        else:
+            runs = _clip_line(arc_px(index), box)
         lines[level.border[index]] += [_path(run, False) for run in runs]
     if world:
         edge = world_outline(view)
