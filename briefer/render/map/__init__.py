@@ -14,7 +14,9 @@ nothing outside itself and gives the same bytes for the same brief.
 from __future__ import annotations
 
 from briefer.brief import BriefContext, BriefItem, MapSection
+from briefer.dates import get_timezone
 from briefer.model import Event
+from briefer.render.charts.scales import period_text
 from briefer.render.map.draw import ENDORSEMENT, MapMark, map_svg
 
 __all__ = ["ENDORSEMENT", "MapMark", "brief_map", "map_svg"]
@@ -62,7 +64,9 @@ def brief_map(ctx: BriefContext, stem: str) -> tuple[MapSection, str] | None:
     )
     background = [_mark(i, None) for i in ctx.background if _located(i.event)]
     noun = "development" if len(placed) == 1 else "developments"
-    subtitle = f"{len(placed)} {noun} with coordinates · {ctx.period}"
+    start, end = min(ctx.period_start, ctx.as_of), max(ctx.period_start, ctx.as_of)
+    period = period_text(start, end, get_timezone(ctx.timezone))
+    subtitle = f"{len(placed)} {noun} with coordinates · {period}"
     svg = map_svg(
         [_mark(item, numbers[item.event.id]) for item in placed],
         background,

@@ -87,6 +87,12 @@ class Level:
         values: list[int] = []
         v = shift = 0
         while i < end:
+            if len(values) == 2 and v == 0:
+                rest = data[i:end]
+                if max(rest, default=0) < 0x80:
+                    # The usual case after the first point: every difference fits a byte.
+                    values += [(b >> 1) ^ -(b & 1) for b in rest]
+                    break
             b = data[i]
             i += 1
             v |= (b & 0x7F) << shift

@@ -189,7 +189,10 @@ def map_svg(
     with a place but no coordinates, stated under the map.
     """
     places = [(m.lon, m.lat) for m in developments]
-    view = fit_view(places, FRAME_W, FRAME_H, 2.0, FRAME_TOP, context=home_countries(places))
+    view = fit_view(places, FRAME_W, FRAME_H, 2.0, FRAME_TOP)
+    if view.kind == "regional":  # show whole the (not too large) countries they lie in
+        context = home_countries(places, load_basemap().level("110m"))  # coarse is enough
+        view = fit_view(places, FRAME_W, FRAME_H, 2.0, FRAME_TOP, context=context)
     left, top, w, h = view.frame
     frame = Box(left, top, left + w, top + h)
     base = base_map(view, load_basemap())

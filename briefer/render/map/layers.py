@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from briefer.render.charts.labels import Box, Obstacles
 from briefer.render.charts.svg import coord, text_width, xml_text
-from briefer.render.map.basemap import Basemap, Level, load_basemap
+from briefer.render.map.basemap import Basemap, Level
 from briefer.render.map.projection import View
 
 __all__ = ["LAND", "WATER", "BaseMap", "base_map", "country_names", "home_countries"]
@@ -282,9 +282,9 @@ def base_map(view: View, basemap: Basemap) -> BaseMap:
     for index in sorted(arcs):
         if world:
             runs = [_thin(view.px_many(r)) for r in _world_lines(level.arc(index))]
-        elif not view.covers(level.arc_bbox(index)):
+        elif not view.covers(bbox := level.arc_bbox(index)):
             continue
-        elif (cut := _off_cut(level.arc(index))) is not None:
+        elif max(-bbox[0], bbox[2]) >= 180 - 1e-6 and (cut := _off_cut(level.arc(index))):
             runs = [run for part in cut for run in _clip_line(_thin(view.px_many(part)), box)]
         else:
             runs = _clip_line(arc_px(index), box)
@@ -341,9 +341,8 @@ def country_names(
     return out
 
 
-def home_countries(places: Sequence[Point]) -> list[list[Point]]:
-    """Outlines (lon, lat; the 1:110m level) of the countries the places lie in, each once."""
-    level = load_basemap().level("110m")
+def home_countries(places: Sequence[Point], level: Level) -> list[list[Point]]:
+    """Outlines (lon, lat) of the countries the places lie in, each once."""
     found: dict[int, list[Point]] = {}
     for lon, lat in sorted(set(places)):
         for n, country in enumerate(level.countries):
