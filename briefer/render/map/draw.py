@@ -20,6 +20,7 @@ from briefer.render.charts.labels import Box, Obstacles, place_labels
 from briefer.render.charts.markers import marker
 from briefer.render.charts.svg import (
     INK,
+    LABEL_SIZE,
     MUTED,
     NOTE_SIZE,
     WIDTH,
@@ -153,25 +154,32 @@ def _scale_bar(view: View) -> tuple[list[str], Box]:
     return out, box
 
 
-def _legend(kinds: Sequence[str | None], background: bool, y: float) -> list[str]:
+def _legend(kinds: Sequence[str | None], background: bool, y: float) -> tuple[list[str], float]:
+    """The kinds on the map with their markers, wrapped to the width; and the last line's y."""
     out = [f'<g font-size="{NOTE_SIZE}" fill="{MUTED}">']
     x = 4.0
-    for kind in kinds:
-        style = kind_style(kind)
-        out.append(f'<g fill="{style.colour}" stroke="{style.colour}" stroke-width="1.2">')
-        out.append(marker(style.marker, x + 4, y - 3, 3.4, False))
-        out.append("</g>")
-        name = kind or "unspecified"
-        out.append(f'<text x="{coord(x + 11)}" y="{coord(y)}">{xml_text(name, 24)}</text>')
-        x += 11 + text_width(name, NOTE_SIZE) + 12
+    items: list[tuple[str | None, str]] = [(k, k or "unspecified") for k in kinds]
     if background:
-        out.append(
-            f'<circle cx="{coord(x + 4)}" cy="{coord(y - 3)}" r="3" fill="#fff" '
-            f'stroke="{_BACKGROUND}" stroke-width="1.1"/>'
-        )
-        out.append(f'<text x="{coord(x + 11)}" y="{coord(y)}">background event</text>')
+        items.append(("", "background event"))
+    for kind, name in items:
+        shown = xml_text(name, 24)
+        width = 11 + text_width(name[:24], NOTE_SIZE) + 12
+        if x > 4 and x + width > WIDTH - 4:
+            x, y = 4.0, y + 13
+        if kind == "":
+            out.append(
+                f'<circle cx="{coord(x + 4)}" cy="{coord(y - 3)}" r="3" fill="#fff" '
+                f'stroke="{_BACKGROUND}" stroke-width="1.1"/>'
+            )
+        else:
+            style = kind_style(kind)
+            out.append(f'<g fill="{style.colour}" stroke="{style.colour}" stroke-width="1.2">')
+            out.append(marker(style.marker, x + 4, y - 3, 3.4, False))
+            out.append("</g>")
+        out.append(f'<text x="{coord(x + 11)}" y="{coord(y)}">{shown}</text>')
+        x += width
     out.append("</g>")
-    return out
+    return out, y
 
 
 def map_svg(
@@ -231,10 +239,11 @@ def map_svg(
         obstacles,
         frame,
         limit=_LABELS,
+        pad=3.0,  # numbers side by side must not read as one
         bounds=Box(left + 2, top + 2, left + w - 2, top + h - 2),
     )
     numbered = sum(1 for s in labels if s.startswith("<text"))
-    body.append(f'<g font-size="10" font-weight="bold" fill="#000">{"".join(labels)}</g>')
+    body.append(f'<g font-size="{LABEL_SIZE}" font-weight="bold" fill="#000">{"".join(labels)}</g>')
     if view.kind != "world":
         names = country_names(base.anchors, obstacles, frame)
         body.append(
@@ -245,7 +254,8 @@ def map_svg(
 
     y = top + h + 16
     kinds = list(dict.fromkeys(g.first.kind for g in sorted(groups, key=lambda g: min(g.numbers))))
-    body += _legend(kinds, bool(muted), y)
+    legend, y = _legend(kinds, bool(muted), y)
+    body += legend
     notes = []
     if len(groups) > numbered:
         notes.append(
