@@ -41,6 +41,8 @@ ENDORSEMENT = "Boundaries and names shown do not imply endorsement."
 FRAME_W, FRAME_H, FRAME_TOP = WIDTH - 4.0, 380.0, 40.0
 #: Markers closer than this (px) share one.
 _MERGE = 6.0
+#: Up to this many distinct places, the view also shows the countries they lie in.
+_CONTEXT_PLACES = 3
 #: Most numbers a map places.
 _LABELS = 80
 _BACKGROUND = "#8a8a8a"
@@ -198,7 +200,8 @@ def map_svg(
     """
     places = [(m.lon, m.lat) for m in developments]
     view = fit_view(places, FRAME_W, FRAME_H, 2.0, FRAME_TOP)
-    if view.kind == "regional":  # show whole the (not too large) countries they lie in
+    if view.kind == "regional" and len(set(places)) <= _CONTEXT_PLACES:
+        # A few places: show whole the (not too large) countries they lie in.
         context = home_countries(places, load_basemap().level("110m"))  # coarse is enough
         view = fit_view(places, FRAME_W, FRAME_H, 2.0, FRAME_TOP, context=context)
     left, top, w, h = view.frame
