@@ -80,15 +80,15 @@ def place_labels(
     *,
     limit: int = _MAX_LABELS,
     bounds: Box | None = None,
-    pad: float = 1.0,
+    gap: float = 0.0,
 ) -> list[str]:
     """Labels for the points at ``xs``, ``ys``, placed where they overprint nothing.
 
     The last point is labelled first and always; a point whose text is None
     (a value carried in from before the period) gets none. At most ``limit``
     labels; each stays within ``bounds`` (default: the plot, and the band
-    above it, up to the right edge of the chart), and keeps ``pad`` pixels
-    clear on its left and right.
+    above it, up to the right edge of the chart); labels stay ``gap`` pixels
+    further apart from each other, left and right, than from other things.
     """
     out: list[str] = []
     if bounds is None:
@@ -104,7 +104,7 @@ def place_labels(
         for n, (dx, dy, anchor) in enumerate(_SLOTS):
             lx, ly = px + dx, py + dy
             x0 = lx if anchor == "start" else lx - w
-            box = Box(x0 - pad, ly - 8.5, x0 + w + pad, ly + 2.5)
+            box = Box(x0 - 1, ly - 8.5, x0 + w + 1, ly + 2.5)
             if box.x0 < bounds.x0 or box.x1 > bounds.x1 or box.y0 < bounds.y0 or box.y1 > bounds.y1:
                 continue
             cost = obstacles.overlap(box)
@@ -120,13 +120,13 @@ def place_labels(
         if best is None or (best[0] > 0 and rank > 0):
             continue  # no free slot: leave this one unlabelled rather than overprint
         _, slot, box, lx, ly, anchor = best
-        obstacles.add(box)
+        obstacles.add(Box(box.x0 - gap, box.y0, box.x1 + gap, box.y1) if gap else box)
         anchor_attr = ' text-anchor="end"' if anchor == "end" else ""
         out.append(
             f'<text x="{coord(lx)}" y="{coord(ly)}"{anchor_attr}>{xml_text(text, 60)}</text>'
         )
         if slot >= _NEAR_SLOTS:  # a label further off says which point it belongs to
-            ex = box.x0 + pad if anchor == "start" else box.x1 - pad
+            ex = box.x0 + 1 if anchor == "start" else box.x1 - 1
             ey, sy = (box.y1, py - 3.5) if ly < py else (box.y0, py + 3.5)
             out.append(
                 f'<path d="M{coord(px)} {coord(sy)}L{coord(ex)} {coord(ey)}" stroke="#888" '

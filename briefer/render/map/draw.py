@@ -220,7 +220,7 @@ def map_svg(
         shape = kind_style(g.first.kind).marker.removesuffix("-open")
         tip = xml_text(" · ".join(g.tips), 300)
         body.append(marker(shape, g.x, g.y, 3.0, False, tip))
-        obstacles.add(Box(g.x - 4, g.y - 4, g.x + 4, g.y + 4))
+        obstacles.add(Box(g.x - 3, g.y - 3, g.x + 3, g.y + 3))
     body.append("</g>")
 
     groups = _group(developments, view)
@@ -232,7 +232,8 @@ def map_svg(
         body.append(f'<g fill="{style.colour}" stroke="{style.colour}" stroke-width="1.3">')
         body.append(marker(style.marker, g.x, g.y, r, False, tip))
         body.append("</g>")
-        obstacles.add(Box(g.x - r - 1, g.y - r - 1, g.x + r + 1, g.y + r + 1))
+        # The shapes' corners are empty: a box of 0.8 r keeps numbers off the marker itself.
+        obstacles.add(Box(g.x - 0.8 * r, g.y - 0.8 * r, g.x + 0.8 * r, g.y + 0.8 * r))
     # Labels: the last text is placed first; so most significant, lowest number last.
     ranked = sorted(groups, key=lambda g: (g.significance, -min(g.numbers)))
     labels = place_labels(
@@ -242,7 +243,7 @@ def map_svg(
         obstacles,
         frame,
         limit=_LABELS,
-        pad=3.0,  # numbers side by side must not read as one
+        gap=3.0,  # numbers side by side must not read as one
         bounds=Box(left + 2, top + 2, left + w - 2, top + h - 2),
     )
     numbered = sum(1 for s in labels if s.startswith("<text"))
