@@ -11,7 +11,7 @@ No I/O: the caller supplies the clock, the previous report and the input hash.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
@@ -27,6 +27,7 @@ __all__ = [
     "BriefContext",
     "BriefItem",
     "FigureLine",
+    "MapSection",
     "Reading",
     "WatchItem",
     "build_brief",
@@ -104,6 +105,17 @@ class WatchItem:
 
 
 @dataclass(frozen=True)
+class MapSection:
+    """The brief's map (SPEC §10), when a development has coordinates. Set by the renderer."""
+
+    #: The SVG file beside the brief.
+    file: str
+    title: str
+    #: Event id → the number of its marker, shown in the developments list.
+    numbers: Mapping[str, int]
+
+
+@dataclass(frozen=True)
 class BriefContext:
     """Everything a brief says, in section order (SPEC §5)."""
 
@@ -139,6 +151,8 @@ class BriefContext:
     charts: tuple[tuple[str, str], ...] = ()
     #: Changes since the previous brief of the series; None for the first. Set by the renderer.
     changes: Changes | None = None
+    #: The map, when an output shows it and a development has coordinates.
+    map: MapSection | None = None
 
 
 def format_instant(ts: int, tz: tzinfo) -> str:

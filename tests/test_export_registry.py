@@ -11,7 +11,7 @@ from tests.helpers import PYTHON, REPO, load_valid, run_cli
 
 
 def test_registry_names_each_format_once() -> None:
-    assert export_formats() == ["ics", "json", "timelinejs", "csv"]
+    assert export_formats() == ["ics", "json", "timelinejs", "csv", "geojson"]
     assert len({e.name for e in EXPORTERS}) == len(EXPORTERS)
 
 

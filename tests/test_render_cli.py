@@ -44,6 +44,7 @@ def test_render_writes_markdown_pdf_and_charts(
         f"{stem}-timeline.svg",
         f"{stem}-kfor-troops.svg",
         f"{stem}-us-troops-announced.svg",
+        f"{stem}-map.svg",
         f"{stem}.pdf",
     ]
     assert rendered.stderr == ""

@@ -10,7 +10,7 @@ import click
 
 from briefer.cli.base import Settings, cli
 from briefer.errors import InvalidInput
-from briefer.exchange.export import export_formats
+from briefer.exchange.export import export_formats, export_help
 from briefer.terminal import printable
 
 __all__ = ["export_", "import_"]
@@ -23,7 +23,7 @@ __all__ = ["export_", "import_"]
     "fmt",
     type=click.Choice(export_formats()),
     required=True,
-    help="ics: calendar; json: every field; timelinejs: TimelineJS3; csv: spreadsheet.",
+    help=export_help(),
 )
 @click.option(
     "-o", "--output", "output", metavar="FILE", help="Write here (atomically) instead of stdout."

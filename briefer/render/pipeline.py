@@ -27,7 +27,7 @@ from pathlib import Path
 
 from briefer import __version__
 from briefer.atomic import JOURNAL, TEMP_SUFFIX, recover, staged_files
-from briefer.brief import BriefContext, build_brief
+from briefer.brief import BriefContext, MapSection, build_brief
 from briefer.citations import marks_text
 from briefer.dates import get_timezone
 from briefer.delivery.message import bluf_lines, mail_subject
@@ -168,6 +168,13 @@ def _chart_files(ctx: BriefContext, stem: str) -> list[tuple[str, str, str]]:
     return charts
 
 
+def _map_file(ctx: BriefContext, stem: str) -> tuple[MapSection, str] | None:
+    """The map (SPEC §10), when a development of the period has coordinates."""
+    from briefer.render.map import brief_map
+
+    return brief_map(ctx, stem)
+
+
 def _tz(ctx: BriefContext) -> tzinfo:
     return get_timezone(ctx.timezone)
 
@@ -255,7 +262,14 @@ def _render_locked(
     plain = [(o, p) for o, p in chosen if not o.uses_charts]
     showing = [(o, p) for o, p in chosen if o.uses_charts]
     charts = _chart_files(ctx, stem) if showing else []
-    ctx = dataclasses.replace(ctx, charts=tuple((name, title) for name, title, _ in charts))
+    drawn = _map_file(ctx, stem) if showing else None
+    ctx = dataclasses.replace(
+        ctx,
+        charts=tuple((name, title) for name, title, _ in charts),
+        map=drawn[0] if drawn else None,
+    )
+    if drawn:  # written, listed and served to the PDF engine like a chart
+        charts.append((drawn[0].file, drawn[0].title, drawn[1]))
     env = make_environment(req.template_dirs)
     markdown = render_template(env, f"{req.template}.md.j2", brief=ctx)
     brief = Composed(ctx, markdown, tuple(charts), env, req.template)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from briefer.exchange.export.csv import CsvExport, spreadsheet_safe, to_csv
+from briefer.exchange.export.geojson import GeoJsonExport
 from briefer.exchange.export.ics import IcsExport
 from briefer.exchange.export.json import JsonExport
 from briefer.exchange.export.timelinejs import TimelineJsExport
@@ -22,7 +23,15 @@ from briefer.exchange.export.timelinejs import TimelineJsExport
 if TYPE_CHECKING:
     from briefer.model import Event, EventLog
 
-__all__ = ["EXPORTERS", "Exporter", "export", "export_formats", "spreadsheet_safe", "to_csv"]
+__all__ = [
+    "EXPORTERS",
+    "Exporter",
+    "export",
+    "export_formats",
+    "export_help",
+    "spreadsheet_safe",
+    "to_csv",
+]
 
 
 class Exporter(Protocol):
@@ -39,12 +48,23 @@ class Exporter(Protocol):
 
 
 #: Every export format, in the order ``export --help`` lists them.
-EXPORTERS: tuple[Exporter, ...] = (IcsExport(), JsonExport(), TimelineJsExport(), CsvExport())
+EXPORTERS: tuple[Exporter, ...] = (
+    IcsExport(),
+    JsonExport(),
+    TimelineJsExport(),
+    CsvExport(),
+    GeoJsonExport(),
+)
 
 
 def export_formats() -> list[str]:
     """The names of the export formats (the CLI's ``--format`` choices)."""
     return [e.name for e in EXPORTERS]
+
+
+def export_help() -> str:
+    """``ics: calendar; json: every field; …`` for ``export --help``."""
+    return "; ".join(f"{e.name}: {e.help}" for e in EXPORTERS) + "."
 
 
 def export(log: EventLog, events: Sequence[Event], fmt: str) -> str:

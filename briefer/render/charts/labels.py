@@ -77,17 +77,26 @@ def place_labels(
     ys: Sequence[float],
     obstacles: Obstacles,
     plot: Box,
+    *,
+    limit: int = _MAX_LABELS,
+    bounds: Box | None = None,
+    gap: float = 0.0,
 ) -> list[str]:
     """Labels for the points at ``xs``, ``ys``, placed where they overprint nothing.
 
     The last point is labelled first and always; a point whose text is None
-    (a value carried in from before the period) gets none.
+    (a value carried in from before the period) gets none. At most ``limit``
+    labels; each stays within ``bounds`` (default: the plot, and the band
+    above it, up to the right edge of the chart); labels stay ``gap`` pixels
+    further apart from each other, left and right, than from other things.
     """
     out: list[str] = []
+    if bounds is None:
+        bounds = Box(plot.x0 + 1, plot.y0 - 12, WIDTH - 2, plot.y1 - 1)
     order = [(i, text) for i, text in reversed(list(enumerate(texts))) if text is not None]
     for rank, (i, text) in enumerate(order):
         # Bounded work in a dense series: after a few tries per label, the rest stay bare.
-        if len(out) >= _MAX_LABELS or rank >= 4 * _MAX_LABELS:
+        if len(out) >= limit or rank >= 4 * limit:
             break
         px, py = xs[i], ys[i]
         w = text_width(text, LABEL_SIZE)
@@ -96,12 +105,7 @@ def place_labels(
             lx, ly = px + dx, py + dy
             x0 = lx if anchor == "start" else lx - w
             box = Box(x0 - 1, ly - 8.5, x0 + w + 1, ly + 2.5)
-            if (
-                box.x0 < plot.x0 + 1
-                or box.x1 > WIDTH - 2
-                or box.y0 < plot.y0 - 12
-                or box.y1 > plot.y1 - 1
-            ):
+            if box.x0 < bounds.x0 or box.x1 > bounds.x1 or box.y0 < bounds.y0 or box.y1 > bounds.y1:
                 continue
             cost = obstacles.overlap(box)
             if best is None or (cost, n) < (best[0], best[1]):
@@ -116,7 +120,7 @@ def place_labels(
         if best is None or (best[0] > 0 and rank > 0):
             continue  # no free slot: leave this one unlabelled rather than overprint
         _, slot, box, lx, ly, anchor = best
-        obstacles.add(box)
+        obstacles.add(Box(box.x0 - gap, box.y0, box.x1 + gap, box.y1) if gap else box)
         anchor_attr = ' text-anchor="end"' if anchor == "end" else ""
         out.append(
             f'<text x="{coord(lx)}" y="{coord(ly)}"{anchor_attr}>{xml_text(text, 60)}</text>'
