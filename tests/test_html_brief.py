@@ -125,6 +125,7 @@ def test_the_pdfs_content_in_the_pdfs_order(shipped: Path) -> None:
         "Bottom line up front",
         "Key judgments",
         "Key figures",
+        "Map",
         "Developments",
         "Watch list",
         "Indicators",
@@ -135,11 +136,14 @@ def test_the_pdfs_content_in_the_pdfs_order(shipped: Path) -> None:
     # Headings go down one level at a time: h1, then h2s, with h3s (events) under them.
     levels = [level for level, _ in page.headings]
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
-    # Every chart is drawn in the page, each with its title, and numbered sources close it.
+    # Every chart and the map are drawn in the page, each with its title, and numbered
+    # sources close it.
     svgs = page.named("svg")
-    assert [a.get("class") for a in svgs] == ["chart"] * 3
+    assert [a.get("class") for a in svgs] == ["chart"] * 4
     charts = sorted(p.name for p in shipped.parent.glob("*.svg"))
-    assert len(charts) == 3
+    assert len(charts) == 4
+    assert any(name.endswith("-map.svg") for name in charts)
+    assert "Map of the period's developments" in words
     assert "Events by kind" in words
     assert "KFOR troops in Kosovo" in words
     ol = words.rsplit("Sources", 1)[1]

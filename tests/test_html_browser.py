@@ -98,12 +98,12 @@ def test_the_brief_in_a_browser(browser: Chromium, brief: Path, width: int, heig
             "[...document.querySelectorAll('.page-marking')].map(m => m.innerText)"
         )
         assert last == [MARKING, MARKING]
-        # Every chart is drawn, within the column.
+        # Every chart and the map are drawn, within the column.
         charts = page.evaluate(
             "[...document.querySelectorAll('svg.chart')]"
             ".map(s => [s.getBoundingClientRect().width, s.getBoundingClientRect().height])"
         )
-        assert len(charts) == 3
+        assert len(charts) == 4
         for w, h in charts:
             assert 0 < w <= width
             assert h > 0
