@@ -118,7 +118,9 @@ def _parse(
     header: dict[str, Any] = {}
     patterns: list[str] = []
     try:
-        main_text = _read_file(reader, data, display, main=True, fast=fast, keep_events=with_log)
+        main_text = _read_file(
+            reader, data, display, main=True, fast=fast, keep_events=with_log, cache=parts
+        )
         if main_text is None:
             return Parsed(LoadResult(None, tuple(reader.problems)), patterns, inputs)
         header, patterns = reader.header, reader.includes
@@ -216,6 +218,7 @@ def _read_file(
     main: bool,
     fast: bool,
     keep_events: bool = True,
+    cache: bool = False,
 ) -> SourceText | None:
     """Walk one file into ``reader``; None when it has no document to walk (reported).
 
@@ -228,7 +231,9 @@ def _read_file(
     if fast:
         from briefer import fastread
 
-        return fastread.read_file(reader, data, display, main=main, keep_events=keep_events)
+        return fastread.read_file(
+            reader, data, display, main=main, keep_events=keep_events, cache=cache
+        )
     text, problem = decode(data, display)
     if problem is not None:
         reader.problems.append(problem)

@@ -158,3 +158,69 @@ def test_a_removed_include_is_forgotten(log: Path) -> None:
     assert _titles(log) == ["Title 1", "Title 2"]
     stamps = filestamps.Stamps(str(log))
     assert sorted(Path(p).name for p in stamps._memo) == ["p1.yaml", "p2.yaml"]
+
+
+# -- the main file's events list, kept by its own bytes --------------------------------------
+
+
+@pytest.fixture
+def main_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files whose events lists were read from their bytes (not taken from the cache)."""
+    from briefer.fastread import chunks
+
+    seen: list[str] = []
+    real = chunks.read_chunks
+
+    def counting(state: object, data: bytes, bounds: object, display: str) -> None:
+        seen.append(display)
+        real(state, data, bounds, display)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(chunks, "read_chunks", counting)
+    return seen
+
+
+def _big_main(tmp_path: Path) -> Path:
+    events = "".join(
+        f"  - id: e{n}\n    date: 2024-02-{n % 28 + 1:02d}\n    title: Event {n}\n"
+        f"    sources: [s1]\n"
+        for n in range(200)
+    )
+    text = MAIN + "sources:\n  - id: s1\n    title: S\nevents:\n" + events
+    write(tmp_path / "parts" / "p1.yaml", _part(1, "Title 1"))
+    return write(tmp_path / "events.yaml", text)
+
+
+def test_a_new_included_file_does_not_read_the_main_files_events_again(
+    tmp_path: Path, main_reads: list[str]
+) -> None:
+    log = _big_main(tmp_path)
+    first = load_log(str(log))
+    assert first.log is not None
+    assert "events.yaml" in [Path(d).name for d in main_reads]
+    main_reads.clear()
+    write(tmp_path / "parts" / "p2.yaml", _part(2, "Captured"))  # what `briefer add` does
+    second = load_log(str(log))
+    assert second.log is not None
+    assert "Captured" in [e.title for e in second.log.events]
+    assert [Path(d).name for d in main_reads] == ["p2.yaml"]
+    assert second == load_log(str(log), use_cache=False)
+    main_reads.clear()
+    write(tmp_path / "parts" / "p3.yaml", _part(3, "Captured too"))
+    assert load_log(str(log), need_log=False).problems == ()  # a check takes the same entry
+    assert [Path(d).name for d in main_reads] == ["p3.yaml"]
+
+
+def test_the_main_files_events_are_read_again_when_their_lines_move(
+    tmp_path: Path, main_reads: list[str]
+) -> None:
+    log = _big_main(tmp_path)
+    load_log(str(log))
+    text = log.read_text(encoding="utf-8")
+    log.write_text(text.replace("sources:\n", "sources:\n  - id: s0\n    title: New\n"))
+    main_reads.clear()
+    moved = load_log(str(log))
+    assert "events.yaml" in [Path(d).name for d in main_reads]  # same bytes, other lines
+    assert moved == load_log(str(log), use_cache=False)
+    assert moved.log is not None
+    e0 = next(e for e in moved.log.events if e.id == "e0")
+    assert e0.pos.line == text.splitlines().index("  - id: e0") + 1 + 2

@@ -35,12 +35,19 @@ __all__ = ["Unsupported", "read_file"]
 
 
 def read_file(
-    state: LogReader, data: bytes, display: str, *, main: bool, keep_events: bool = True
+    state: LogReader,
+    data: bytes,
+    display: str,
+    *,
+    main: bool,
+    keep_events: bool = True,
+    cache: bool = False,
 ) -> SourceText:
     """Walk one file (the main one, or an included one) into ``state``; its skeleton's text.
 
     Without ``keep_events`` (a check) the events may be left out of ``state.events``
-    (what the checks across files need of them is kept). Raises Unsupported for
+    (what the checks across files need of them is kept); with ``cache`` the events list
+    goes through the per-file cache. Raises Unsupported for
     anything the reference path must read (the state is then to be thrown away)."""
     if data.startswith(b"\xef\xbb\xbf"):
         raise Unsupported  # a byte-order mark: rare, and it shifts every offset
@@ -62,7 +69,7 @@ def read_file(
     else:
         state.walk_included(root)
     if parts is not None:
-        _read_events(state, data, parts, display, keep_events=keep_events)
+        _read_events(state, data, parts, display, keep_events=keep_events, cache=cache)
     return source
 
 
@@ -81,14 +88,28 @@ def _check_events_key(root: Node, line: int) -> None:
 
 
 def _read_events(
-    state: LogReader, data: bytes, parts: Split, display: str, *, keep_events: bool = True
+    state: LogReader,
+    data: bytes,
+    parts: Split,
+    display: str,
+    *,
+    keep_events: bool = True,
+    cache: bool = False,
 ) -> None:
     """Each chunk of the events list, parsed, read and dropped; a large list by several
-    processes at once where that is safe (:mod:`briefer.fastread.parallel`)."""
+    processes at once where that is safe (:mod:`briefer.fastread.parallel`); with
+    ``cache``, through the per-file cache (:mod:`briefer.fastread.cached`)."""
     from briefer.fastread import parallel
+    from briefer.fastread.cached import read_cached
     from briefer.fastread.chunks import read_chunks
 
     bounds = parts.bounds(data)
-    if parallel.read(state, data, bounds, display, keep_events=keep_events):
-        return
-    read_chunks(state, data, bounds, display)
+
+    def read(into: LogReader) -> None:
+        if not parallel.read(into, data, bounds, display, keep_events=keep_events):
+            read_chunks(into, data, bounds, display)
+
+    if cache:
+        read_cached(state, data, parts, display, keep_events=keep_events, read=read)
+    else:
+        read(state)
