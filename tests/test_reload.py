@@ -126,23 +126,25 @@ def test_the_cache_alone_answers_when_current_and_else_says_so(
 async def test_the_browser_reads_an_edit_of_one_included_file_in_place(
     split_log: Path, walked: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    spawned: list[str] = []
+    spawned: list[tuple[str, bool]] = []
 
-    async def counting(path: str) -> str | None:
-        spawned.append(path)
-        return await fill_cache(path)
+    async def counting(path: str, *, background: bool = False) -> str | None:
+        spawned.append((path, background))
+        return await fill_cache(path, background=background)
 
     monkeypatch.setattr("briefer.tui.app.fill_cache", counting)
     path = split_log / "events.yaml"
     async with browse(path, poll=0.05) as (app, pilot):
         assert app.view is not None
-        assert spawned == [str(path)]  # the first load parses in another process
+        assert spawned == [(str(path), False)]  # the first load parses in another process
         shown = len(app.view)
         source = next(iter(app.view.log.sources))
         append_event(split_log / "events.d" / "part-003.yaml", "added-here", source, "2026-06-01")
         await wait_for(pilot, lambda: app.view is not None and "added-here" in app.view.index_by_id)
         assert walked == ["events.d/part-003.yaml"]
-        assert spawned == [str(path)]
+        # Then, not waited for, a process that writes the whole log's entry for the next start.
+        await wait_for(pilot, lambda: len(spawned) == 2)
+        assert spawned == [(str(path), False), (str(path), True)]
         assert len(app.view) == shown + 1
         app.select_event("added-here")
         await pilot.pause()
@@ -156,7 +158,7 @@ async def test_a_warm_browser_start_reads_the_cache_without_another_process(
     load_log("events.yaml")  # fills the cache, as an earlier session would
     spawned: list[str] = []
 
-    async def counting(path: str) -> str | None:
+    async def counting(path: str, *, background: bool = False) -> str | None:
         spawned.append(path)
         return None
 
@@ -165,3 +167,19 @@ async def test_a_warm_browser_start_reads_the_cache_without_another_process(
         assert app.view is not None
         assert len(app.view) == 800
     assert spawned == []
+
+
+async def test_after_an_edit_read_in_place_the_next_start_finds_the_whole_log_cached(
+    split_log: Path,
+) -> None:
+    path = split_log / "events.yaml"
+    async with browse(path, poll=0.05) as (app, pilot):
+        assert app.view is not None
+        source = next(iter(app.view.log.sources))
+        append_event(split_log / "events.d" / "part-001.yaml", "added-then", source)
+        await wait_for(pilot, lambda: app.view is not None and "added-then" in app.view.index_by_id)
+        await wait_for(pilot, lambda: not any(w.group == "fill" for w in app.workers), timeout=60)
+        shown = app.view.log
+    found = cached_log("events.yaml")
+    assert found is not None
+    assert found.result.log == shown

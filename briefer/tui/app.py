@@ -198,6 +198,7 @@ class BrieferApp(TradecraftActions, JobActions):
         if self.use_cache and reload_here(before, last):
             assert last is not None
             loaded = await asyncio.to_thread(load_again, path, last, now=now, before=before)
+            self._fill_worker()  # the next start reads the whole log from the cache again
         elif self.use_cache and parse_elsewhere(
             before, first=self.result is None, spawn_from=self.spawn_from
         ):
@@ -211,6 +212,10 @@ class BrieferApp(TradecraftActions, JobActions):
             cached = self.use_cache
             loaded = await asyncio.to_thread(load, path, use_cache=cached, now=now, before=before)
         self._loaded(loaded)
+
+    @work(exclusive=True, group="fill")
+    async def _fill_worker(self) -> None:
+        await fill_cache(self.log_path, background=True)  # its failure only costs speed
 
     def _loaded(self, loaded: Loaded) -> None:
         result, view = loaded.result, loaded.view

@@ -39,6 +39,8 @@ RELOAD_HERE_UP_TO = 8 << 20
 
 #: Run in the other process: load the log through the cache (filling it), keep nothing.
 _FILL = "import sys; from briefer.loader import fill_cache; fill_cache(sys.argv[1])"
+#: The same at a low priority, where the system has one: nobody waits for it.
+_FILL_NICE = "import os; getattr(os, 'nice', lambda n: 0)(10); " + _FILL
 
 #: (path, mtime in ns, size) of each file the log was read from; -1s for a missing file.
 Signature = tuple[tuple[str, int, int], ...]
@@ -190,16 +192,19 @@ def parse_elsewhere(signature: Signature, *, first: bool, spawn_from: int = SPAW
     return False
 
 
-async def fill_cache(log_path: str) -> str | None:
+async def fill_cache(log_path: str, *, background: bool = False) -> str | None:
     """Parse the log into the cache in another process (quick when it is there); its error.
 
-    The log's own problems are not errors here: :func:`load` reports them.
+    The log's own problems are not errors here: :func:`load` reports them. With
+    ``background`` the process runs at a low priority: after :func:`load_again`,
+    it writes the whole-log entry's body (which the reload leaves out) for the next
+    start, while the browser goes on.
     """
     try:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            _FILL,
+            _FILL_NICE if background else _FILL,
             log_path,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
