@@ -88,7 +88,8 @@ class LogView:
         self.date_width = min(max(map(_date_width, texts), default=11), 25)
         self.index_by_id: dict[str, int] = {e.id: i for i, e in enumerate(self.events)}
         #: Recent filter texts and what they showed, newest last (see :meth:`apply`).
-        self._recent: dict[str, list[int]] = {"": list(range(len(self.events)))}
+        self._all = list(range(len(self.events)))
+        self._recent: dict[str, list[int]] = {"": self._all}
 
     def __len__(self) -> int:
         return len(self.events)
@@ -105,7 +106,7 @@ class LogView:
         term being edited) filters that one's result rather than the whole log.
         """
         if not text.strip():  # everything, as the empty query selects
-            return FilterOutcome(text, self._recent[""])
+            return FilterOutcome(text, self._all)
         from briefer.query import QueryError, parse_log_query, refines
 
         try:
