@@ -26,8 +26,9 @@ if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this 
 __all__ = ["LoadResult", "Parsed", "Reuse", "fill_cache", "load_log", "parse", "time_problems"]
 __all__ += ["with_time_problems"]
 
-#: An included file's name as shown → the digest of the bytes it was read from, and the
-#: events read from them (still in memory, e.g. the browser's): such a file is not parsed again.
+#: An included file's name as shown → the key of the part it was read as (its bytes' digest
+#: and how the main file says to read it: ``filecache.part_key``), and the events read then
+#: (still in memory, e.g. the browser's): a file whose key is the same is not parsed again.
 Reuse = Mapping[str, tuple[str, Sequence[Event]]]
 
 
@@ -271,7 +272,7 @@ def _included_part(
     key = filecache.part_key(display, digest, tz_name, main.kinds)
     part = None
     kept = reuse.get(display) if reuse is not None and with_events else None
-    if kept is not None and digest and kept[0] == digest:
+    if kept is not None and digest and kept[0] == key:
         # Its events are in memory already: only the rest of its part is read back.
         part = filecache.lookup(key, with_events=False)
         if part is not None:

@@ -67,7 +67,7 @@ def reload_log(
     whole-log entry is written without its body (a check reads it; the next
     first load builds the body from the parts), so no large log is pickled here.
     """
-    from briefer import cache
+    from briefer import cache, filecache
     from briefer.files import read_log_file
     from briefer.filestamps import Stamps
     from briefer.model import Pos, Problem
@@ -77,8 +77,11 @@ def reload_log(
     by_file: defaultdict[str, list[Event]] = defaultdict(list)
     for event in previous.events:
         by_file[event.pos.file].append(event)
+    # The key each file's part was read under: its digest, and the time zone and kinds
+    # of the main file then (the log's own: only the main file declares them).
+    tz, kinds = previous.timezone, previous.kinds
     reuse = {
-        shown: (digest, by_file.get(shown, []))
+        shown: (filecache.part_key(shown, digest, tz, kinds), by_file.get(shown, []))
         for shown, (_path, digest) in zip(previous.files[1:], includes, strict=False)
     }
     stamps = Stamps(path)

@@ -183,3 +183,25 @@ async def test_after_an_edit_read_in_place_the_next_start_finds_the_whole_log_ca
     found = cached_log("events.yaml")
     assert found is not None
     assert found.result.log == shown
+
+
+def test_events_read_under_another_time_zone_are_not_taken_back(
+    split_log: Path, walked: list[str]
+) -> None:
+    """A → B → A: the events in memory were read under B; A's cached parts do not take them."""
+    main = split_log / "events.yaml"
+    text = main.read_text(encoding="utf-8")
+    assert "timezone: Europe/Belgrade" in text
+    includes: list[tuple[str, str]] = []
+    first = load_log("events.yaml", includes=includes)
+    assert first.log is not None
+    main.write_text(text.replace("timezone: Europe/Belgrade", "timezone: Asia/Tokyo"))
+    walked.clear()
+    other = reload_log("events.yaml", first.log, tuple(includes))
+    assert len(walked) == 4  # every file read again under the new zone
+    assert other.result == load_log("events.yaml", use_cache=False)
+    assert other.result.log is not None
+    main.write_text(text)
+    back = reload_log("events.yaml", other.result.log, other.includes)
+    assert back.result == load_log("events.yaml", use_cache=False)
+    assert back.result == first
