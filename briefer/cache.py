@@ -216,6 +216,7 @@ def lookup(
     known: dict[str, tuple[bytes | None, str]] | None = None,
     need_body: bool = False,
     stamps: Stamps | None = None,
+    includes: list[tuple[str, str]] | None = None,
 ) -> LoadResult | None:
     """The cached result for this log if nothing it was built from has changed.
 
@@ -224,6 +225,7 @@ def lookup(
     entry holds the log, without unpickling it. Included files read to check them
     are left in ``known`` (path → bytes and digest) for a parse after a miss;
     with ``stamps``, a file its stamp vouches for is not read (its bytes are None).
+    On a hit, ``includes`` receives the (path, digest) of each included file it was built from.
     """
     from briefer.model import EventLog
 
@@ -265,6 +267,8 @@ def lookup(
         return None  # any damage is a miss: the log is parsed afresh
     if log is not None and not isinstance(log, EventLog):
         return None  # damaged, or not ours
+    if includes is not None:
+        includes[:] = header.includes
     return LoadResult(log, header.result.problems, header.result.deadlines)
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from briefer.files import expand_includes, read_log_file
-from briefer.model import BUILTIN_KINDS, EventLog, Pos, Problem
+from briefer.model import BUILTIN_KINDS, Event, EventLog, Pos, Problem
 from briefer.results import Deadline, FileRead, LoadResult, Parsed
 
 if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this module
@@ -23,7 +23,13 @@ if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this 
     from briefer.schema.parts import FilePart
     from briefer.yamlread import SourceText
 
-__all__ = ["LoadResult", "Parsed", "fill_cache", "load_log", "parse", "time_problems"]
+__all__ = ["LoadResult", "Parsed", "Reuse", "fill_cache", "load_log", "parse", "time_problems"]
+__all__ += ["with_time_problems"]
+
+#: An included file's name as shown → the key of the part it was read as (its bytes' digest
+#: and how the main file says to read it: ``filecache.part_key``), and the events read then
+#: (still in memory, e.g. the browser's): a file whose key is the same is not parsed again.
+Reuse = Mapping[str, tuple[str, Sequence[Event]]]
 
 
 def display_name(path: str) -> str:
@@ -46,6 +52,7 @@ def parse(
     fast: bool | None = None,
     stamps: Stamps | None = None,
     draft: FileRead | None = None,
+    reuse: Reuse | None = None,
 ) -> Parsed:
     """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes.
 
@@ -54,7 +61,8 @@ def parse(
     holds included files' bytes already read (by the cache's check), so that
     no file is read twice, or only their digest (bytes None) when their stamps
     vouched for them (:mod:`briefer.filestamps`); with ``stamps`` (and ``parts``)
-    the other included files are asked for there too. Without ``with_log`` (a check)
+    the other included files are asked for there too; ``reuse`` holds events already in
+    memory by the included file they came from (see :class:`Reuse`). Without ``with_log`` (a check)
     a valid log's result comes without the log, and cached parts without their events.
 
     With ``fast`` (the default when rapidyaml is there), the files are first
@@ -84,6 +92,7 @@ def parse(
                     fast=fast_read,
                     stamps=stamps,
                     draft=draft,
+                    reuse=reuse,
                 )
             except Unsupported:
                 break  # something only the reference reader reads exactly
@@ -106,6 +115,7 @@ def _parse(
     fast: bool,
     stamps: Stamps | None = None,
     draft: FileRead | None = None,
+    reuse: Reuse | None = None,
 ) -> Parsed | None:
     """:func:`parse`; None when reading the files apart cannot give the shared walk's result.
 
@@ -153,6 +163,7 @@ def _parse(
                         inc_digest,
                         with_events=with_log,
                         fast=fast,
+                        reuse=reuse,
                     )
                 elif inc_data is None:
                     inc_data = read_log_file(match.path)
@@ -265,6 +276,7 @@ def _included_part(
     *,
     with_events: bool,
     fast: bool,
+    reuse: Reuse | None = None,
 ) -> tuple[FilePart, str]:
     """One included file read on its own (as the main file says to), through the per-file
     cache, and the digest of the bytes it was read from.
@@ -284,7 +296,15 @@ def _included_part(
     if data is not None and not digest:
         digest = file_digest(data)
     key = filecache.part_key(display, digest, tz_name, main.kinds)
-    part = filecache.lookup(key, with_events=with_events) if digest else None
+    part = None
+    kept = reuse.get(display) if reuse is not None and with_events else None
+    if kept is not None and digest and kept[0] == key:
+        # Its events are in memory already: only the rest of its part is read back.
+        part = filecache.lookup(key, with_events=False)
+        if part is not None:
+            part.events = list(kept[1])
+    if part is None and digest:
+        part = filecache.lookup(key, with_events=with_events)
     if part is None and data is None:
         data = read_log_file(path)
         if file_digest(data) != digest:  # changed since its stamp was taken
@@ -319,12 +339,18 @@ def time_problems(deadlines: Iterable[Deadline], now: int) -> list[Problem]:
 
 
 def load_log(
-    path: str, *, use_cache: bool = True, now: int | None = None, need_log: bool = True
+    path: str,
+    *,
+    use_cache: bool = True,
+    now: int | None = None,
+    need_log: bool = True,
+    includes: list[tuple[str, str]] | None = None,
 ) -> LoadResult:
     """Load and validate the log at ``path``, through the parsed-log cache when allowed.
 
     With ``need_log=False`` (``briefer check``) a cached result may come without
     its log: only the problems are wanted, and they are cheap to read back.
+    ``includes`` receives the (path, digest) of each included file read.
     """
     from briefer import cache
     from briefer.filestamps import Stamps
@@ -342,7 +368,13 @@ def load_log(
             # memory of a 100,000-event log); a miss reads the file again.
             data = b""
             result = cache.lookup(
-                path, display, data_key, need_log=need_log, known=known, stamps=stamps
+                path,
+                display,
+                data_key,
+                need_log=need_log,
+                known=known,
+                stamps=stamps,
+                includes=includes,
             )
             if result is None:
                 data = read_log_file(path)
@@ -354,6 +386,8 @@ def load_log(
             path, data, display, parts=use_cache, known=known, with_log=need_log, stamps=stamps
         )
         result = parsed.result
+        if includes is not None:
+            includes[:] = [(i.path, i.digest or cache.file_digest(i.data)) for i in parsed.inputs]
         if use_cache:
             # A check needs no log: leave its pickling to a load that does.
             cache.store(path, display, data, parsed, with_log=need_log)
@@ -361,6 +395,11 @@ def load_log(
                 stamps.keep_only([i.path for i in parsed.inputs])
     if stamps is not None:
         stamps.save()
+    return with_time_problems(result, display, now)
+
+
+def with_time_problems(result: LoadResult, display: str, now: int | None) -> LoadResult:
+    """``result`` with the clock-dependent warnings at ``now`` (None: the real time) added."""
     extra = time_problems(result.deadlines, int(time.time()) if now is None else now)
     if extra:
         problems = tuple(_ordered([*result.problems, *extra], display))

@@ -77,3 +77,19 @@ def test_equal_values_in_distinct_objects_share_a_group() -> None:
         first = log.events[tags.of[i]]
         assert first.tags == event.tags
         assert tags.of[i] <= i
+
+
+def test_an_empty_filter_shows_every_event_after_many_others() -> None:
+    from briefer.tui.view import RECENT, LogView
+
+    log = load_valid(SHIPPED)
+    view = LogView(log, NOW)
+    for n in range(RECENT + 5):  # more than the recent results kept
+        view.apply(f"kosovo {n}", now=NOW)
+    for text in ("", "  "):
+        outcome = view.apply(text, now=NOW)
+        assert outcome.error is None
+        assert outcome.shown == list(range(len(log.events)))
+    query = parse_log_query("", log, now=NOW)
+    matching = [i for i, e in enumerate(log.events) if query.matches(e)]
+    assert view.apply("", now=NOW).shown == matching

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
@@ -32,7 +33,10 @@ from briefer.tui.loading import (
     Signature,
     fill_cache,
     load,
+    load_again,
+    load_cached,
     parse_elsewhere,
+    reload_here,
     stat,
     watched_files,
 )
@@ -90,6 +94,8 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
         self._detail_timer: Timer | None = None
         self._density_timer: Timer | None = None
         self._loading = False
+        #: The last load that gave a valid log: an edit re-reads only what changed since.
+        self._last_good: Loaded | None = None
         #: The event the user last put the cursor on: filters that hide it for a while
         #: (typing a query passes through many) bring it back once it matches again.
         self._selected_id: str | None = None
@@ -182,25 +188,35 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
             return
         self._loading = True
         self._announce_load = announce
-        before = stat(self._watched())
-        first = self.result is None
-        if self.use_cache and parse_elsewhere(before, first=first, spawn_from=self.spawn_from):
-            self._load_worker(before)
-        else:
-            self._read_worker(before)
+        self._load_worker(stat(self._watched()))
 
     @work(exclusive=True, group="load")
     async def _load_worker(self, before: Signature) -> None:
-        """Parse into the cache in another process, then read it from there in a thread."""
-        error = await fill_cache(self.log_path)
-        if error is not None:  # reading it here reports the log's problems, if that was it
-            self.notify(f"The loader process failed: {error}", severity="warning", timeout=6)
-        self._read_worker(before)
+        """Read the log in a thread: from the cache, or again after an edit, or parsed in
+        another process first (a large log), or here (a small one)."""
+        path, now, last = self.log_path, self.now, self._last_good
+        loaded: Loaded | None = None
+        if self.use_cache and reload_here(before, last):
+            assert last is not None
+            loaded = await asyncio.to_thread(load_again, path, last, now=now, before=before)
+            self._fill_worker()  # the next start reads the whole log from the cache again
+        elif self.use_cache and parse_elsewhere(
+            before, first=self.result is None, spawn_from=self.spawn_from
+        ):
+            loaded = await asyncio.to_thread(load_cached, path, now=now, before=before)
+            if loaded is None:
+                error = await fill_cache(path)
+                if error is not None:  # reading it here reports the log's problems, if so
+                    note = f"The loader process failed: {error}"
+                    self.notify(note, severity="warning", timeout=6)
+        if loaded is None:
+            cached = self.use_cache
+            loaded = await asyncio.to_thread(load, path, use_cache=cached, now=now, before=before)
+        self._loaded(loaded)
 
-    @work(thread=True, exclusive=True, group="read")
-    def _read_worker(self, before: Signature) -> None:
-        loaded = load(self.log_path, use_cache=self.use_cache, now=self.now, before=before)
-        self.call_from_thread(self._loaded, loaded)
+    @work(exclusive=True, group="fill")
+    async def _fill_worker(self) -> None:
+        await fill_cache(self.log_path, background=True)  # its failure only costs speed
 
     def _loaded(self, loaded: Loaded) -> None:
         result, view = loaded.result, loaded.view
@@ -223,6 +239,7 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
                 self.query_one(ProblemsPanel).focus()
             return
         problems.display = False
+        self._last_good = loaded
         self.remove_class("-no-log")
         keep = self._selected_id
         self.view = view

@@ -201,6 +201,8 @@ class IndicatorsScreen(ModalScreen[str | None]):
     def _update(self, board: Board) -> None:
         before = _shape(self.board)
         self.board = board
+        if not self.is_mounted:  # a tick before the screen is up: on_mount fills the list
+            return
         if _shape(board) != before:
             self._fill()
             return

@@ -4,7 +4,12 @@ A large log is parsed in another process (:func:`fill_cache`), which leaves it
 in the parsed-log cache: parsing holds its interpreter's lock for seconds at a
 time, and the browser's screen would freeze meanwhile. The browser then reads
 the cached log in a thread (:func:`load`), which yields the lock every few
-milliseconds.
+milliseconds. When the cache already holds the log, the thread reads it from
+there without starting the other process at all (:func:`load_cached`).
+
+Once a log is shown, an edit of some of its included files is read here, in
+the thread (:func:`load_again`): the events of unchanged files are taken from
+the log shown, and only the changed files are parsed.
 """
 
 from __future__ import annotations
@@ -24,13 +29,18 @@ if TYPE_CHECKING:  # imported by the load, off the way to the first paint
     from briefer.tui.view import LogView
 
 __all__ = ["SPAWN_FROM", "Loaded", "Signature", "fill_cache", "load", "parse_elsewhere", "stat"]
-__all__ += ["watched_files"]
+__all__ += ["load_again", "load_cached", "reload_here", "watched_files"]
 
 #: Logs this large (their files together, in bytes) are parsed in another process.
 SPAWN_FROM = 1 << 20
+#: A shown log is read again in the browser's thread when its main file and its changed
+#: included files come to at most this many bytes (a year of a 100,000-event log is ~2 MB).
+RELOAD_HERE_UP_TO = 8 << 20
 
 #: Run in the other process: load the log through the cache (filling it), keep nothing.
 _FILL = "import sys; from briefer.loader import fill_cache; fill_cache(sys.argv[1])"
+#: The same at a low priority, where the system has one: nobody waits for it.
+_FILL_NICE = "import os; getattr(os, 'nice', lambda n: 0)(10); " + _FILL
 
 #: (path, mtime in ns, size) of each file the log was read from; -1s for a missing file.
 Signature = tuple[tuple[str, int, int], ...]
@@ -44,6 +54,8 @@ class Loaded:
     view: LogView | None
     #: Empty when a file changed while it was read: the next poll loads again.
     signature: Signature
+    #: (path, digest) of each included file the log was built from (see ``briefer.reload``).
+    includes: tuple[tuple[str, str], ...] = ()
 
 
 def watched_files(log_path: str, log: EventLog | None, problems: Sequence[Problem]) -> list[str]:
@@ -72,16 +84,82 @@ def load(log_path: str, *, use_cache: bool, now: Callable[[], float], before: Si
 
     ``now`` is the browser's clock; ``before`` is the files' state just before reading them.
     """
+
+    def read() -> tuple[LoadResult, tuple[tuple[str, str], ...]]:
+        from briefer.loader import load_log
+
+        includes: list[tuple[str, str]] = []
+        result = load_log(log_path, use_cache=use_cache, now=int(now()), includes=includes)
+        return result, tuple(includes)
+
+    loaded = _prepared(log_path, read, now, before)
+    assert loaded is not None
+    return loaded
+
+
+def load_cached(log_path: str, *, now: Callable[[], float], before: Signature) -> Loaded | None:
+    """:func:`load` from the whole-log cache entry alone; None when it is not there."""
+
+    def read() -> tuple[LoadResult, tuple[tuple[str, str], ...]] | None:
+        from briefer.reload import cached_log
+
+        found = cached_log(log_path, now=int(now()))
+        return None if found is None else (found.result, found.includes)
+
+    return _prepared(log_path, read, now, before)
+
+
+def load_again(
+    log_path: str, last: Loaded, *, now: Callable[[], float], before: Signature
+) -> Loaded:
+    """:func:`load` after an edit, parsing only the files changed since ``last`` (a valid log)."""
+    assert last.view is not None
+
+    def read() -> tuple[LoadResult, tuple[tuple[str, str], ...]]:
+        from briefer.reload import reload_log
+
+        assert last.view is not None
+        found = reload_log(log_path, last.view.log, last.includes, now=int(now()))
+        return found.result, found.includes
+
+    loaded = _prepared(log_path, read, now, before)
+    assert loaded is not None
+    return loaded
+
+
+def reload_here(before: Signature, last: Loaded | None, up_to: int = RELOAD_HERE_UP_TO) -> bool:
+    """Whether to read the log again in this process rather than in another one.
+
+    Only a shown log built from included files qualifies, and only when its main file and
+    the files changed since (by their state in ``last.signature``) are small.
+    """
+    if last is None or last.view is None or not last.includes or not before:
+        return False
+    seen = set(last.signature)
+    main = before[0]
+    changed = max(main[2], 0) + sum(max(e[2], 0) for e in before[1:] if e not in seen)
+    return changed <= up_to
+
+
+def _prepared(
+    log_path: str,
+    read: Callable[[], tuple[LoadResult, tuple[tuple[str, str], ...]] | None],
+    now: Callable[[], float],
+    before: Signature,
+) -> Loaded | None:
+    """What ``read`` gives, with its view prepared (None when it gives None)."""
     # Unpickling a large log and preparing its view allocate millions of objects:
     # the collector would walk them all, over and over, holding the lock. It is
     # off meanwhile, and what was loaded is frozen out of its sight after.
-    from briefer.loader import load_log
     from briefer.tui.view import LogView
 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        result = load_log(log_path, use_cache=use_cache, now=int(now()))
+        found = read()
+        if found is None:
+            return None
+        result, includes = found
         # Everything proportional to the log's size happens here, off the event loop.
         view = LogView(result.log, now()) if result.log is not None else None
         # The first screen shows times through pendulum, imported on first use: import it
@@ -95,7 +173,7 @@ def load(log_path: str, *, use_cache: bool, now: Callable[[], float], before: Si
     after = stat(files)
     # A file saved while we read it: load again at the next poll.
     changed_meanwhile = any(entry not in after for entry in before if entry[0] in files)
-    return Loaded(result, view, () if changed_meanwhile else after)
+    return Loaded(result, view, () if changed_meanwhile else after, includes)
 
 
 def parse_elsewhere(signature: Signature, *, first: bool, spawn_from: int = SPAWN_FROM) -> bool:
@@ -114,16 +192,19 @@ def parse_elsewhere(signature: Signature, *, first: bool, spawn_from: int = SPAW
     return False
 
 
-async def fill_cache(log_path: str) -> str | None:
+async def fill_cache(log_path: str, *, background: bool = False) -> str | None:
     """Parse the log into the cache in another process (quick when it is there); its error.
 
-    The log's own problems are not errors here: :func:`load` reports them.
+    The log's own problems are not errors here: :func:`load` reports them. With
+    ``background`` the process runs at a low priority: after :func:`load_again`,
+    it writes the whole-log entry's body (which the reload leaves out) for the next
+    start, while the browser goes on.
     """
     try:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            _FILL,
+            _FILL_NICE if background else _FILL,
             log_path,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,

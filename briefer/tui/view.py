@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from briefer.terminal import printable
 from briefer.tui.search import SearchIndex
 
 if TYPE_CHECKING:  # the browser paints its first frame before it imports these
@@ -54,6 +55,10 @@ class LogView:
         self.log = log
         #: The watch list as of ``now`` (the countdowns tick from there).
         self.watch = watch_entries(log, now)
+        #: Each watch entry's date and title as shown (they do not tick).
+        self.watch_texts = [
+            (e.event.date.display(log.tzinfo), printable(e.event.title)) for e in self.watch
+        ]
         self.events: tuple[Event, ...] = log.events
         tz = log.tzinfo
         #: Search texts and groups a filter reads (built here, off the event loop).
@@ -78,10 +83,13 @@ class LogView:
                 year_end = _year_end(year, tz)
                 self.first_of_year[year] = i
             years[i] = year
-        self.date_width = min(max((_date_width(e.date.text) for e in self.events), default=11), 25)
+        # Dates are shared by the events of a day: measure each distinct text once.
+        texts = {e.date.text for e in self.events}
+        self.date_width = min(max(map(_date_width, texts), default=11), 25)
         self.index_by_id: dict[str, int] = {e.id: i for i, e in enumerate(self.events)}
         #: Recent filter texts and what they showed, newest last (see :meth:`apply`).
-        self._recent: dict[str, list[int]] = {"": list(range(len(self.events)))}
+        self._all = list(range(len(self.events)))
+        self._recent: dict[str, list[int]] = {"": self._all}
 
     def __len__(self) -> int:
         return len(self.events)
@@ -97,6 +105,8 @@ class LogView:
         A query that only adds to a recent one (typing on, or a term after a
         term being edited) filters that one's result rather than the whole log.
         """
+        if not text.strip():  # everything, as the empty query selects
+            return FilterOutcome(text, self._all)
         from briefer.query import QueryError, parse_log_query, refines
 
         try:
@@ -134,7 +144,9 @@ class LogView:
 
     def density(self, shown: Sequence[int], bins: int) -> tuple[list[int], int | None, int | None]:
         """Events per time bin over the span of ``shown``, with the span's first and last year."""
-        dated = [self.starts[i] for i in shown if self.years[i]]
+        # Open starts sort first (and only they have year 0): skip them by bisection.
+        starts = list(map(self.starts.__getitem__, shown))
+        dated = starts[bisect.bisect_right(starts, _OPEN) :]
         if not dated or bins <= 0:
             return [], None, None
         first, last = dated[0], dated[-1]

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from briefer.terminal import printable
 from briefer.tui.view import countdown
 
 if TYPE_CHECKING:
@@ -39,11 +38,14 @@ class WatchList(Static):
         self.entries: list[WatchEntry] = []
         self.border_title = "Watch list"
         self._log: EventLog | None = None
+        #: Each entry's date and title as shown.
+        self._fixed: list[tuple[str, str]] = []
 
     def set_view(self, view: LogView, now: float) -> None:
         """Show the watch list computed with the view."""
         self._log = view.log
         self.entries = view.watch
+        self._fixed = view.watch_texts  # only the countdowns move
         self.tick(now)
 
     def tick(self, now: float) -> None:
@@ -54,16 +56,15 @@ class WatchList(Static):
         if not self.entries:
             self.update(Text("No deadlines or scheduled events ahead.", style="dim"))
             return
-        tz = self._log.tzinfo
         text = Text(no_wrap=True, overflow="ellipsis")
-        for n, entry in enumerate(self.entries):
+        for n, (entry, (date, title)) in enumerate(zip(self.entries, self._fixed, strict=True)):
             if n:
                 text.append("\n")
             event = entry.event
             style = "dim" if entry.passed else ""
             text.append(f"{countdown(event, now):>17}", style="bold" if not entry.passed else "dim")
             text.append("  ")
-            text.append(event.date.display(tz), style=style or "italic")
+            text.append(date, style=style or "italic")
             text.append("  ")
-            text.append(printable(event.title), style=style)
+            text.append(title, style=style)
         self.update(text)

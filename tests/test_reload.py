@@ -1,0 +1,207 @@
+"""Reloading a log kept in memory: only the changed included files are parsed, the result is
+the one a fresh load gives, and the browser shows an edit without another process."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefer import loader
+from briefer.loader import load_log
+from briefer.reload import cached_log, reload_log
+from briefer.tui.loading import fill_cache
+from tests.helpers import REPO, browse, generate_log, wait_for
+
+
+@pytest.fixture(scope="module")
+def split_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated log of 800 events split into a main file and 4 included files."""
+    spec = importlib.util.spec_from_file_location("splitlog", REPO / "bench" / "splitlog.py")
+    assert spec is not None
+    assert spec.loader is not None
+    splitlog = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(splitlog)
+    folder = tmp_path_factory.mktemp("split")
+    text = generate_log(800, folder / "whole.yaml").read_text(encoding="utf-8")
+    (folder / "whole.yaml").unlink()
+    splitlog.write_split(text, 4, folder)
+    return folder
+
+
+@pytest.fixture
+def split_log(split_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the split log to edit, in the working directory."""
+    folder = tmp_path / "log"
+    shutil.copytree(split_folder, folder)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+@pytest.fixture
+def walked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The included files parsed (by name as shown), in order."""
+    seen: list[str] = []
+    walk = loader._walk_included
+
+    def counting(reader: object, display: str, data: bytes, **options: bool) -> None:
+        seen.append(display)
+        walk(reader, display, data, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "_walk_included", counting)
+    return seen
+
+
+def append_event(path: Path, event_id: str, source: str, date: str = "2024-01-01") -> None:
+    text = path.read_text(encoding="utf-8")
+    addition = f"  - id: {event_id}\n    date: {date}\n    title: Added {event_id}\n"
+    path.write_text(text + addition + f"    sources: [{source}]\n", encoding="utf-8")
+
+
+def test_a_reload_parses_only_the_changed_file_and_matches_a_fresh_load(
+    split_log: Path, walked: list[str]
+) -> None:
+    includes: list[tuple[str, str]] = []
+    first = load_log("events.yaml", includes=includes)
+    assert first.log is not None
+    assert len(includes) == 4
+    assert len(walked) == 4
+    walked.clear()
+
+    source = next(iter(first.log.sources))
+    append_event(split_log / "events.d" / "part-002.yaml", "appended", source)
+    again = reload_log("events.yaml", first.log, tuple(includes))
+    assert walked == ["events.d/part-002.yaml"]
+    assert again.result == load_log("events.yaml", use_cache=False)
+    assert again.result.log is not None
+    assert "appended" in again.result.log.by_id
+    # The events of the other files are the very objects shown before: nothing re-read.
+    old = first.log.by_id
+    kept = [e for e in again.result.log.events if e.pos.file != "events.d/part-002.yaml"]
+    assert kept
+    assert all(e is old[e.id] for e in kept)
+    assert again.includes[2][1] != includes[2][1]
+    assert again.includes[:2] == tuple(includes[:2])
+
+    # Nothing changed since: nothing parsed, the same result.
+    walked.clear()
+    assert reload_log("events.yaml", again.result.log, again.includes).result == again.result
+    assert walked == []
+    # A check after the reload reads the problems from the cache, parsing nothing.
+    assert load_log("events.yaml", need_log=False).problems == again.result.problems
+    assert walked == []
+
+
+def test_a_reload_reports_an_invalid_edit_as_a_fresh_load_does(
+    split_log: Path, walked: list[str]
+) -> None:
+    includes: list[tuple[str, str]] = []
+    first = load_log("events.yaml", includes=includes)
+    assert first.log is not None
+    append_event(split_log / "events.d" / "part-001.yaml", "broken", "no-such-source")
+    again = reload_log("events.yaml", first.log, tuple(includes))
+    assert again.result.log is None
+    assert again.result == load_log("events.yaml", use_cache=False)
+    assert any("unknown source 'no-such-source'" in p.message for p in again.result.errors)
+
+
+def test_the_cache_alone_answers_when_current_and_else_says_so(
+    split_log: Path, walked: list[str]
+) -> None:
+    assert cached_log("events.yaml") is None  # never loaded: nothing to read, nothing parsed
+    assert walked == []
+    includes: list[tuple[str, str]] = []
+    first = load_log("events.yaml", includes=includes)
+    found = cached_log("events.yaml")
+    assert found is not None
+    assert found.result == first
+    assert found.includes == tuple(includes)
+    assert first.log is not None
+    append_event(split_log / "events.d" / "part-000.yaml", "later", next(iter(first.log.sources)))
+    assert cached_log("events.yaml") is None
+
+
+async def test_the_browser_reads_an_edit_of_one_included_file_in_place(
+    split_log: Path, walked: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spawned: list[tuple[str, bool]] = []
+
+    async def counting(path: str, *, background: bool = False) -> str | None:
+        spawned.append((path, background))
+        return await fill_cache(path, background=background)
+
+    monkeypatch.setattr("briefer.tui.app.fill_cache", counting)
+    path = split_log / "events.yaml"
+    async with browse(path, poll=0.05) as (app, pilot):
+        assert app.view is not None
+        assert spawned == [(str(path), False)]  # the first load parses in another process
+        shown = len(app.view)
+        source = next(iter(app.view.log.sources))
+        append_event(split_log / "events.d" / "part-003.yaml", "added-here", source, "2026-06-01")
+        await wait_for(pilot, lambda: app.view is not None and "added-here" in app.view.index_by_id)
+        assert walked == ["events.d/part-003.yaml"]
+        # Then, not waited for, a process that writes the whole log's entry for the next start.
+        await wait_for(pilot, lambda: len(spawned) == 2)
+        assert spawned == [(str(path), False), (str(path), True)]
+        assert len(app.view) == shown + 1
+        app.select_event("added-here")
+        await pilot.pause()
+        assert app.timeline.current is not None
+        assert app.timeline.current.title == "Added added-here"
+
+
+async def test_a_warm_browser_start_reads_the_cache_without_another_process(
+    split_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_log("events.yaml")  # fills the cache, as an earlier session would
+    spawned: list[str] = []
+
+    async def counting(path: str, *, background: bool = False) -> str | None:
+        spawned.append(path)
+        return None
+
+    monkeypatch.setattr("briefer.tui.app.fill_cache", counting)
+    async with browse(split_log / "events.yaml") as (app, _pilot):
+        assert app.view is not None
+        assert len(app.view) == 800
+    assert spawned == []
+
+
+async def test_after_an_edit_read_in_place_the_next_start_finds_the_whole_log_cached(
+    split_log: Path,
+) -> None:
+    path = split_log / "events.yaml"
+    async with browse(path, poll=0.05) as (app, pilot):
+        assert app.view is not None
+        source = next(iter(app.view.log.sources))
+        append_event(split_log / "events.d" / "part-001.yaml", "added-then", source)
+        await wait_for(pilot, lambda: app.view is not None and "added-then" in app.view.index_by_id)
+        await wait_for(pilot, lambda: not any(w.group == "fill" for w in app.workers), timeout=60)
+        shown = app.view.log
+    found = cached_log("events.yaml")
+    assert found is not None
+    assert found.result.log == shown
+
+
+def test_events_read_under_another_time_zone_are_not_taken_back(
+    split_log: Path, walked: list[str]
+) -> None:
+    """A → B → A: the events in memory were read under B; A's cached parts do not take them."""
+    main = split_log / "events.yaml"
+    text = main.read_text(encoding="utf-8")
+    assert "timezone: Europe/Belgrade" in text
+    includes: list[tuple[str, str]] = []
+    first = load_log("events.yaml", includes=includes)
+    assert first.log is not None
+    main.write_text(text.replace("timezone: Europe/Belgrade", "timezone: Asia/Tokyo"))
+    walked.clear()
+    other = reload_log("events.yaml", first.log, tuple(includes))
+    assert len(walked) == 4  # every file read again under the new zone
+    assert other.result == load_log("events.yaml", use_cache=False)
+    assert other.result.log is not None
+    main.write_text(text)
+    back = reload_log("events.yaml", other.result.log, other.includes)
+    assert back.result == load_log("events.yaml", use_cache=False)
+    assert back.result == first
