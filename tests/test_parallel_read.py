@@ -131,3 +131,29 @@ def test_small_lists_and_threaded_processes_are_read_by_one(
     monkeypatch.delenv("BRIEFER_WORKERS")
     monkeypatch.setattr(threading, "active_count", lambda: 2)
     assert parallel.workers(parallel.MIN_BYTES) == 1
+
+
+@pytest.mark.parametrize("with_log", [True, False])
+def test_read_in_runs_through_the_cache_the_log_is_the_same(
+    generated_log: Path, monkeypatch: pytest.MonkeyPatch, with_log: bool
+) -> None:
+    """The events list filed as one part after several processes read it keeps every
+    run's references (else every source would be "never cited")."""
+    monkeypatch.chdir(generated_log.parent)
+    data = generated_log.read_bytes()
+    alone = parse(generated_log.name, data, with_log=with_log).result
+    real = parallel.read
+    done: list[bool] = []
+
+    def three(*args: object, **kw: object) -> bool:
+        kw["count"] = 3
+        done.append(real(*args, **kw))  # type: ignore[arg-type]
+        return done[-1]
+
+    monkeypatch.setattr(parallel, "read", three)
+    cold = parse(generated_log.name, data, parts=True, with_log=with_log).result
+    warm = parse(generated_log.name, data, parts=True, with_log=with_log).result
+    assert done == [True]  # the second came from the cache
+    assert [str(p) for p in cold.problems] == [str(p) for p in alone.problems]
+    assert cold == alone
+    assert warm == alone

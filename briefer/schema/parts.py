@@ -50,7 +50,8 @@ _FIELDS = tuple(f.name for f in fields(FilePart) if f.name != "refs")
 
 def part_of(state: LogState) -> FilePart:
     """What a walk over one included file collected."""
-    refs = RefBlock.of(state.file.display, state.refs)
+    # A file read in runs (briefer.fastread.parallel) has its runs' references in blocks.
+    refs = RefBlock.joined(state.file.display, state.refs, state.ref_blocks)
     return FilePart(refs=refs, **{name: getattr(state, name) for name in _FIELDS})
 
 

@@ -65,6 +65,17 @@ class RefBlock:
             [r.owner_kind for r in refs],
         )
 
+    @classmethod
+    def joined(cls, file: str, refs: list[Reference], blocks: list[RefBlock]) -> RefBlock:
+        """``refs`` and then ``blocks`` (all of ``file``: one file read in runs) as one block."""
+        whole = cls.of(file, refs)
+        for block in blocks:
+            if block.file != file:
+                raise ValueError(f"a block of {block.file!r} in a part of {file!r}")
+            for name in ("what", "target", "line", "col", "owner", "owner_kind"):
+                getattr(whole, name).extend(getattr(block, name))
+        return whole
+
     def reference(self, i: int) -> Reference:
         """The ``i``-th reference."""
         pos = Pos(self.file, self.line[i], self.col[i])
