@@ -39,7 +39,16 @@ class Stamps(Protocol):
         """The file's bytes (None when they need not be read) and their digest."""
 
 
-__all__ = ["Header", "cache_dir", "file_digest", "key", "key_of_path", "lookup", "store"]
+__all__ = [
+    "Header",
+    "cache_dir",
+    "file_digest",
+    "key",
+    "key_of_digest",
+    "key_of_path",
+    "lookup",
+    "store",
+]
 
 _MAGIC = b"briefer-log-cache 4\n"
 #: What ``_load_part`` returns for a damaged part (None is a valid body: an invalid log).
@@ -114,9 +123,14 @@ _STAMP: list[str] = []
 
 def key(data: bytes) -> str:
     """What a cache entry for a main file holding ``data`` is keyed by."""
+    return key_of_digest(file_digest(data))
+
+
+def key_of_digest(digest: str) -> str:
+    """:func:`key` of the bytes whose :func:`file_digest` is ``digest``."""
     if not _STAMP:
         _STAMP.append(f"{__version__}/{sys.version_info[:2]}/{_code_stamp()}")
-    return _digest(_STAMP[0].encode() + b"\0" + data)
+    return _digest(f"{_STAMP[0]}\0{digest}".encode())
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Included files' digests remembered by what ``stat`` says of them, so that an unchanged
+"""Log files' digests remembered by what ``stat`` says of them, so that an unchanged
 file need not be read again to prove it unchanged.
 
 A warm check of a log split into 100 files would otherwise read and hash all of

@@ -359,13 +359,17 @@ def load_log(
     #: Included files' bytes the cache's check read, for the parse not to read them again.
     known: dict[str, tuple[bytes | None, str]] = {}
     stamps = Stamps(path) if use_cache else None
+    main_path = os.path.abspath(path)
     try:
-        data = read_log_file(path)
         result = None
-        if use_cache:
-            data_key = cache.key(data)
-            # Let the bytes go before a large cached log is unpickled (the peak
-            # memory of a 100,000-event log); a miss reads the file again.
+        if stamps is None:
+            data = read_log_file(path)
+        else:
+            # The main file's stamp may vouch for it too: a warm check of a 58 MB
+            # log need not read and hash it. Its bytes (if read) go before a large
+            # cached log is unpickled (peak memory); a miss reads the file again.
+            _, digest = stamps.digest(main_path)
+            data_key = cache.key_of_digest(digest)
             data = b""
             result = cache.lookup(
                 path,
@@ -392,7 +396,7 @@ def load_log(
             # A check needs no log: leave its pickling to a load that does.
             cache.store(path, display, data, parsed, with_log=need_log)
             if stamps is not None:
-                stamps.keep_only([i.path for i in parsed.inputs])
+                stamps.keep_only([main_path, *(i.path for i in parsed.inputs)])
     if stamps is not None:
         stamps.save()
     return with_time_problems(result, display, now)

@@ -70,7 +70,7 @@ def _titles(log: Path) -> list[str]:
 
 
 @pytest.mark.usefixtures("no_margin")
-def test_a_warm_load_reads_no_unchanged_included_file(log: Path, reads: list[str]) -> None:
+def test_a_warm_load_reads_no_unchanged_file(log: Path, reads: list[str]) -> None:
     assert _titles(log) == ["Title 1", "Title 2", "Title 3"]
     reads.clear()
     assert _titles(log) == ["Title 1", "Title 2", "Title 3"]
@@ -114,7 +114,8 @@ def test_a_file_changed_within_the_margin_is_read_every_time(log: Path, reads: l
     _titles(log)
     reads.clear()
     assert _titles(log) == ["Title 1", "Title 2", "Title 3"]
-    assert sorted(reads) == ["p1.yaml", "p2.yaml", "p3.yaml"]  # written a moment ago: racy
+    # Written a moment ago: racy, the main file as much as the included ones.
+    assert sorted(reads) == ["events.yaml", "p1.yaml", "p2.yaml", "p3.yaml"]
 
 
 def test_a_stamp_is_trusted_once_the_file_is_older_than_the_margin(
@@ -157,7 +158,7 @@ def test_a_removed_include_is_forgotten(log: Path) -> None:
     (log.parent / "parts" / "p3.yaml").unlink()
     assert _titles(log) == ["Title 1", "Title 2"]
     stamps = filestamps.Stamps(str(log))
-    assert sorted(Path(p).name for p in stamps._memo) == ["p1.yaml", "p2.yaml"]
+    assert sorted(Path(p).name for p in stamps._memo) == ["events.yaml", "p1.yaml", "p2.yaml"]
 
 
 # -- the main file's events list, kept by its own bytes --------------------------------------
@@ -224,3 +225,21 @@ def test_the_main_files_events_are_read_again_when_their_lines_move(
     assert moved.log is not None
     e0 = next(e for e in moved.log.events if e.id == "e0")
     assert e0.pos.line == text.splitlines().index("  - id: e0") + 1 + 2
+
+
+@pytest.mark.usefixtures("no_margin")
+def test_the_main_files_stamp_vouches_for_it_and_an_edit_is_seen(
+    log: Path, reads: list[str]
+) -> None:
+    first = load_log(str(log))
+    assert first.log is not None
+    assert first.log.title == "Split"
+    reads.clear()
+    assert load_log(str(log), need_log=False).problems == ()
+    assert reads == []  # neither the main file nor its includes read to prove them unchanged
+    before = log.stat()
+    log.write_text(MAIN.replace("title: Split", "title: Sp1it"), encoding="utf-8")  # same size
+    os.utime(log, ns=(before.st_atime_ns, before.st_mtime_ns))
+    again = load_log(str(log))
+    assert again.log is not None
+    assert again.log.title == "Sp1it"
