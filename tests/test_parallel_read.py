@@ -21,6 +21,21 @@ pytestmark = [
 ]
 
 
+def three_processes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Every events list is read by three processes (even under the test runner's threads);
+    returns what each :func:`parallel.read` call answered (False: it fell back to one)."""
+    answers: list[bool] = []
+    real = parallel.read
+
+    def three(*args: object, **kw: object) -> bool:
+        kw["count"] = 3
+        answers.append(real(*args, **kw))  # type: ignore[arg-type]
+        return answers[-1]
+
+    monkeypatch.setattr(parallel, "read", three)
+    return answers
+
+
 @pytest.mark.parametrize("with_log", [True, False])
 def test_several_processes_read_a_large_log_exactly_as_one(
     generated_log: Path, monkeypatch: pytest.MonkeyPatch, with_log: bool
@@ -28,16 +43,7 @@ def test_several_processes_read_a_large_log_exactly_as_one(
     monkeypatch.chdir(generated_log.parent)
     data = generated_log.read_bytes()
     alone = parse(generated_log.name, data, with_log=with_log).result
-    calls: list[bool] = []
-    real = parallel.read
-
-    def three(*args: object, **kw: object) -> bool:
-        kw["count"] = 3
-        done = real(*args, **kw)  # type: ignore[arg-type]
-        calls.append(done)
-        return done
-
-    monkeypatch.setattr(parallel, "read", three)
+    calls = three_processes(monkeypatch)
     together = parse(generated_log.name, data, with_log=with_log).result
     assert calls == [True]
     assert together == alone
@@ -73,16 +79,7 @@ def test_an_id_repeated_across_runs_falls_back_to_one_process(
     monkeypatch.chdir(tmp_path)
     data = log.read_bytes()
     alone = parse(log.name, data).result
-    results: list[bool] = []
-    real = parallel.read
-
-    def three(*args: object, **kw: object) -> bool:
-        kw["count"] = 3
-        done = real(*args, **kw)  # type: ignore[arg-type]
-        results.append(done)
-        return done
-
-    monkeypatch.setattr(parallel, "read", three)
+    results = three_processes(monkeypatch)
     together = parse(log.name, data).result
     assert results == [False]  # the runs saw no clash alone; together they refused
     assert together == alone
@@ -104,15 +101,7 @@ def test_a_child_that_dies_leaves_the_reading_to_this_process(
         return real_run(*args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "_read_run", dying)
-    done: list[bool] = []
-    real = parallel.read
-
-    def three(*args: object, **kw: object) -> bool:
-        kw["count"] = 3
-        done.append(real(*args, **kw))  # type: ignore[arg-type]
-        return done[-1]
-
-    monkeypatch.setattr(parallel, "read", three)
+    done = three_processes(monkeypatch)
     assert parse(generated_log.name, data, with_log=False).result == alone
     assert done == [False]
 
@@ -142,15 +131,7 @@ def test_read_in_runs_through_the_cache_the_log_is_the_same(
     monkeypatch.chdir(generated_log.parent)
     data = generated_log.read_bytes()
     alone = parse(generated_log.name, data, with_log=with_log).result
-    real = parallel.read
-    done: list[bool] = []
-
-    def three(*args: object, **kw: object) -> bool:
-        kw["count"] = 3
-        done.append(real(*args, **kw))  # type: ignore[arg-type]
-        return done[-1]
-
-    monkeypatch.setattr(parallel, "read", three)
+    done = three_processes(monkeypatch)
     cold = parse(generated_log.name, data, parts=True, with_log=with_log).result
     warm = parse(generated_log.name, data, parts=True, with_log=with_log).result
     assert done == [True]  # the second came from the cache
