@@ -541,7 +541,7 @@ def test_a_damaged_parsed_log_cache_entry_is_a_miss(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = {"BRIEFER_CACHE_DIR": str(cache)}
     assert run_cli("check", cwd=project, env=env).returncode == 0
-    (entry,) = (cache / "logs").iterdir()
+    (entry,) = (cache / "logs").glob("*.pickle")  # beside it: the files' stamps
     data = entry.read_bytes()
     magic, rest = data.split(b"\n", 1)
     head, payload = rest.split(b"\n", 1)
