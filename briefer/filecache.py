@@ -28,7 +28,7 @@ from briefer import cache
 from briefer.atomic import write_atomic
 from briefer.schema.parts import FilePart
 
-__all__ = ["MAX_ENTRIES", "lookup", "part_key", "store"]
+__all__ = ["MAX_ENTRIES", "kept", "lookup", "part_key", "store"]
 
 _MAGIC = b"briefer-file-part 2\n"
 #: Entries kept: enough for a few versions of every file of a large split log.
@@ -43,6 +43,11 @@ def part_key(display: str, digest: str, tz: str, kinds: Iterable[str]) -> str:
     """The digest a file's part is filed under; ``digest`` is its bytes' (``cache.file_digest``)."""
     context = "\0".join([display, tz, *sorted(kinds), digest])
     return cache.key(context.encode("utf-8", "surrogateescape"))
+
+
+def kept(key: str) -> bool:
+    """Whether an entry is filed under ``key`` (it may still turn out damaged)."""
+    return (_folder() / f"{key}.pickle").is_file()
 
 
 def lookup(key: str, *, with_events: bool = True) -> FilePart | None:

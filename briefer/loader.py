@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from briefer.files import expand_includes, read_log_file
+from briefer.files import Match, expand_includes, read_log_file
 from briefer.model import BUILTIN_KINDS, Event, EventLog, Pos, Problem
 from briefer.results import Deadline, FileRead, LoadResult, Parsed
 
@@ -134,7 +134,10 @@ def _parse(
         if main_text is None:
             return Parsed(LoadResult(None, tuple(reader.problems)), patterns, inputs)
         header, patterns = reader.header, reader.includes
-        for match in expand_includes(patterns, path, display):
+        matches = expand_includes(patterns, path, display)
+        if parts:
+            _prefill(reader, matches, known, with_log=with_log, fast=fast)
+        for match in matches:
             if not match.path:
                 node = reader.include_nodes[match.nth]
                 reader.begin(main_text)
@@ -211,6 +214,25 @@ def _parse(
         feeds=tuple(header.get("feeds", ())),
     )
     return Parsed(LoadResult(log, problems, deadlines), patterns, inputs)
+
+
+def _prefill(
+    reader: LogReader,
+    matches: list[Match],
+    known: dict[str, tuple[bytes | None, str]],
+    *,
+    with_log: bool,
+    fast: bool,
+) -> None:
+    """Have the per-file cache hold every included file's part, read by several processes
+    at once where that is worth it (:mod:`briefer.prefill`)."""
+    from briefer.prefill import Wanted, prefill
+
+    def read(w: Wanted) -> None:
+        _included_part(reader, w[0], w[1], w[2], w[3], with_events=with_log, fast=fast)
+
+    wanted = [(m.path, m.display, *known.get(m.path, (None, ""))) for m in matches if m.path]
+    prefill(reader.header.get("timezone", "UTC"), reader.kinds, wanted, read)
 
 
 def _capture_pattern(header: dict[str, Any], pattern: str) -> bool:

@@ -4,8 +4,10 @@ and an edit re-reads only the file it changed."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -169,3 +171,40 @@ def test_a_check_leaves_no_body_and_fill_cache_writes_it(
     whole = cached()
     assert whole is not None
     assert whole == load_log("events.yaml", use_cache=False)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forks on Linux only")
+@pytest.mark.parametrize("with_log", [True, False])
+def test_included_files_read_by_several_processes_give_the_same_log(
+    split_log: Path, monkeypatch: pytest.MonkeyPatch, with_log: bool
+) -> None:
+    from briefer import prefill
+
+    monkeypatch.chdir(split_log.parent)
+    data = split_log.read_bytes()
+    shared = parse(split_log.name, data, with_log=with_log).result
+    counts: list[int] = []
+    real = prefill.prefill
+
+    def spying(*args: Any, **kw: Any) -> int:
+        counts.append(real(*args, **kw))
+        return counts[-1]
+
+    monkeypatch.setattr(prefill, "workers", lambda _size: 3)  # even under the runner's threads
+    monkeypatch.setattr(prefill, "prefill", spying)
+    walked: list[str] = []
+    walk = loader._walk_included
+
+    def counting(reader: object, display: str, data: bytes, **options: bool) -> None:
+        walked.append(display)
+        walk(reader, display, data, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "_walk_included", counting)
+    cold = parse(split_log.name, data, parts=True, with_log=with_log).result
+    assert counts[0] == 3
+    assert len(walked) == 2  # this process read its share; the children filed the others
+    assert [str(p) for p in cold.problems] == [str(p) for p in shared.problems]
+    assert cold == shared
+    walked.clear()
+    assert parse(split_log.name, data, parts=True, with_log=with_log).result == shared
+    assert walked == []  # every part is kept now
