@@ -6,6 +6,7 @@
   ``tests/data/logs/`` used by more than one test file), ``write`` (a file,
   folders and all), ``load_valid`` (a log that must load) and ``generate_log``
   (a synthetic one; ``conftest.generated_log`` is a 10,000-event one per run);
+- the loader: ``count_walks`` (which included files were parsed, not taken from the cache);
 - the real command line: ``child_env`` and ``run_cli``;
 - the terminal browser, driven through Textual's Pilot: ``CLOCK``, ``Clock``, ``LOG``,
   ``log_file``, ``browse``, ``wait_for``, ``keys``, ``line_text``, ``screen_rows``,
@@ -26,6 +27,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pytest
 
 from briefer.loader import load_log
 from briefer.model import EventLog
@@ -81,6 +84,21 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def count_walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The included files the loader parses from here on (by name as shown), in order."""
+    from briefer import loader
+
+    seen: list[str] = []
+    walk = loader._walk_included
+
+    def counting(reader: object, display: str, data: bytes, **options: bool) -> None:
+        seen.append(display)
+        walk(reader, display, data, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "_walk_included", counting)
+    return seen
 
 
 def load_valid(path: Path, *, now: int = NOW) -> EventLog:

@@ -8,6 +8,9 @@ still a cycle: the two modules cannot be understood, or split, apart).
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import briefer
@@ -122,8 +125,26 @@ def _path_through(graph: dict[str, set[str]], component: list[str]) -> list[str]
     return component
 
 
+def isolated_graph() -> dict[str, set[str]]:
+    """:func:`import_graph` built in a process of its own.
+
+    CPython 3.11's ``ast`` keeps one recursion counter per interpreter: an
+    ``ast.parse`` here while a thread left by an earlier test in this worker
+    runs ``ast.literal_eval`` (Textual reads actions that way) can fail with
+    "AST constructor recursion depth mismatch".
+    """
+    code = (
+        "import json; from tests.test_architecture import import_graph; "
+        "print(json.dumps({k: sorted(v) for k, v in import_graph().items()}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=PACKAGE.parent, capture_output=True, text=True, check=True
+    ).stdout
+    return {k: set(v) for k, v in json.loads(out).items()}
+
+
 def test_no_import_cycle() -> None:
-    graph = import_graph()
+    graph = isolated_graph()
     new = [c for c in cycles(graph) if frozenset(c) not in ALLOWED]
     shown = "\n".join(" -> ".join(_path_through(graph, c)) for c in new)
     assert not new, f"import cycle among briefer modules:\n{shown}"
@@ -136,6 +157,6 @@ def test_cycle_finder_sees_a_cycle() -> None:
 
 
 def test_graph_sees_deferred_and_relative_imports() -> None:
-    graph = import_graph()
+    graph = isolated_graph()
     assert "briefer.cache" in graph["briefer.loader"]  # imported inside load_log
     assert "briefer.results" in graph["briefer.cache"]

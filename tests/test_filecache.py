@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from briefer import loader
 from briefer.loader import load_log, parse
-from tests.helpers import REPO, TEST_DATA, generate_log, write
+from tests.helpers import REPO, TEST_DATA, count_walks, generate_log, write
 
 BROKEN = TEST_DATA / "broken"
 
@@ -97,14 +96,7 @@ def test_an_edit_reads_only_the_file_it_changed(
     for path in [split_log, *sorted((split_log.parent / "events.d").glob("*.yaml"))]:
         write(folder / path.relative_to(split_log.parent), path.read_text(encoding="utf-8"))
     monkeypatch.chdir(folder)
-    read: list[str] = []
-    walk = loader._walk_included
-
-    def counting(reader: object, display: str, data: bytes, **options: bool) -> None:
-        read.append(display)
-        walk(reader, display, data, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(loader, "_walk_included", counting)
+    read = count_walks(monkeypatch)
     first = load_log("events.yaml")
     assert first.log is not None
     assert len(read) == 6
@@ -192,14 +184,7 @@ def test_included_files_read_by_several_processes_give_the_same_log(
 
     monkeypatch.setattr(prefill, "workers", lambda _size: 3)  # even under the runner's threads
     monkeypatch.setattr(prefill, "prefill", spying)
-    walked: list[str] = []
-    walk = loader._walk_included
-
-    def counting(reader: object, display: str, data: bytes, **options: bool) -> None:
-        walked.append(display)
-        walk(reader, display, data, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(loader, "_walk_included", counting)
+    walked = count_walks(monkeypatch)
     cold = parse(split_log.name, data, parts=True, with_log=with_log).result
     assert counts[0] == 3
     assert len(walked) == 2  # this process read its share; the children filed the others

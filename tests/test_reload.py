@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from briefer import loader
 from briefer.loader import load_log
 from briefer.reload import cached_log, reload_log
 from briefer.tui.loading import fill_cache
-from tests.helpers import REPO, browse, generate_log, wait_for
+from tests.helpers import REPO, browse, count_walks, generate_log, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +42,7 @@ def split_log(split_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 @pytest.fixture
 def walked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The included files parsed (by name as shown), in order."""
-    seen: list[str] = []
-    walk = loader._walk_included
-
-    def counting(reader: object, display: str, data: bytes, **options: bool) -> None:
-        seen.append(display)
-        walk(reader, display, data, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(loader, "_walk_included", counting)
-    return seen
+    return count_walks(monkeypatch)
 
 
 def append_event(path: Path, event_id: str, source: str, date: str = "2024-01-01") -> None:
