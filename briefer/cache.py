@@ -5,10 +5,12 @@ directory, never in the user's folder. An entry is valid when the briefer
 code and the bytes of the main file and of every included file are the same
 as when it was written, and the include patterns still match the same files.
 
-An entry has two parts, each with its own digest: a small header (the
+An entry has three parts, each with its own digest: a small header (the
 problems, the deadlines the clock-dependent check needs, what the entry was
-built from) and the body (the pickled EventLog). ``briefer check`` reads only
-the header, so a warm check of 100,000 events does not unpickle them at all.
+built from), the preview (a large log's first screen, :mod:`briefer.preview`,
+which the browser shows while it reads the rest) and the body (the pickled
+EventLog). ``briefer check`` reads only the header, so a warm check of 100,000
+events does not unpickle them at all.
 
 Entries are written whole (:func:`briefer.atomic.write_atomic`), so concurrent
 writers never leave a torn entry (the last one wins); digests catch
@@ -23,13 +25,19 @@ import hashlib
 import os
 import pickle
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from briefer import __version__
 from briefer.atomic import write_atomic
 from briefer.results import LoadResult, Parsed
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from briefer.preview import Preview
 
 
 class Stamps(Protocol):
@@ -50,7 +58,7 @@ __all__ = [
     "store",
 ]
 
-_MAGIC = b"briefer-log-cache 4\n"
+_MAGIC = b"briefer-log-cache 5\n"
 #: What ``_load_part`` returns for a damaged part (None is a valid body: an invalid log).
 _DAMAGED = object()
 
@@ -207,6 +215,15 @@ def _load_part(f: BinaryIO) -> object:
     return _loads(f)
 
 
+def _skip_part(f: BinaryIO) -> bool:
+    """Move past the next part without reading it; False when its length cannot be right."""
+    found = _part_header(f)
+    if found is None:
+        return False
+    f.seek(found[0], os.SEEK_CUR)
+    return True
+
+
 def _loads(payload: bytes | BinaryIO) -> object:
     # Unpickling 100,000 events allocates millions of objects; the cyclic
     # garbage collector would rescan them over and over for nothing.
@@ -231,6 +248,7 @@ def lookup(
     need_body: bool = False,
     stamps: Stamps | None = None,
     includes: list[tuple[str, str]] | None = None,
+    preview: Callable[[LoadResult, Preview], None] | None = None,
 ) -> LoadResult | None:
     """The cached result for this log if nothing it was built from has changed.
 
@@ -240,8 +258,11 @@ def lookup(
     are left in ``known`` (path → bytes and digest) for a parse after a miss;
     with ``stamps``, a file its stamp vouches for is not read (its bytes are None).
     On a hit, ``includes`` receives the (path, digest) of each included file it was built from.
+    With ``need_log``, ``preview`` is called with the entry's preview (the result with
+    the preview's log), if it has one, before the whole log is read.
     """
     from briefer.model import EventLog
+    from briefer.preview import Preview
 
     try:
         with open(_entry_path(path), "rb") as f:
@@ -262,6 +283,16 @@ def lookup(
                 return None
             if not need_log:
                 return header.result
+            if preview is None:
+                if not _skip_part(f):
+                    return None
+            else:
+                shown = _load_part(f)
+                if isinstance(shown, Preview):
+                    result = header.result
+                    preview(LoadResult(shown.log, result.problems, result.deadlines), shown)
+                elif shown is not None:
+                    return None  # damaged, or not ours
             try:
                 log = _load_part(f)
             except Exception:  # a damaged body that passed its digest is vanishingly rare
@@ -328,6 +359,8 @@ def store(path: str, display: str, data: bytes, parsed: Parsed, *, with_log: boo
 
     ``with_log=False`` writes the header alone (see ``Header.has_body``).
     """
+    from briefer.preview import preview_of
+
     result = parsed.result
     header = Header(
         key(data),
@@ -338,12 +371,15 @@ def store(path: str, display: str, data: bytes, parsed: Parsed, *, with_log: boo
         has_body=with_log or bool(result.errors),
     )
     head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
-    body = pickle.dumps(result.log if header.has_body else None, protocol=pickle.HIGHEST_PROTOCOL)
+    log = result.log if header.has_body else None
+    body = pickle.dumps(log, protocol=pickle.HIGHEST_PROTOCOL)
+    shown = None if log is None else preview_of(log, time.time())
+    first = pickle.dumps(shown, protocol=pickle.HIGHEST_PROTOCOL)
     target = _entry_path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Written in pieces: joining a large log's body to the rest would double it in memory.
-        parts = [_MAGIC, _part_line(head), head, _part_line(body), body]
+        parts = [_MAGIC, _part_line(head), head, _part_line(first), first, _part_line(body), body]
         write_atomic(target, parts, mode=0o600)
     except OSError:
         pass  # an unwritable cache only costs speed

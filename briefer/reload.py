@@ -20,7 +20,10 @@ from typing import TYPE_CHECKING
 from briefer.loader import display_name, parse, with_time_problems
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from briefer.model import Event, EventLog
+    from briefer.preview import Preview
     from briefer.results import LoadResult
 
 __all__ = ["Loaded", "cached_log", "reload_log"]
@@ -34,10 +37,17 @@ class Loaded:
     includes: tuple[tuple[str, str], ...]
 
 
-def cached_log(path: str, *, now: int | None = None) -> Loaded | None:
+def cached_log(
+    path: str,
+    *,
+    now: int | None = None,
+    preview: Callable[[LoadResult, Preview], None] | None = None,
+) -> Loaded | None:
     """The log from the whole-log cache entry if it is there and current, else None.
 
     Nothing is parsed: a caller that would rather parse elsewhere asks here first.
+    ``preview`` is called with the entry's preview of a large log before the rest is
+    read (see :func:`briefer.cache.lookup`).
     """
     from briefer import cache
     from briefer.files import read_log_file
@@ -50,7 +60,14 @@ def cached_log(path: str, *, now: int | None = None) -> Loaded | None:
         data_key = cache.key(read_log_file(path))
     except OSError:
         return None
-    result = cache.lookup(path, display, data_key, stamps=stamps, includes=includes)
+    early = None
+    if preview is not None:
+        shown = preview
+
+        def early(result: LoadResult, part: Preview) -> None:
+            shown(with_time_problems(result, display, now), part)
+
+    result = cache.lookup(path, display, data_key, stamps=stamps, includes=includes, preview=early)
     stamps.save()
     if result is None:
         return None

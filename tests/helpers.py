@@ -212,7 +212,8 @@ async def browse(
     if elsewhere:
         app.spawn_from = 0
     async with app.run_test(size=size) as pilot:
-        await wait_for(pilot, lambda: app.result is not None)
+        # the whole log, not the preview a large one shows first
+        await wait_for(pilot, lambda: app.result is not None and not app.loading_total)
         await pilot.pause(0.05)
         yield app, pilot
 

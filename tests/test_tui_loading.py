@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -88,7 +90,7 @@ async def test_the_browser_paints_first_and_answers_keys_while_a_log_loads(
         await pilot.press("slash")  # keys work meanwhile
         assert app.focused is not None
         assert app.focused.id == "filter-input"
-        await wait_for(pilot, lambda: app.view is not None, timeout=60)
+        await wait_for(pilot, lambda: app.view is not None and not app.loading_total, timeout=60)
         ticker.cancel()
         assert len(app.timeline.shown) == 3000
         # Generous for a busy test machine; bench/tui.py measures the real figure.
@@ -144,3 +146,60 @@ def test_filters_narrow_from_recent_results_and_match_a_fresh_filter(tmp_path: P
             continue
         query = parse_log_query(text, log, now=CLOCK)
         assert outcome.shown == [i for i, e in enumerate(log.events) if query.matches(e)], text
+
+
+@pytest.mark.parametrize("opening", ["today", "years before"])
+async def test_a_large_log_shows_its_preview_until_the_whole_log_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opening: str
+) -> None:
+    from briefer import cache
+    from briefer.loader import load_log
+
+    path = log_file(tmp_path, big_log(3000))  # 2000-2009: the browser opens after its end
+    assert load_log(str(path)).log is not None  # the cache holds it, and its preview
+    # The whole log's part waits until the test has looked at the preview.
+    gate = threading.Event()
+    parts: list[int] = []
+    load_part = cache._load_part
+
+    def held(f: BinaryIO) -> object:
+        parts.append(1)
+        if len(parts) == 2:
+            gate.wait(60)
+        return load_part(f)
+
+    monkeypatch.setattr(cache, "_load_part", held)
+    # Opening on 30 Jun 2001, years before the preview's events (2007-2009): no preview.
+    clock = Clock() if opening == "today" else Clock(978307200 + 180 * 86400)
+    app = BrieferApp(str(path), clock=clock, poll_interval=0)
+    app.spawn_from = 0
+    async with app.run_test(size=(100, 30)) as pilot:
+        try:
+            await wait_for(pilot, lambda: len(parts) == 2)
+            if opening == "today":
+                await wait_for(pilot, lambda: app.view is not None)
+                assert app.loading_total == 3000
+                assert app.view is not None
+                assert 0 < len(app.view) < 3000
+                assert current_id(app) == "e2999"  # today's place: the newest event
+                status = str(app.query_one("#filter-status").render())
+                assert "of 3,000 events, reading the rest" in status
+                # what needs every event waits for them
+                for key in ("r", "n", "J"):
+                    app.clear_notifications()
+                    await pilot.press(key)
+                    notes = [n.message for n in app._notifications]
+                    assert notes == ["Still reading the whole log; try again in a moment."]
+                assert isinstance(app.screen, type(app.screen_stack[0]))
+            else:
+                await pilot.pause(0.3)
+                assert app.view is None
+        finally:
+            gate.set()
+        await wait_for(pilot, lambda: app.view is not None and not app.loading_total)
+        assert app.view is not None
+        assert len(app.view) == 3000
+        # big_log's 1 Jul 2001 (the 169th day of its 2001) is the nearest to 30 Jun 2001
+        expected = "e2999" if opening == "today" else "e468"
+        assert current_id(app) == expected
+        assert "3,000 events" in str(app.query_one("#filter-status").render())

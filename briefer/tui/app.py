@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
@@ -105,6 +106,9 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
         self.shown_at: float | None = None
         #: Logs this large (in bytes, all files) are parsed in another process (see ``loading``).
         self.spawn_from = SPAWN_FROM
+        #: While a preview of a large log is shown (:mod:`briefer.preview`), how many events
+        #: the whole log has; 0 once the whole log is shown.
+        self.loading_total = 0
 
     # -- time -----------------------------------------------------------------
 
@@ -203,7 +207,10 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
         elif self.use_cache and parse_elsewhere(
             before, first=self.result is None, spawn_from=self.spawn_from
         ):
-            loaded = await asyncio.to_thread(load_cached, path, now=now, before=before)
+            early = self._preview_arrived if self.view is None else None
+            loaded = await asyncio.to_thread(
+                load_cached, path, now=now, before=before, preview=early
+            )
             if loaded is None:
                 error = await fill_cache(path)
                 if error is not None:  # reading it here reports the log's problems, if so
@@ -218,11 +225,24 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
     async def _fill_worker(self) -> None:
         await fill_cache(self.log_path, background=True)  # its failure only costs speed
 
+    def _preview_arrived(self, loaded: Loaded, total: int) -> None:
+        """In the load thread: show this preview now, before the whole log is read."""
+        with contextlib.suppress(RuntimeError):  # the app has ended meanwhile
+            self.call_from_thread(self._show_preview, loaded, total)
+
+    def _show_preview(self, loaded: Loaded, total: int) -> None:
+        if self.view is not None or loaded.view is None or not self._mounted():
+            return
+        self.result = loaded.result
+        self.loading_total = total
+        self._show_view(loaded.view)
+
     def _loaded(self, loaded: Loaded) -> None:
         result, view = loaded.result, loaded.view
         self._loading = False
         self._signature = loaded.signature
         self.result = result
+        self.loading_total = 0
         problems = self.query_one(ProblemsPanel)
         if view is None:
             problems.show_problems(result.problems, have_log=self.view is not None)
@@ -240,6 +260,15 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
             return
         problems.display = False
         self._last_good = loaded
+        self._show_view(view)
+        if self._announce_load:
+            warnings = len(result.warnings)
+            note = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
+            self.notify(f"Reloaded {len(view):,} events{note}.", timeout=3)
+        self._tick()
+
+    def _show_view(self, view: LogView) -> None:
+        """Show a (new) log: every panel follows it; the cursor stays on its event."""
         self.remove_class("-no-log")
         keep = self._selected_id
         self.view = view
@@ -253,11 +282,6 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
         self._update_detail()
         if self.shown_at is None:
             self.shown_at = time.perf_counter()
-        if self._announce_load:
-            warnings = len(result.warnings)
-            note = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
-            self.notify(f"Reloaded {len(view):,} events{note}.", timeout=3)
-        self._tick()
 
     def _poll(self) -> None:
         if self._loading:

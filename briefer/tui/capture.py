@@ -46,6 +46,8 @@ class CaptureActions(App[None]):
 
         def _show(self, note: Note) -> None: ...
 
+        def still_loading(self) -> bool: ...
+
     def action_new_event(self) -> None:
         from briefer.capture.entry import Entry
 
@@ -60,6 +62,8 @@ class CaptureActions(App[None]):
 
         if self.view is None:
             self.notify("No log is shown yet.", severity="warning", timeout=3)
+            return
+        if self.still_loading():  # accepting an item needs every id in the log
             return
         if not isinstance(self.screen, InboxScreen):
             self.push_screen(InboxScreen(self.log_path, self.view.log))
@@ -80,6 +84,8 @@ class CaptureActions(App[None]):
 
         if self.view is None:
             self.notify("No valid log to add to.", severity="error")
+            return
+        if self.still_loading():  # a new event's id must differ from every other's
             return
         log = self.view.log
         now = int(self.now())

@@ -60,11 +60,15 @@ class FilterBar(Horizontal):
     def input(self) -> FilterInput:
         return self.query_one(FilterInput)
 
-    def show_count(self, shown: int, total: int, marked: int = 0) -> None:
+    def show_count(self, shown: int, total: int, marked: int = 0, *, whole: int = 0) -> None:
+        """``N of M events``; with ``whole``, a preview of ``total`` events is shown while
+        the whole log's ``whole`` events are read."""
         status = self.query_one("#filter-status", Static)
         status.remove_class("-error")
         noun = "event" if total == 1 else "events"
         text = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
+        if whole:
+            text = f"{shown:,} of {whole:,} events, reading the rest…"
         if marked:
             text += f" · {marked} marked"
         status.update(Text(text))

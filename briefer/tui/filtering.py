@@ -29,6 +29,7 @@ class FilterActions(App[None]):
     view: LogView | None
     marked: set[str]
     filter_text: str
+    loading_total: int
     _selected_id: str | None
     _density_timer: Timer | None
 
@@ -43,6 +44,14 @@ class FilterActions(App[None]):
     @property
     def filter_bar(self) -> FilterBar:
         return self.query_one(FilterBar)
+
+    def still_loading(self) -> bool:
+        """True, and says so, while only a preview of the log is shown (what needs every
+        event, a brief or a new event's id, waits for the whole log)."""
+        if self.loading_total:
+            note = "Still reading the whole log; try again in a moment."
+            self.notify(note, severity="warning", timeout=3)
+        return bool(self.loading_total)
 
     def _mounted(self) -> bool:
         """False once the app is closing (a timer can still fire then)."""
@@ -77,7 +86,8 @@ class FilterActions(App[None]):
     def _show_count(self) -> None:
         if self.view is None:
             return
-        self.filter_bar.show_count(len(self.timeline.shown), len(self.view), len(self.marked))
+        shown, total = len(self.timeline.shown), len(self.view)
+        self.filter_bar.show_count(shown, total, len(self.marked), whole=self.loading_total)
 
     def _update_density(self) -> None:
         if self.view is None or not self._mounted():

@@ -171,6 +171,8 @@ class JobActions(App[None]):
 
         def action_reload(self) -> None: ...
 
+        def still_loading(self) -> bool: ...
+
     def action_open_source(self) -> None:
         event = self.query_one(Timeline).current
         if event is None or self.view is None:
@@ -196,6 +198,8 @@ class JobActions(App[None]):
     def action_render(self) -> None:
         if self.view is None:
             self.notify("No valid log to render.", severity="error")
+            return
+        if self.still_loading():  # a brief is made of every event
             return
         if self._rendering:
             self.notify("A brief is already being rendered.", severity="warning")

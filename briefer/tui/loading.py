@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported by the load, off the way to the first paint
     from briefer.loader import LoadResult
     from briefer.model import EventLog, Problem
+    from briefer.preview import Preview
     from briefer.tui.view import LogView
 
 __all__ = ["SPAWN_FROM", "Loaded", "Signature", "fill_cache", "load", "parse_elsewhere", "stat"]
@@ -97,13 +98,33 @@ def load(log_path: str, *, use_cache: bool, now: Callable[[], float], before: Si
     return loaded
 
 
-def load_cached(log_path: str, *, now: Callable[[], float], before: Signature) -> Loaded | None:
-    """:func:`load` from the whole-log cache entry alone; None when it is not there."""
+def load_cached(
+    log_path: str,
+    *,
+    now: Callable[[], float],
+    before: Signature,
+    preview: Callable[[Loaded, int], None] | None = None,
+) -> Loaded | None:
+    """:func:`load` from the whole-log cache entry alone; None when it is not there.
+
+    A large log's entry holds a preview (:mod:`briefer.preview`): when it covers
+    ``now``, ``preview`` is called with it prepared, and the number of events in the
+    whole log, before the rest is read. It has no signature: it is never the last load.
+    """
+
+    def early(result: LoadResult, part: Preview) -> None:
+        from briefer.tui.view import LogView
+
+        assert preview is not None
+        assert result.log is not None
+        moment = now()
+        if part.covers(moment):
+            preview(Loaded(result, LogView(result.log, moment), ()), part.total)
 
     def read() -> tuple[LoadResult, tuple[tuple[str, str], ...]] | None:
         from briefer.reload import cached_log
 
-        found = cached_log(log_path, now=int(now()))
+        found = cached_log(log_path, now=int(now()), preview=None if preview is None else early)
         return None if found is None else (found.result, found.includes)
 
     return _prepared(log_path, read, now, before)

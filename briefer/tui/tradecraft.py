@@ -24,6 +24,8 @@ class TradecraftActions(FilterActions):
         if self.view is None:
             self.notify("No log is shown yet.", severity="warning", timeout=3)
             return False
+        if self.still_loading():  # the boards count observations over every event
+            return False
         if isinstance(self.screen, screen_type):
             return False
         if isinstance(self.screen, JudgmentsScreen | IndicatorsScreen):
