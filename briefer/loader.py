@@ -8,6 +8,7 @@ the cache must not keep).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -136,7 +137,7 @@ def _parse(
         header, patterns = reader.header, reader.includes
         matches = expand_includes(patterns, path, display)
         if parts:
-            _prefill(reader, matches, known, with_log=with_log, fast=fast)
+            _prefill(reader, matches, known, stamps, with_log=with_log, fast=fast)
         for match in matches:
             if not match.path:
                 node = reader.include_nodes[match.nth]
@@ -220,13 +221,22 @@ def _prefill(
     reader: LogReader,
     matches: list[Match],
     known: dict[str, tuple[bytes | None, str]],
+    stamps: Stamps | None,
     *,
     with_log: bool,
     fast: bool,
 ) -> None:
     """Have the per-file cache hold every included file's part, read by several processes
-    at once where that is worth it (:mod:`briefer.prefill`)."""
+    at once where that is worth it (:mod:`briefer.prefill`).
+
+    A file whose digest is not known yet is asked of ``stamps`` here (the walk would ask
+    next), so that a file whose part is kept counts as kept."""
     from briefer.prefill import Wanted, prefill
+
+    for m in matches:
+        if m.path and m.path not in known and stamps is not None:
+            with contextlib.suppress(OSError):  # the walk reports it
+                known[m.path] = stamps.digest(m.path)
 
     def read(w: Wanted) -> None:
         _included_part(reader, w[0], w[1], w[2], w[3], with_events=with_log, fast=fast)

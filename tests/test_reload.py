@@ -85,6 +85,32 @@ def test_a_reload_parses_only_the_changed_file_and_matches_a_fresh_load(
     assert walked == []
 
 
+def test_a_reload_counts_unchanged_files_as_kept_before_parsing_any(
+    split_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parallel prefill (which forks for a large log) is offered only the changed file."""
+    from briefer import filecache, prefill
+
+    includes: list[tuple[str, str]] = []
+    first = load_log("events.yaml", includes=includes)
+    assert first.log is not None
+    missing: list[str] = []
+    real = prefill.prefill
+
+    def spy(tz_name: str, kinds: set[str], wanted: list[prefill.Wanted], read: object) -> int:
+        for path, shown, _data, digest in wanted:
+            if not digest or not filecache.kept(filecache.part_key(shown, digest, tz_name, kinds)):
+                missing.append(shown)
+        return real(tz_name, kinds, wanted, read)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(prefill, "prefill", spy)
+    source = next(iter(first.log.sources))
+    append_event(split_log / "events.d" / "part-003.yaml", "appended", source)
+    again = reload_log("events.yaml", first.log, tuple(includes))
+    assert again.result.log is not None
+    assert missing == ["events.d/part-003.yaml"]
+
+
 def test_a_reload_reports_an_invalid_edit_as_a_fresh_load_does(
     split_log: Path, walked: list[str]
 ) -> None:
