@@ -98,7 +98,7 @@ def test_a_reload_counts_unchanged_files_as_kept_before_parsing_any(
     real = prefill.prefill
 
     def spy(tz_name: str, kinds: set[str], wanted: list[prefill.Wanted], read: object) -> int:
-        for path, shown, _data, digest in wanted:
+        for _path, shown, _data, digest in wanted:
             if not digest or not filecache.kept(filecache.part_key(shown, digest, tz_name, kinds)):
                 missing.append(shown)
         return real(tz_name, kinds, wanted, read)  # type: ignore[arg-type]

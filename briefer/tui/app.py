@@ -216,6 +216,10 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
                 if error is not None:  # reading it here reports the log's problems, if so
                     note = f"The loader process failed: {error}"
                     self.notify(note, severity="warning", timeout=6)
+                else:  # the entry just written: its preview first, then the rest
+                    loaded = await asyncio.to_thread(
+                        load_cached, path, now=now, before=before, preview=early
+                    )
         if loaded is None:
             cached = self.use_cache
             loaded = await asyncio.to_thread(load, path, use_cache=cached, now=now, before=before)
