@@ -7,7 +7,7 @@ Usage::
 Generates an N-event log with bench/genlog.py (default 100,000) and splits it
 into a main file and one included file per year (``events.d/1999.yaml`` …),
 unless --log is given. Each session runs in a fresh process (Textual's
-``App.run_test``, 160×45, the app's own one-second poll), timed from the moment
+``App.run_test``, 160×45, the app's own poll for changed files), timed from the moment
 the process is started:
 
 - cold: an empty parsed-log cache. First paint (the first frame the
@@ -144,7 +144,7 @@ def child(log: str, started: float, mode: str, edit_timeout: float) -> None:
 
     from briefer.tui import BrieferApp
 
-    app = BrieferApp(log, poll_interval=1.0)
+    app = BrieferApp(log)
     monitor = Monitor()
     monitor.watch(app)
 

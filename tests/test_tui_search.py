@@ -50,7 +50,10 @@ def field_queries(log: EventLog) -> list[str]:
 @pytest.mark.parametrize("path", [SHIPPED, LOGS / "tradecraft.yaml", LOGS / "tui.yaml"])
 def test_the_index_selects_what_the_query_filters(path: Path) -> None:
     log = load_valid(path)
-    index = SearchIndex(log.events)
+    index = SearchIndex(log.events)  # groups built as queries ask for them
+    built = SearchIndex(log.events)
+    built.build_groups()  # as the browser does once a log is shown
+    assert set(built.groups) == set(FIELD_ATTRS.values())
     every = list(range(len(log.events)))
     seen_fields: set[str] = set()
     for text in field_queries(log):
@@ -58,6 +61,7 @@ def test_the_index_selects_what_the_query_filters(path: Path) -> None:
         seen_fields.update(t.field for t in query.terms if t.field)
         expected = [i for i, e in enumerate(log.events) if query.matches(e)]
         assert index.select(query, None) == expected, text
+        assert built.select(query, None) == expected, text
         assert index.select(query, every) == expected, text
         assert index.select(query, every[1::2]) == [i for i in expected if i % 2], text
     if log.indicators:
@@ -72,7 +76,7 @@ def test_every_field_reads_what_the_index_groups_by() -> None:
 def test_equal_values_in_distinct_objects_share_a_group() -> None:
     log = load_valid(LOGS / "tui.yaml")
     index = SearchIndex(log.events)
-    tags = index.groups["tags"]
+    tags = index.group("tags")
     for i, event in enumerate(log.events):
         first = log.events[tags.of[i]]
         assert first.tags == event.tags

@@ -3,7 +3,9 @@
 Built once per load, off the event loop (:class:`~briefer.tui.view.LogView`):
 
 - each event's lower-case search text (``Event.haystack``), in one flat list;
-- for each query field, the events grouped by the one attribute its predicate
+- for each query field (after the log is shown: :meth:`SearchIndex.build_groups`,
+  or at its first query if that comes sooner), the events grouped by the one
+  attribute its predicate
   reads (:data:`FIELD_ATTRS`): a term is then tested once per distinct value
   (a few hundred tag sets, a few kinds) rather than once per event, and the
   events are kept through a flat table of group numbers. Values whose hash is
@@ -78,8 +80,21 @@ class SearchIndex:
     def __init__(self, events: Sequence[Event]) -> None:
         self.events = events
         self.texts: list[str] = [e.haystack for e in events]
-        attrs = sorted(set(FIELD_ATTRS.values()))
-        self.groups: dict[str, _Groups] = {attr: _Groups(events, attr) for attr in attrs}
+        #: Attribute → its groups, as they are built.
+        self.groups: dict[str, _Groups] = {}
+
+    def group(self, attr: str) -> _Groups:
+        """The events grouped by ``attr`` (built at the first call)."""
+        found = self.groups.get(attr)
+        if found is None:  # two threads may both build it: the same groups either way
+            found = self.groups[attr] = _Groups(self.events, attr)
+        return found
+
+    def build_groups(self) -> None:
+        """Group the events by every field's attribute (a fifth of a large log's view: it
+        runs once the log is shown, so that it delays neither a first paint nor a reload)."""
+        for attr in sorted(set(FIELD_ATTRS.values())):
+            self.group(attr)
 
     def select(self, query: Query, candidates: Sequence[int] | None) -> list[int]:
         """Indices (ascending) of the events among ``candidates`` (default: all) matching.
@@ -105,7 +120,7 @@ class SearchIndex:
                 else:
                     picked = [i for i in picked if low in texts[i]]
             elif attr is not None:
-                groups = self.groups[attr]
+                groups = self.group(attr)
                 ok, of = groups.passing(pred), groups.of
                 if isinstance(picked, range):
                     picked = [i for i, g in enumerate(of) if ok[g]]
