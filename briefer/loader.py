@@ -136,8 +136,9 @@ def _parse(
             return Parsed(LoadResult(None, tuple(reader.problems)), patterns, inputs)
         header, patterns = reader.header, reader.includes
         matches = expand_includes(patterns, path, display)
-        if parts:
-            _prefill(reader, matches, known, stamps, with_log=with_log, fast=fast)
+        fresh = (
+            _prefill(reader, matches, known, stamps, with_log=with_log, fast=fast) if parts else {}
+        )
         for match in matches:
             if not match.path:
                 node = reader.include_nodes[match.nth]
@@ -151,26 +152,30 @@ def _parse(
                     reader.report(node, "warning", message)
                 continue
             inc_display = match.display
+            found = fresh.pop(match.path, None)  # read by this process a moment ago
             try:
-                if match.path in known:
-                    inc_data, inc_digest = known.pop(match.path)
-                elif parts and stamps is not None:
-                    inc_data, inc_digest = stamps.digest(match.path)
+                if found is not None:
+                    part, digest = found
                 else:
-                    inc_data, inc_digest = None, ""
-                if parts:
-                    part, digest = _included_part(
-                        reader,
-                        match.path,
-                        inc_display,
-                        inc_data,
-                        inc_digest,
-                        with_events=with_log,
-                        fast=fast,
-                        reuse=reuse,
-                    )
-                elif inc_data is None:
-                    inc_data = read_log_file(match.path)
+                    if match.path in known:
+                        inc_data, inc_digest = known.pop(match.path)
+                    elif parts and stamps is not None:
+                        inc_data, inc_digest = stamps.digest(match.path)
+                    else:
+                        inc_data, inc_digest = None, ""
+                    if parts:
+                        part, digest = _included_part(
+                            reader,
+                            match.path,
+                            inc_display,
+                            inc_data,
+                            inc_digest,
+                            with_events=with_log,
+                            fast=fast,
+                            reuse=reuse,
+                        )
+                    elif inc_data is None:
+                        inc_data = read_log_file(match.path)
             except OSError as exc:
                 reader.error(Pos(inc_display, 0, 0), f"cannot read: {exc.strerror}")
                 continue
@@ -225,9 +230,10 @@ def _prefill(
     *,
     with_log: bool,
     fast: bool,
-) -> None:
+) -> dict[str, tuple[FilePart, str]]:
     """Have the per-file cache hold every included file's part, read by several processes
-    at once where that is worth it (:mod:`briefer.prefill`).
+    at once where that is worth it (:mod:`briefer.prefill`); the parts this process read,
+    with their digests, by path (the walk takes them rather than read them back).
 
     A file whose digest is not known yet is asked of ``stamps`` here (the walk would ask
     next), so that a file whose part is kept counts as kept."""
@@ -238,11 +244,16 @@ def _prefill(
             with contextlib.suppress(OSError):  # the walk reports it
                 known[m.path] = stamps.digest(m.path)
 
+    fresh: dict[str, tuple[FilePart, str]] = {}
+
     def read(w: Wanted) -> None:
-        _included_part(reader, w[0], w[1], w[2], w[3], with_events=with_log, fast=fast)
+        fresh[w[0]] = _included_part(
+            reader, w[0], w[1], w[2], w[3], with_events=with_log, fast=fast
+        )
 
     wanted = [(m.path, m.display, *known.get(m.path, (None, ""))) for m in matches if m.path]
     prefill(reader.header.get("timezone", "UTC"), reader.kinds, wanted, read)
+    return fresh
 
 
 def _capture_pattern(header: dict[str, Any], pattern: str) -> bool:
