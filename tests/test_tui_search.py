@@ -97,3 +97,21 @@ def test_an_empty_filter_shows_every_event_after_many_others() -> None:
     query = parse_log_query("", log, now=NOW)
     matching = [i for i, e in enumerate(log.events) if query.matches(e)]
     assert view.apply("", now=NOW).shown == matching
+
+
+def test_groups_built_in_slices_are_the_groups_built_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from briefer.tui import search
+
+    log = load_valid(LOGS / "tradecraft.yaml")
+    pauses: list[int] = []
+    monkeypatch.setattr(search, "_SLICE", 3)
+    monkeypatch.setattr(search, "_yield", lambda: pauses.append(1))
+    sliced = SearchIndex(log.events)
+    sliced.build_groups()
+    whole = SearchIndex(log.events)
+    for attr in set(FIELD_ATTRS.values()):
+        assert sliced.groups[attr].of == whole.group(attr).of, attr
+        assert sliced.groups[attr].firsts == whole.group(attr).firsts, attr
+    assert len(pauses) >= len(set(FIELD_ATTRS.values())) * (len(log.events) // 3)

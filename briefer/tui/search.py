@@ -17,6 +17,7 @@ Built once per load, off the event loop (:class:`~briefer.tui.view.LogView`):
 from __future__ import annotations
 
 import operator
+import time
 from array import array
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -46,6 +47,12 @@ FIELD_ATTRS: dict[str, str] = {
 }
 #: Attributes grouped by equal value (strings, numbers and tuples of strings hash in C).
 _BY_VALUE = frozenset({"tags", "kind", "actors", "significance", "indicators"})
+#: Events grouped at a time between pauses (a few milliseconds' work).
+_SLICE = 5000
+
+
+def _yield() -> None:
+    time.sleep(0)  # lets another thread take the interpreter's lock
 
 
 class _Groups:
@@ -55,12 +62,22 @@ class _Groups:
     passes in C: no Python code runs per event.
     """
 
-    def __init__(self, events: Sequence[Event], attr: str) -> None:
-        values = map(operator.attrgetter(attr), events)
-        keys = values if attr in _BY_VALUE else map(id, values)
+    def __init__(
+        self, events: Sequence[Event], attr: str, pause: Callable[[], None] | None = None
+    ) -> None:
+        get = operator.attrgetter(attr)
         number: dict[object, int] = {}
         #: The group of each event: the index of the first event with its value.
-        self.of = array("I", map(number.setdefault, keys, range(len(events))))
+        self.of = array("I")
+        # In slices, with ``pause`` between them: a pass in C holds the interpreter's
+        # lock throughout, and a thread building the groups would freeze the screen.
+        step = len(events) if pause is None else _SLICE
+        for start in range(0, len(events), max(step, 1)):
+            values = map(get, events[start : start + step])
+            keys = values if attr in _BY_VALUE else map(id, values)
+            self.of.extend(map(number.setdefault, keys, range(start, len(events))))
+            if pause is not None:
+                pause()
         self.firsts = sorted(number.values())
         self.events = events
 
@@ -92,9 +109,11 @@ class SearchIndex:
 
     def build_groups(self) -> None:
         """Group the events by every field's attribute (a fifth of a large log's view: it
-        runs once the log is shown, so that it delays neither a first paint nor a reload)."""
+        runs once the log is shown, in a thread, so that it delays neither a first paint
+        nor a reload; it lets the screen have the interpreter every few milliseconds)."""
         for attr in sorted(set(FIELD_ATTRS.values())):
-            self.group(attr)
+            if attr not in self.groups:
+                self.groups[attr] = _Groups(self.events, attr, pause=_yield)
 
     def select(self, query: Query, candidates: Sequence[int] | None) -> list[int]:
         """Indices (ascending) of the events among ``candidates`` (default: all) matching.
