@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from briefer.render.markdown import inline_markdown_to_html, is_safe_link, markdown_to_html
-from briefer.render.summary import demote_headings, self_contained_markdown
+from briefer.render.markdown import inline_markdown_to_html, is_safe_link, markdown_to_html, parser
+from briefer.render.summary import (
+    _rewritten,
+    brief_summary,
+    demote_headings,
+    namespace_for,
+    self_contained_markdown,
+)
 from briefer.render.templating import md_block
 
 
@@ -344,6 +355,87 @@ def test_long_words_get_invisible_break_opportunities() -> None:
     assert "\u200b\u200d" not in breakable_html(family)
     # Nothing changes unless asked: the HTML export stays clean.
     assert "\u200b" not in markdown_to_html("x" * 500)
+
+
+# --- most summaries need no rewrite, and one parse says so -------------------
+
+
+def the_long_way(text: str, key: str) -> str:
+    """Every summary through every rewrite, as before the one-parse shortcut."""
+    text = demote_headings(text.strip())
+    return _rewritten(text, namespace_for(key))
+
+
+#: Lines that open, close or continue every kind of block, and text around them.
+_PIECES = [
+    "Plain words.",
+    "*em* and **strong** and `code [1]`",
+    "[link](https://e.x) and [1] and [^1] and ^[inline note]",
+    "- item",
+    "  continued",
+    "* other item",
+    "1. first",
+    "3) third",
+    "> quoted",
+    ">",
+    "---",
+    "***",
+    "===",
+    "# heading",
+    "```",
+    "~~~ python",
+    "    indented",
+    "| a | b |",
+    "|---|---|",
+    "[1]: https://e.x",
+    "[^1]: a note",
+    "<div>",
+    "<!-- open",
+    "a <b>tag</b>",
+    "trailing backslash\\",
+    "hard break  ",
+    "",
+    "",
+]
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=8))
+def test_the_shortcut_gives_what_the_long_way_gives(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    assert brief_summary(text, "ev") == the_long_way(text, "ev")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One paragraph.\nA second line.\n\nAnother with a [link](https://e.x) and *em*.",
+        "Before.\n\nReported measures:\n\n- one\n- two\n\n1. three\n\n> quoted\n\n---",
+        "- loose\n\n- list\n\n  with a second paragraph",
+    ],
+)
+def test_plain_summaries_are_parsed_once_and_kept(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    md = parser()
+    calls: list[str] = []
+    parse = md.parse
+
+    def counting(src: str, env: MutableMapping[str, Any] | None = None) -> list[Token]:
+        calls.append(src)
+        return parse(src, env)
+
+    monkeypatch.setattr(md, "parse", counting)
+    assert brief_summary(f"\n{text}\n", "ev") == text
+    assert len(calls) == 1
+    monkeypatch.undo()
+    assert the_long_way(text, "ev") == text
+
+
+def test_what_needs_a_rewrite_still_gets_it() -> None:
+    for text in ("# Heading", "Cites [1].\n\n[1]: https://e.x", "```\nopen", "a <b>"):
+        assert brief_summary(text, "ev") == the_long_way(text, "ev")
+    assert brief_summary("# Heading", "ev") == "#### Heading"
 
 
 def test_a_template_without_an_event_id_still_gets_a_namespace() -> None:

@@ -587,6 +587,35 @@ def test_deterministic_bytes(tmp_path: Path) -> None:
     )
 
 
+def test_the_cycle_collector_is_eased_while_printing_and_put_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from briefer.render.pdf import _import_weasyprint
+
+    weasyprint = _import_weasyprint()
+    seen: list[tuple[tuple[int, int, int], int]] = []
+    render = weasyprint.HTML.render
+
+    def watched(self: object, *args: object, **kwargs: object) -> object:
+        seen.append((gc.get_threshold(), gc.get_freeze_count()))
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", watched)
+    before = gc.get_threshold()
+    write_pdf("<p>x</p>", tmp_path / "a.pdf", assets_dir=tmp_path, metadata=META)
+    # While WeasyPrint works, what existed before is frozen and collections are rare ...
+    ((thresholds, frozen),) = seen
+    assert thresholds[0] > before[0]
+    assert frozen > 0
+    # ... and afterwards, even after a failure, everything is as it was.
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
+    with pytest.raises(OutputError):
+        write_pdf("<p>x</p>", tmp_path / "no" / "b.pdf", assets_dir=tmp_path, metadata=META)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
+
+
 def test_metadata_needs_an_aware_date() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         PdfMetadata("t", "a", (), "s", datetime(2023, 11, 22), "g")

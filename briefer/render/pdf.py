@@ -30,6 +30,7 @@ fontTools honours.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import threading
@@ -178,6 +179,33 @@ def _font_clock(when: datetime) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
+#: Allocations between two runs of the youngest generation's collection while
+#: WeasyPrint works (Python's default is 700), then how many of those before
+#: the middle one, and of those before the full one (defaults 10 and 10).
+_EASED_THRESHOLDS = (10_000, 50, 100)
+
+
+@contextlib.contextmanager
+def _collector_eased() -> Iterator[None]:
+    """Run Python's cycle collector seldom while WeasyPrint lays out and draws.
+
+    A long brief makes hundreds of thousands of objects (boxes, styles, text
+    lines) that live until the PDF is written; the collector, run every 700
+    allocations, walks them again and again: 1.3 s of a 1,000-development
+    render's 14 s CPU, 0.4 s with this. What existed before (the log, the
+    brief) is frozen out of its walks; the settings are put back afterwards.
+    Peak memory and the PDF's bytes are unchanged (bench/README.md).
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*_EASED_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def _write_out(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target``; a disk failure part-way removes what was written."""
     out = open(target, "wb")  # noqa: SIM115 - closed below, and removed if incomplete
@@ -234,7 +262,12 @@ def write_pdf(
     base_url = assets_dir.resolve().as_uri() + "/"
     target = Path(target)
 
-    with _render_lock, _font_clock(metadata.created), _quiet_weasyprint() as collected:
+    with (
+        _render_lock,
+        _font_clock(metadata.created),
+        _quiet_weasyprint() as collected,
+        _collector_eased(),
+    ):
         try:
             document_html = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
             _strip_attachments(document_html.etree_element)

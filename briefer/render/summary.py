@@ -17,7 +17,14 @@ parses the same on its own and inside the brief:
 
 Its headings are demoted below the brief's own (:func:`demote_headings`).
 The PDF is printed from the brief's Markdown, so both outputs get the same
-structure. Importing this module loads markdown-it (through
+structure.
+
+All that takes about ten parses of the summary; most summaries are plain
+paragraphs and lists that none of it changes, and one parse tells so
+(:func:`_needs_no_rewrite`). :func:`brief_summary` keeps those as they are
+and gives the rest the full treatment, with the same result either way.
+
+Importing this module loads markdown-it (through
 :mod:`briefer.render.markdown`): import it only when a brief is rendered.
 """
 
@@ -28,11 +35,12 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from briefer.render.escape import md_escape
 from briefer.render.markdown import markdown_to_html, parser
 
-__all__ = ["demote_headings", "namespace_for", "self_contained_markdown"]
+__all__ = ["brief_summary", "demote_headings", "namespace_for", "self_contained_markdown"]
 
 #: Stands for "whatever the brief puts after the summary" when checking that
 #: nothing inside the summary is still open.
@@ -151,15 +159,19 @@ def _self_contained(text: str, namespace: str) -> bool:
         return False
     # The sentinel must come out as a paragraph of its own at the top level,
     # for briefer and for a reader that parses raw HTML.
-    for reader in (parser(), _html_reader()):
-        tokens = reader.parse(f"{text}\n\n{_SENTINEL}\n", {})
-        if not any(
-            t.type == "inline" and t.level == 1 and t.content == _SENTINEL
-            for i, t in enumerate(tokens)
-            if i > 0 and tokens[i - 1].type == "paragraph_open" and tokens[i - 1].level == 0
-        ):
-            return False
-    return True
+    return all(
+        _sentinel_alone(reader.parse(f"{text}\n\n{_SENTINEL}\n", {}))
+        for reader in (parser(), _html_reader())
+    )
+
+
+def _sentinel_alone(tokens: list[Token]) -> bool:
+    """Whether the sentinel after a summary came out as a top-level paragraph of its own."""
+    return any(
+        t.type == "inline" and t.level == 1 and t.content == _SENTINEL
+        for i, t in enumerate(tokens)
+        if i > 0 and tokens[i - 1].type == "paragraph_open" and tokens[i - 1].level == 0
+    )
 
 
 @lru_cache(maxsize=1)
@@ -226,6 +238,51 @@ def namespace_for(key: str) -> str:
     return "s" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
+#: Blocks whose text a rewrite here never changes and whose tokens do not
+#: depend on what follows the summary once a blank line ends it.
+_PLAIN_BLOCKS = frozenset(
+    f"{name}_{end}"
+    for name in ("paragraph", "bullet_list", "ordered_list", "list_item", "blockquote")
+    for end in ("open", "close")
+) | {"inline", "hr"}
+
+
+def _needs_no_rewrite(text: str) -> bool:
+    """Whether every rewrite here leaves ``text`` as it is: one parse instead of ten.
+
+    The parse is the one :func:`_open_fence` and :func:`_self_contained`
+    make: ``text``, a blank line and the sentinel. With no ``]:`` nothing in
+    ``text`` is a reference or footnote definition (nothing to rename); with
+    no ``<`` nothing is raw HTML, so a reader that parses it sees the same
+    blocks; paragraphs, lists, quotes and rules hold no heading to demote and
+    no code to close, and render the same with or without a newline after
+    them. So if the sentinel still stands alone,
+    :func:`self_contained_markdown` would return ``text`` itself.
+    """
+    if "<" in text or "]:" in text:
+        return False
+    env: dict[str, Any] = {}
+    tokens = parser().parse(f"{text}\n\n{_SENTINEL}\n", env)
+    notes = env.get("footnotes", {})
+    if env.get("references") or notes.get("refs") or notes.get("list"):
+        return False
+    return all(t.type in _PLAIN_BLOCKS for t in tokens) and _sentinel_alone(tokens)
+
+
+def brief_summary(text: str, key: str | None = None) -> str:
+    """A summary as it goes into the brief: headings demoted, then self-contained.
+
+    The namespace is named after ``key`` (the event id), or after the text
+    when there is none. Text that needs none of it (most summaries: plain
+    paragraphs and lists) comes back as it is, stripped, after one parse.
+    """
+    text = text.strip()
+    if _needs_no_rewrite(text):
+        return text
+    text = demote_headings(text)
+    return _rewritten(text, namespace_for(key if key is not None else text))
+
+
 def self_contained_markdown(text: str, namespace: str) -> str:
     """``text`` rewritten so that it can sit inside a larger Markdown document.
 
@@ -237,6 +294,11 @@ def self_contained_markdown(text: str, namespace: str) -> str:
     """
     if not _NAMESPACE.match(namespace):
         raise ValueError(f"namespace must be a slug, not {namespace!r}")
+    return _rewritten(text, namespace)
+
+
+def _rewritten(text: str, namespace: str) -> str:
+    """:func:`self_contained_markdown` the long way, for any text."""
     # A trailing newline changes nothing but the content of an unclosed fence,
     # which would otherwise lack the newline a closed one has.
     expected = markdown_to_html(text + "\n")

@@ -35,11 +35,9 @@ def md_block(value: object, key: object = None) -> str:
     and a code fence left open is closed, so nothing in it reaches the
     citations, the other summaries or the sections after it.
     """
-    from briefer.render.summary import demote_headings, namespace_for, self_contained_markdown
+    from briefer.render.summary import brief_summary
 
-    text = demote_headings(str(value).strip())
-    namespace = namespace_for(str(key) if key is not None else text)
-    return self_contained_markdown(text, namespace)
+    return brief_summary(str(value), str(key) if key is not None else None)
 
 
 def md_code(value: object) -> str:
