@@ -603,6 +603,7 @@ def test_the_cycle_collector_is_eased_while_printing_and_put_back(
         return render(self, *args, **kwargs)
 
     monkeypatch.setattr(weasyprint.HTML, "render", watched)
+    gc.unfreeze()  # as a fresh process: nothing frozen (a browser test may have frozen some)
     before = gc.get_threshold()
     write_pdf("<p>x</p>", tmp_path / "a.pdf", assets_dir=tmp_path, metadata=META)
     # While WeasyPrint works, what existed before is frozen and collections are rare ...
@@ -614,6 +615,12 @@ def test_the_cycle_collector_is_eased_while_printing_and_put_back(
     with pytest.raises(OutputError):
         write_pdf("<p>x</p>", tmp_path / "no" / "b.pdf", assets_dir=tmp_path, metadata=META)
     assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
+    # A process that froze objects of its own (the browser does) keeps them frozen.
+    gc.freeze()
+    mine = gc.get_freeze_count()
+    write_pdf("<p>x</p>", tmp_path / "c.pdf", assets_dir=tmp_path, metadata=META)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, mine)
+    gc.unfreeze()
 
 
 def test_metadata_needs_an_aware_date() -> None:
