@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from briefer.loader import load_log
-from tests.helpers import PYTHON, child_env, load_valid, run_cli, write
+from tests.helpers import NOW, PYTHON, child_env, load_valid, run_cli, write
 
 LOG = """\
 briefer: 1
@@ -390,3 +390,27 @@ def test_feeds_header_is_validated(tmp_path: Path) -> None:
 
 if sys.platform == "win32":  # pragma: no cover
     pytestmark = pytest.mark.skip("editor scripts need a POSIX shebang")
+
+
+def test_add_leaves_the_whole_log_unpickled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new file changes the log's files, so the log add reads is not cached whole:
+    that entry could never be read (a large log's body takes seconds to pickle)."""
+    from briefer import cache
+    from briefer.capture.place import Placed, capture
+
+    log = project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    text = "events:\n  - id: added\n    date: 2023-10-02\n    title: Added\n    sources: [s1]\n"
+    placed = capture("events.yaml", lambda _log: text, now=NOW)
+    assert isinstance(placed, Placed)
+    assert placed.event_id == "added"
+    # The log as add read it (the new file set aside): its header cached, not its body.
+    placed.path.rename(tmp_path / "aside.yaml")
+    key = cache.key(log.read_bytes())
+    assert cache.lookup("events.yaml", "events.yaml", key, need_log=False) is not None
+    assert cache.lookup("events.yaml", "events.yaml", key) is None
+    # A load that keeps the log caches it whole, as before.
+    assert load_log("events.yaml").log is not None
+    assert cache.lookup("events.yaml", "events.yaml", key) is not None

@@ -263,7 +263,8 @@ def capture(
     lock_folder = Path(os.path.abspath(log_path)).parent / ".briefer"
     with _locked(lock_folder):
         # Under the lock: another capture may have added an event a moment ago.
-        result = load_log(log_path, use_cache=use_cache, now=now)
+        # The new file will change the log's files: its whole-log entry would go unread.
+        result = load_log(log_path, use_cache=use_cache, now=now, keep_log=False)
         if result.log is None:
             raise InvalidLogError(result.errors)
         log = result.log
