@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this 
     from briefer.schema.parts import FilePart
     from briefer.yamlread import SourceText
 
-__all__ = ["LoadResult", "Parsed", "Reuse", "fill_cache", "load_log", "parse", "time_problems"]
+__all__ = ["LoadResult", "Parsed", "Reuse", "fill_cache", "load_index", "load_log", "parse"]
+__all__ += ["time_problems"]
 __all__ += ["with_time_problems"]
 
 #: An included file's name as shown → the key of the part it was read as (its bytes' digest
@@ -54,6 +55,7 @@ def parse(
     stamps: Stamps | None = None,
     draft: FileRead | None = None,
     reuse: Reuse | None = None,
+    index: bool = False,
 ) -> Parsed:
     """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes.
 
@@ -73,6 +75,10 @@ def parse(
 
     A ``draft`` (a file not yet in place, SPEC §8) is read after the included
     files as if an include had matched it: what the log would be with it.
+
+    With ``index`` (and without ``with_log``) a valid log comes without its events
+    but with every other section, and the result's ``event_pos`` says where each
+    event's id is: what adding an event needs, read as cheaply as a check.
     """
     from briefer.yamlread import Unsupported, fast_available
 
@@ -94,6 +100,7 @@ def parse(
                     stamps=stamps,
                     draft=draft,
                     reuse=reuse,
+                    index=index,
                 )
             except Unsupported:
                 break  # something only the reference reader reads exactly
@@ -117,6 +124,7 @@ def _parse(
     stamps: Stamps | None = None,
     draft: FileRead | None = None,
     reuse: Reuse | None = None,
+    index: bool = False,
 ) -> Parsed | None:
     """:func:`parse`; None when reading the files apart cannot give the shared walk's result.
 
@@ -199,9 +207,9 @@ def _parse(
         Deadline(eid, reader.event_pos[eid], latest, related or eid in reader.related_named)
         for _, eid, latest, related in sorted(reader.deadline_facts)
     )
-    if not with_log:  # a check: the events of included files were never even loaded
+    if not with_log and not index:  # a check: included files' events were never even loaded
         return Parsed(LoadResult(None, problems, deadlines), patterns, inputs)
-    events = sorted(reader.events, key=lambda e: (*e.date.sort_key, e.id))
+    events = sorted(reader.events, key=lambda e: (*e.date.sort_key, e.id)) if with_log else []
     log = EventLog(
         path=display,
         title=header.get("title") or "",
@@ -219,7 +227,8 @@ def _parse(
         includes=tuple(patterns),
         feeds=tuple(header.get("feeds", ())),
     )
-    return Parsed(LoadResult(log, problems, deadlines), patterns, inputs)
+    where = None if with_log else reader.event_pos
+    return Parsed(LoadResult(log, problems, deadlines), patterns, inputs, where)
 
 
 def _prefill(
@@ -447,6 +456,30 @@ def load_log(
     if stamps is not None:
         stamps.save()
     return with_time_problems(result, display, now)
+
+
+def load_index(
+    path: str, *, use_cache: bool = True, now: int | None = None
+) -> tuple[LoadResult, Mapping[str, Pos]]:
+    """The log without its events, and where each event's id is (``parse(index=True)``).
+
+    What adding an event needs (its id must be new; sources, metrics and ids it
+    names must exist), at the cost of a check: the events' parts are read back
+    from the per-file cache without the events. An invalid log has no log and no ids.
+    """
+    from briefer.filestamps import Stamps
+
+    display = display_name(path)
+    stamps = Stamps(path) if use_cache else None
+    try:
+        data = read_log_file(path)
+    except OSError as exc:
+        problem = Problem(Pos(display, 0, 0), "error", f"cannot read: {exc.strerror}")
+        return LoadResult(None, (problem,)), {}
+    parsed = parse(path, data, display, parts=use_cache, with_log=False, index=True, stamps=stamps)
+    if stamps is not None:
+        stamps.save()
+    return with_time_problems(parsed.result, display, now), parsed.event_pos or {}
 
 
 def with_time_problems(result: LoadResult, display: str, now: int | None) -> LoadResult:

@@ -7,6 +7,7 @@ module for its types.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from briefer.model import EventLog, Pos, Problem
@@ -63,3 +64,5 @@ class Parsed:
     result: LoadResult
     patterns: list[str]
     inputs: list[FileRead]
+    #: With ``parse(index=True)``: where each event's id is (the log has no events).
+    event_pos: Mapping[str, Pos] | None = None

@@ -9,13 +9,18 @@ import hashlib
 import stat
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
 
 from briefer.loader import load_log
-from tests.helpers import NOW, PYTHON, child_env, load_valid, run_cli, write
+from tests.helpers import NOW, PYTHON, child_env, count_walks, load_valid, run_cli, write
+
+if TYPE_CHECKING:
+    from briefer.model import EventLog, Pos
 
 LOG = """\
 briefer: 1
@@ -392,25 +397,49 @@ if sys.platform == "win32":  # pragma: no cover
     pytestmark = pytest.mark.skip("editor scripts need a POSIX shebang")
 
 
-def test_add_leaves_the_whole_log_unpickled(
+def test_add_reads_the_log_without_its_events(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The new file changes the log's files, so the log add reads is not cached whole:
-    that entry could never be read (a large log's body takes seconds to pickle)."""
-    from briefer import cache
-    from briefer.capture.place import Placed, capture
+    """What add needs of the events is where their ids are: it reads the log as a check
+    does, each file's part from the cache without its events, and parses nothing."""
+    from briefer import filecache
+    from briefer.capture.place import Placed, Rejected, capture
+    from briefer.model import Pos
 
-    log = project(tmp_path)
+    project(tmp_path)
     monkeypatch.chdir(tmp_path)
-    text = "events:\n  - id: added\n    date: 2023-10-02\n    title: Added\n    sources: [s1]\n"
-    placed = capture("events.yaml", lambda _log: text, now=NOW)
+    assert load_log("events.yaml").log is not None  # every file's part is cached
+    asked: list[bool] = []
+    lookup = filecache.lookup
+
+    def spy(key: str, *, with_events: bool = True) -> object:
+        asked.append(with_events)
+        return lookup(key, with_events=with_events)
+
+    monkeypatch.setattr(filecache, "lookup", spy)
+    walked = count_walks(monkeypatch)
+    seen: list[tuple[int, dict[str, Pos]]] = []
+
+    def entry(event_id: str) -> Callable[[EventLog, Mapping[str, Pos]], str]:
+        def make(log: EventLog, ids: Mapping[str, Pos]) -> str:
+            seen.append((len(log.events), dict(ids)))
+            return f"events:\n  - id: {event_id}\n    date: 2023-10-02\n    title: T\n" + (
+                "    sources: [s1]\n"
+            )
+
+        return make
+
+    placed = capture("events.yaml", entry("added"), now=NOW)
     assert isinstance(placed, Placed)
-    assert placed.event_id == "added"
-    # The log as add read it (the new file set aside): its header cached, not its body.
-    placed.path.rename(tmp_path / "aside.yaml")
-    key = cache.key(log.read_bytes())
-    assert cache.lookup("events.yaml", "events.yaml", key, need_log=False) is not None
-    assert cache.lookup("events.yaml", "events.yaml", key) is None
-    # A load that keeps the log caches it whole, as before.
-    assert load_log("events.yaml").log is not None
-    assert cache.lookup("events.yaml", "events.yaml", key) is not None
+    assert asked
+    assert not any(asked)
+    assert walked == []
+    assert seen == [
+        (0, {"first": Pos("events.yaml", 11, 9), "second": Pos("events.d/other.yaml", 5, 9)})
+    ]
+    # An id taken elsewhere in the log is still refused, saying where it is.
+    rejected = capture("events.yaml", entry("second"), now=NOW)
+    assert isinstance(rejected, Rejected)
+    assert [p.message for p in rejected.problems] == [
+        "duplicate event id 'second' (first at events.d/other.yaml:5:9)"
+    ]

@@ -9,7 +9,7 @@ printable characters first, since the log refuses control characters.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -101,12 +101,20 @@ def _is_url(text: str) -> bool:
     return "://" in text
 
 
-def build(log: EventLog, entry: Entry, now: int, *, template: bool = False) -> dict[str, Any]:
+def build(
+    log: EventLog,
+    entry: Entry,
+    now: int,
+    *,
+    template: bool = False,
+    taken: Container[str] | None = None,
+) -> dict[str, Any]:
     """The new file's document: ``sources:`` (new ones) and ``events:`` (the one event).
 
     A URL among the entry's sources cites the log's source with that URL, else
     a new source made here. With ``template`` (the editor's starting point)
-    an unknown title stays empty, and the id is made after editing.
+    an unknown title stays empty, and the id is made after editing. The id is
+    one no event has: not in ``taken`` (default: the log's events' ids).
     """
     tz = log.tzinfo
     date = entry_date(entry.date, tz, now)
@@ -141,7 +149,7 @@ def build(log: EventLog, entry: Entry, now: int, *, template: bool = False) -> d
         cited.append(sid)
     event: dict[str, Any] = {}
     if not template:  # the editor's entry gets its id once its title is final
-        event["id"] = event_id(date, title or "", tz, log.by_id)
+        event["id"] = event_id(date, title or "", tz, log.by_id if taken is None else taken)
     event["date"] = date
     event["title"] = title
     optional: Sequence[tuple[str, Any]] = (

@@ -6,7 +6,8 @@ duplicate id, an unknown source or a bad date in the draft is reported
 exactly as ``briefer check`` would report it once the file is there, and
 under ``--strict`` (warnings count: a new event citing no source is refused).
 Problems elsewhere in the log cannot come from a new file, so the log is
-read from the parsed-log cache rather than parsed again.
+read as a check reads it, from the per-file cache, without its events: only
+where each event's id is (:func:`briefer.loader.load_index`).
 
 A valid draft becomes ``YYYY-MM-DD-<id>.yaml`` in the capture folder: written
 whole to a temporary, then hard-linked to its name, which fails rather than
@@ -21,7 +22,7 @@ import contextlib
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ import yaml
 
 from briefer.atomic import TEMP_SUFFIX, fsync_dir, new_file_mode, write_atomic
 from briefer.errors import InvalidInput, LockHeld, OutputError
-from briefer.loader import display_name, load_log, time_problems
+from briefer.loader import display_name, load_index, time_problems
 from briefer.model import EventLog, Pos, Problem
 from briefer.results import Deadline
 
@@ -94,27 +95,31 @@ def capture_folder(log_path: str, log: EventLog) -> Path:
     return Path(os.path.abspath(log_path)).parent / log.capture
 
 
-def _seeded(log: EventLog) -> object:
-    """A walk that knows everything the log holds, for one more file to be read into."""
+def _seeded(log: EventLog, event_pos: Mapping[str, Pos]) -> object:
+    """A walk that knows everything the log holds (its events by where their ids are),
+    for one more file to be read into."""
     from briefer.schema import LogReader
 
     reader = LogReader(tz=log.tzinfo, kinds=set(log.kinds))
     reader.header["timezone"] = log.timezone
     reader.metrics = dict(log.metrics)
     reader.source_id_pos = {sid: s.pos for sid, s in log.sources.items()}
-    reader.event_pos = {e.id: e.pos for e in log.events}
+    reader.event_pos = dict(event_pos)
     reader.judgment_pos = {j.id: j.pos for j in log.judgments}
     reader.indicator_pos = {i: ind.pos for i, ind in log.indicators.items()}
     return reader
 
 
-def check_draft(log: EventLog, text: str, display: str, now: int) -> list[Problem]:
+def check_draft(
+    log: EventLog, event_pos: Mapping[str, Pos], text: str, display: str, now: int
+) -> list[Problem]:
     """Every problem the log would have in the file ``display`` holding ``text``
-    (warnings included: a new entry meets ``check --strict``)."""
+    (warnings included: a new entry meets ``check --strict``); ``event_pos`` is where
+    the ids of the log's events are (its ``events`` need not be there)."""
     from briefer.schema import LogReader
     from briefer.yamlread import SourceText
 
-    reader = _seeded(log)
+    reader = _seeded(log, event_pos)
     assert isinstance(reader, LogReader)
     reader.begin(SourceText(display, text))
     root = reader.compose()
@@ -248,23 +253,23 @@ def _locked(folder: Path) -> Iterator[None]:
 
 def capture(
     log_path: str,
-    make_text: Callable[[EventLog], str],
+    make_text: Callable[[EventLog, Mapping[str, Pos]], str],
     *,
     now: int,
     draft: Path | None = None,
     draft_stem: str = "new",
     use_cache: bool = True,
 ) -> Placed | Rejected:
-    """Check the entry ``make_text`` writes (given the log as it is now) with the whole log;
-    put it in place, or keep it as a draft (``draft``, else a new one) and say why.
+    """Check the entry ``make_text`` writes (given the log as it is now, without its
+    events, and where each event's id is) with the whole log; put it in place, or keep
+    it as a draft (``draft``, else a new one) and say why.
 
     The log must be valid (InvalidInput otherwise, its errors printed by the caller).
     """
     lock_folder = Path(os.path.abspath(log_path)).parent / ".briefer"
     with _locked(lock_folder):
         # Under the lock: another capture may have added an event a moment ago.
-        # The new file will change the log's files: its whole-log entry would go unread.
-        result = load_log(log_path, use_cache=use_cache, now=now, keep_log=False)
+        result, event_pos = load_index(log_path, use_cache=use_cache, now=now)
         if result.log is None:
             raise InvalidLogError(result.errors)
         log = result.log
@@ -274,9 +279,9 @@ def capture(
         except OSError as exc:
             shown = display_name(str(folder))
             raise OutputError(f"cannot create {shown}/: {exc.strerror}") from None
-        text = make_text(log)
+        text = make_text(log, event_pos)
         where = draft if draft is not None else _free_draft(folder, draft_stem)
-        problems = check_draft(log, text, display_name(str(where)), now)
+        problems = check_draft(log, event_pos, text, display_name(str(where)), now)
         if problems:
             if draft is None:
                 draft = new_draft(folder, draft_stem, text)

@@ -66,9 +66,15 @@ class Settings:
         except QueryError as exc:
             raise InvalidInput(f"query {text!r}: {exc}") from None
 
-    def load_valid(self) -> EventLog:
-        """The log, or InvalidInput after printing every error (warnings stay quiet here)."""
-        result = self.load()
+    def load_valid(self, *, events: bool = True) -> EventLog:
+        """The log, or InvalidInput after printing every error (warnings stay quiet here).
+
+        Without ``events`` the log comes without them, read as cheaply as a check
+        (:func:`briefer.loader.load_index`): for what needs only its other sections.
+        """
+        from briefer.loader import load_index
+
+        result = self.load() if events else load_index(self.log_path, use_cache=self.use_cache)[0]
         if result.log is None:
             for problem in result.errors:
                 click.echo(printable(str(problem)), err=True)

@@ -7,7 +7,7 @@ shared by ``briefer inbox accept``, which goes through :func:`run_capture` too.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -19,7 +19,7 @@ from briefer.terminal import printable
 if TYPE_CHECKING:
     from briefer.capture.entry import Entry
     from briefer.capture.place import Placed
-    from briefer.model import EventLog
+    from briefer.model import EventLog, Pos
 
 __all__ = ["add", "entry_from_flags", "entry_options", "run_capture"]
 
@@ -131,7 +131,7 @@ def run_capture(
     stem = _stem(entry, now)
     draft = None
     if edit:
-        log = settings.load_valid()
+        log = settings.load_valid(events=False)  # the template needs none of its events
         folder = capture_folder(settings.log_path, log)
         _check_date(entry, log, now)
         if resume:
@@ -160,15 +160,15 @@ def run_capture(
             draft.unlink()
             raise InvalidInput("the entry is empty; nothing written")
 
-        def make_text(current: EventLog) -> str:
-            return with_id(edited, current.tzinfo, current.by_id)
+        def make_text(current: EventLog, ids: Mapping[str, Pos]) -> str:
+            return with_id(edited, current.tzinfo, ids)
 
     else:
         # One load of the log, under the capture lock (see capture()).
 
-        def make_text(current: EventLog) -> str:
+        def make_text(current: EventLog, ids: Mapping[str, Pos]) -> str:
             _check_date(entry, current, now)
-            return dump(build(current, entry, now))
+            return dump(build(current, entry, now, taken=ids))
 
     try:
         outcome = capture(

@@ -118,7 +118,7 @@ class CaptureActions(App[None]):
         try:
             outcome = capture(
                 self.log_path,
-                lambda log: with_id(edited, log.tzinfo, log.by_id),
+                lambda log, ids: with_id(edited, log.tzinfo, ids),
                 now=now,
                 draft=draft,
                 use_cache=self.use_cache,
