@@ -397,16 +397,12 @@ def load_log(
     now: int | None = None,
     need_log: bool = True,
     includes: list[tuple[str, str]] | None = None,
-    keep_log: bool = True,
 ) -> LoadResult:
     """Load and validate the log at ``path``, through the parsed-log cache when allowed.
 
     With ``need_log=False`` (``briefer check``) a cached result may come without
     its log: only the problems are wanted, and they are cheap to read back.
-    ``includes`` receives the (path, digest) of each included file read. With
-    ``keep_log=False`` a log parsed here is not pickled into the cache (its files'
-    parts are): for a caller about to add a file to it (``briefer add``), after
-    which that entry could never be read.
+    ``includes`` receives the (path, digest) of each included file read.
     """
     from briefer import cache
     from briefer.filestamps import Stamps
@@ -450,7 +446,7 @@ def load_log(
             includes[:] = [(i.path, i.digest or cache.file_digest(i.data)) for i in parsed.inputs]
         if use_cache:
             # A check needs no log: leave its pickling to a load that does.
-            cache.store(path, display, data, parsed, with_log=need_log and keep_log)
+            cache.store(path, display, data, parsed, with_log=need_log)
             if stamps is not None:
                 stamps.keep_only([main_path, *(i.path for i in parsed.inputs)])
     if stamps is not None:
