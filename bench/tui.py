@@ -103,7 +103,7 @@ class Monitor:
                 view = app.view
                 edited = view is not None and MARKER in view.index_by_id
                 shown = app.shown_at is not None
-                whole = shown and not app.loading_total
+                whole = shown and not getattr(app, "loading_total", 0)  # older briefers: none
                 self.frames.append((time.perf_counter(), app.filter_text, shown, edited, whole))
 
         app._display = recorded
