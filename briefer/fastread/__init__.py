@@ -107,7 +107,7 @@ def _read_events(
 
     def read(into: LogReader) -> None:
         if not parallel.read(into, data, bounds, display, keep_events=keep_events):
-            read_chunks(into, data, bounds, display)
+            read_chunks(into, data, bounds, display, keep=keep_events)
 
     if cache:
         read_cached(state, data, parts, display, keep_events=keep_events, read=read)

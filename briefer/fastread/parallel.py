@@ -125,7 +125,7 @@ def _read_run(
     """One run of chunks read on its own, as an included file's part is."""
     alone = LogReader(tz=state.tz, kinds=set(state.kinds))
     alone.begin(state.file, props=False)
-    read_chunks(alone, data, run, display)
+    read_chunks(alone, data, run, display, keep=keep_events)
     part = part_of(alone)
     return part if keep_events else replace(part, events=[])
 
