@@ -97,12 +97,13 @@ def capture_folder(log_path: str, log: EventLog) -> Path:
 def _seeded(log: EventLog) -> object:
     """A walk that knows everything the log holds, for one more file to be read into."""
     from briefer.schema import LogReader
+    from briefer.schema.state import IdPositions
 
     reader = LogReader(tz=log.tzinfo, kinds=set(log.kinds))
     reader.header["timezone"] = log.timezone
     reader.metrics = dict(log.metrics)
     reader.source_id_pos = {sid: s.pos for sid, s in log.sources.items()}
-    reader.event_pos = {e.id: e.pos for e in log.events}
+    reader.event_pos = IdPositions({e.id: (e.pos.file, e.pos.line, e.pos.col) for e in log.events})
     reader.judgment_pos = {j.id: j.pos for j in log.judgments}
     reader.indicator_pos = {i: ind.pos for i, ind in log.indicators.items()}
     return reader

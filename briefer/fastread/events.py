@@ -428,7 +428,7 @@ class EventReader:
                 fields["indicators"] = self.indicators(node, eid)
         if found != count:
             raise Decline  # an unknown or repeated key
-        state.event_pos[eid] = Pos(self.display, *id_at)
+        state.event_pos.add(eid, self.display, *id_at)
         if keep:
             event = _new_event(eid, date, title, Pos(self.display, *where), fields)
             _ = event.haystack  # computed here, so that it comes out of the cache ready
