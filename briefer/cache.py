@@ -354,16 +354,19 @@ def _part_line(payload: bytes) -> bytes:
     return f"{len(payload)} {_digest(payload)}\n".encode("ascii")
 
 
-def store(path: str, display: str, data: bytes, parsed: Parsed, *, with_log: bool = True) -> None:
+def store(
+    path: str, display: str, data: bytes, parsed: Parsed, *, with_log: bool = True, digest: str = ""
+) -> None:
     """Write the entry atomically; a cache that cannot be written is silently skipped.
 
-    ``with_log=False`` writes the header alone (see ``Header.has_body``).
+    ``with_log=False`` writes the header alone (see ``Header.has_body``). ``digest``, when
+    given, is ``data``'s (:func:`file_digest`), taken already: 58 MB need not be hashed twice.
     """
     from briefer.preview import preview_of
 
     result = parsed.result
     header = Header(
-        key(data),
+        key_of_digest(digest) if digest else key(data),
         display,
         tuple(parsed.patterns),
         tuple((i.path, i.digest or _digest(i.data)) for i in parsed.inputs),

@@ -413,16 +413,15 @@ def load_log(
     stamps = Stamps(path) if use_cache else None
     main_path = os.path.abspath(path)
     try:
-        result = None
+        result, data, digest = None, None, ""
         if stamps is None:
             data = read_log_file(path)
         else:
-            # The main file's stamp may vouch for it too: a warm check of a 58 MB
-            # log need not read and hash it. Its bytes (if read) go before a large
-            # cached log is unpickled (peak memory); a miss reads the file again.
-            _, digest = stamps.digest(main_path)
+            # Its stamp may vouch for it (a warm check need not read 58 MB). A check keeps the
+            # bytes hashed; a load drops them before a cached log is unpickled (peak memory).
+            hashed, digest = stamps.digest(main_path)
             data_key = cache.key_of_digest(digest)
-            data = b""
+            data = hashed if not need_log else None
             result = cache.lookup(
                 path,
                 display,
@@ -432,12 +431,13 @@ def load_log(
                 stamps=stamps,
                 includes=includes,
             )
-            if result is None:
-                data = read_log_file(path)
+            if result is None and data is None:  # the file may have changed since its stamp
+                data, digest = read_log_file(path), ""
     except OSError as exc:
         problem = Problem(Pos(display, 0, 0), "error", f"cannot read: {exc.strerror}")
         return LoadResult(None, (problem,))
     if result is None:
+        assert data is not None
         parsed = parse(
             path, data, display, parts=use_cache, known=known, with_log=need_log, stamps=stamps
         )
@@ -446,7 +446,7 @@ def load_log(
             includes[:] = [(i.path, i.digest or cache.file_digest(i.data)) for i in parsed.inputs]
         if use_cache:
             # A check needs no log: leave its pickling to a load that does.
-            cache.store(path, display, data, parsed, with_log=need_log)
+            cache.store(path, display, data, parsed, with_log=need_log, digest=digest)
             if stamps is not None:
                 stamps.keep_only([main_path, *(i.path for i in parsed.inputs)])
     if stamps is not None:

@@ -172,9 +172,9 @@ def main_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = chunks.read_chunks
 
-    def counting(state: object, data: bytes, bounds: object, display: str) -> None:
+    def counting(state: object, data: bytes, bounds: object, display: str, **kw: bool) -> None:
         seen.append(display)
-        real(state, data, bounds, display)  # type: ignore[arg-type]
+        real(state, data, bounds, display, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(chunks, "read_chunks", counting)
     return seen

@@ -3,6 +3,7 @@ anything unusual falls back to one process."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import sys
@@ -55,16 +56,45 @@ def test_several_processes_read_a_large_log_exactly_as_one(
 
 
 def test_runs_are_contiguous_and_cover_every_chunk(generated_log: Path) -> None:
+    """Each run's chunks, found by the process that reads it, are those of the whole list
+    cut at the runs' starts: the same items, on the same lines."""
     data = generated_log.read_bytes()
     parts = split(data)
     assert parts is not None
-    bounds = parts.bounds(data, 1 << 14)
+    whole = parts.bounds(data, 1 << 14)
     for count in (2, 3, 8):
-        runs = parallel._runs(bounds, count)
+        runs = parts.runs(data, count)
         assert len(runs) == count
-        assert [b for run in runs for b in run] == bounds
-        sizes = [run[-1].end - run[0].start for run in runs]
+        assert runs[0][0] == parts.body_start
+        assert runs[-1][1] == parts.body_end
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(runs))
+        sizes = [end - start for start, end in runs]
         assert max(sizes) < 2 * min(sizes)
+        apart = [b for run in runs for b in parts.bounds(data, 1 << 14, run)]
+        assert apart[0].start == parts.body_start
+        assert apart[-1].end == parts.body_end
+        assert all(a.end == b.start for a, b in itertools.pairwise(apart))
+        assert all(b.line == data.count(b"\n", 0, b.start) for b in apart)
+        assert sum(b.items for b in apart) == sum(b.items for b in whole)
+
+
+def test_a_line_beside_the_items_leaves_the_log_to_the_reference_reader(
+    generated_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line at the items' indentation that is no item (a syntax error) is found by the
+    run that holds it; the log is then read as one, and by PyYAML, which words the error."""
+    text = generated_log.read_text(encoding="utf-8")
+    at = text.index("\n  - id:", len(text) * 3 // 4)
+    log = tmp_path / "events.yaml"
+    log.write_text(f"{text[:at]}\n  stray: 1{text[at:]}", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    data = log.read_bytes()
+    reference = parse(log.name, data, with_log=False, fast=False).result
+    calls = three_processes(monkeypatch)
+    result = parse(log.name, data, with_log=False).result
+    assert calls == [False]
+    assert result == reference
+    assert [p.severity for p in result.problems] == ["error"]
 
 
 def test_an_id_repeated_across_runs_falls_back_to_one_process(

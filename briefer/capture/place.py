@@ -99,12 +99,13 @@ def _seeded(log: EventLog, event_pos: Mapping[str, Pos]) -> object:
     """A walk that knows everything the log holds (its events by where their ids are),
     for one more file to be read into."""
     from briefer.schema import LogReader
+    from briefer.schema.state import IdPositions
 
     reader = LogReader(tz=log.tzinfo, kinds=set(log.kinds))
     reader.header["timezone"] = log.timezone
     reader.metrics = dict(log.metrics)
     reader.source_id_pos = {sid: s.pos for sid, s in log.sources.items()}
-    reader.event_pos = dict(event_pos)
+    reader.event_pos = IdPositions({eid: (p.file, p.line, p.col) for eid, p in event_pos.items()})
     reader.judgment_pos = {j.id: j.pos for j in log.judgments}
     reader.indicator_pos = {i: ind.pos for i, ind in log.indicators.items()}
     return reader

@@ -103,11 +103,9 @@ def _read_events(
     from briefer.fastread.cached import read_cached
     from briefer.fastread.chunks import read_chunks
 
-    bounds = parts.bounds(data)
-
     def read(into: LogReader) -> None:
-        if not parallel.read(into, data, bounds, display, keep_events=keep_events):
-            read_chunks(into, data, bounds, display)
+        if not parallel.read(into, data, parts, display, keep_events=keep_events):
+            read_chunks(into, data, parts.bounds(data), display, keep=keep_events)
 
     if cache:
         read_cached(state, data, parts, display, keep_events=keep_events, read=read)

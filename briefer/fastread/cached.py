@@ -26,12 +26,15 @@ from briefer.yamlfast import Unsupported
 __all__ = ["read_cached"]
 
 
-def _key(state: LogReader, data: bytes, parts: Split, display: str, variant: str) -> str:
-    body = hashlib.blake2b(memoryview(data)[parts.body_start : parts.body_end], digest_size=20)
+def _body_digest(data: bytes, parts: Split) -> str:
+    """The digest of the events list's bytes (taken once: 58 MB at 100,000 events)."""
+    body = memoryview(data)[parts.body_start : parts.body_end]
+    return hashlib.blake2b(body, digest_size=20).hexdigest()
+
+
+def _key(state: LogReader, digest: str, parts: Split, display: str, variant: str) -> str:
     name = f"{display}\0events from line {parts.events_line}\0{variant}"
-    return filecache.part_key(
-        name, body.hexdigest(), state.header.get("timezone", "UTC"), state.kinds
-    )
+    return filecache.part_key(name, digest, state.header.get("timezone", "UTC"), state.kinds)
 
 
 def read_cached(
@@ -45,9 +48,10 @@ def read_cached(
 ) -> None:
     """The events of ``parts`` into ``state``: from the cache, else by ``read`` (into a
     fresh state, whose part is then filed)."""
-    whole = _key(state, data, parts, display, "events")
+    digest = _body_digest(data, parts)
+    whole = _key(state, digest, parts, display, "events")
     part = filecache.lookup(whole, with_events=keep_events)
-    light = None if keep_events else _key(state, data, parts, display, "index")
+    light = None if keep_events else _key(state, digest, parts, display, "index")
     if part is None and light is not None:
         part = filecache.lookup(light, with_events=False)
     if part is None:

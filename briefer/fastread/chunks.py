@@ -28,9 +28,12 @@ def _utf8(raw: bytes) -> None:
             raise Unsupported from None
 
 
-def read_chunks(state: LogReader, data: bytes, bounds: list[Bounds], display: str) -> None:
-    """The chunks of events at ``bounds`` into ``state``, one after the other."""
-    reader = EventReader(state, display)
+def read_chunks(
+    state: LogReader, data: bytes, bounds: list[Bounds], display: str, *, keep: bool = True
+) -> None:
+    """The chunks of events at ``bounds`` into ``state``, one after the other (without
+    ``keep``, for a check, with only what the checks across files need of them)."""
+    reader = EventReader(state, display, keep=keep)
     first = _ryml.Tree_first_child
     following = _ryml.Tree_next_sibling
     for where in bounds:
@@ -58,5 +61,8 @@ def read_chunks(state: LogReader, data: bytes, bounds: list[Bounds], display: st
             except Decline:
                 if doc is None:
                     doc = FastDocument(raw, parsed=(buffer, tree), line=chunk.line)
+                start = len(state.refs)
                 read_event(state, doc.node(item))
+                reader.adopt(start)
             item = following(this, item)
+    reader.flush()

@@ -12,6 +12,13 @@ broken, anything that would be a warning) is *declined*: the caller has the
 schema read that one event, through rapidyaml's nodes, so every message comes
 from the schema and every rule is written once (here the rules are only
 recognised, never reported).
+
+A check (``keep=False``) needs only what the steps across files take from the
+events (see :class:`~briefer.schema.parts.FilePart`): every rule is checked as
+for a load, but no Event is built, no text shared and no event's own position
+worked out. The references go straight into columns (a
+:class:`~briefer.schema.state.RefBlock`), as they are pickled and checked,
+without a Reference or a Pos for each.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from ryml import _ryml
 from briefer.dates import DateError, EDate, parse_date
 from briefer.model import _NO_FIGURES, Citation, Confidence, Event, Location, Pos
 from briefer.schema.events import _FIGURE_LIMIT, EVENT_KEYS
-from briefer.schema.state import SLUG, LogState, Reference
+from briefer.schema.state import SLUG, LogState, RefBlock
 from briefer.wallclock import wall_clock_notes
 from briefer.yamlfast import (
     _FIRST,
@@ -76,11 +83,12 @@ class Decline(Exception):
 
 
 class EventReader:
-    """Reads the events of one file's chunks into ``state``."""
+    """Reads the events of one file's chunks into ``state`` (their Events only if ``keep``)."""
 
-    def __init__(self, state: LogState, display: str) -> None:
+    def __init__(self, state: LogState, display: str, *, keep: bool = True) -> None:
         self.state = state
         self.display = display
+        self.keep = keep
         self.tz: tzinfo = state.tz
         #: Date text → its (shared) value; a log has far fewer days than events.
         self.dates: dict[str, EDate] = {}
@@ -92,6 +100,8 @@ class EventReader:
         #: dataclass costs more than reading the values).
         self.places: dict[tuple[Any, ...], Location] = {}
         self.cited: dict[tuple[Any, ...], Citation] = {}
+        #: The references of the events read, in reading order (see :meth:`flush`).
+        self.refs = RefBlock(display, [], [], [], [], [], [])
         # Per chunk:
         self.this: Any = None
         self.raw = b""
@@ -109,10 +119,32 @@ class EventReader:
         self.last_offset = 0
         self.last_line = line
 
+    def flush(self) -> None:
+        """Hand the references read so far to the state, as one block (a file's runs and
+        chunks keep their reading order: blocks are checked after ``state.refs``)."""
+        if self.refs.what:
+            self.state.ref_blocks.append(self.refs)
+            self.refs = RefBlock(self.display, [], [], [], [], [], [])
+
+    def adopt(self, start: int) -> None:
+        """Move ``state.refs[start:]`` (those of an event the schema read) into the
+        columns, so that the references stay in reading order."""
+        refs = self.state.refs
+        block = self.refs
+        for ref in refs[start:]:
+            block.what.append(ref.what)
+            block.target.append(ref.target)
+            block.line.append(ref.pos.line)
+            block.col.append(ref.pos.col)
+            block.owner.append(ref.owner)
+            block.owner_kind.append(ref.owner_kind)
+        del refs[start:]
+
     # -- positions -------------------------------------------------------------------
 
-    def pos(self, offset: int) -> Pos:
-        """The position of the byte at ``offset`` of the chunk (mostly asked in file order)."""
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """The 1-based line and column of the byte at ``offset`` of the chunk (mostly
+        asked in file order; the column counts characters, as PyYAML's does)."""
         raw = self.raw
         last = self.last_offset
         if offset >= last:
@@ -127,7 +159,7 @@ class EventReader:
             prefix = raw[start:offset]
             if not prefix.isascii():
                 col = len(prefix.decode("utf-8"))
-        return Pos(self.display, line + 1, col + 1)
+        return line + 1, col + 1
 
     def offset(self, view: Any) -> int:
         """Where a scalar's text lies in the chunk (Decline when it is elsewhere)."""
@@ -138,8 +170,8 @@ class EventReader:
             raise Decline
         return at
 
-    def value_pos(self, kind: int, view: Any) -> Pos:
-        """Where PyYAML starts a plain or quoted scalar value."""
+    def value_at(self, kind: int, view: Any) -> tuple[int, int]:
+        """Where PyYAML starts a plain or quoted scalar value: line and column."""
         at = self.offset(view)
         style = kind & _VAL_STYLE
         if style != _PLAIN:
@@ -147,7 +179,23 @@ class EventReader:
             quote = b"'" if style == _SQUO else b'"'
             if style not in (_SQUO, _DQUO) or self.raw[at : at + 1] != quote:
                 raise Decline
-        return self.pos(at)
+        return self.line_col(at)
+
+    def reference(self, what: str, target: str, where: tuple[int, int], owner: str) -> None:
+        """A reference of the event being read (undone if it is declined)."""
+        refs = self.refs
+        refs.what.append(what)
+        refs.target.append(target)
+        refs.line.append(where[0])
+        refs.col.append(where[1])
+        refs.owner.append(owner)
+        refs.owner_kind.append("event")
+
+    def _undo(self, count: int) -> None:
+        """Drop the references past the first ``count`` (a declined event's)."""
+        refs = self.refs
+        for column in (refs.what, refs.target, refs.line, refs.col, refs.owner, refs.owner_kind):
+            del column[count:]
 
     # -- scalars ---------------------------------------------------------------------
 
@@ -210,11 +258,13 @@ class EventReader:
         return value
 
     def texts(self, nid: int) -> tuple[str, ...]:
-        """A list of texts, or one text (``actors``, ``tags``): a shared tuple."""
+        """A list of texts, or one text (``actors``, ``tags``): a shared tuple (not shared,
+        nor kept, by a check)."""
         this = self.this
         kind = _TYPE(this, nid)
         if kind & _PROPS:
             raise Decline
+        keep = self.keep
         intern = self.intern
         if kind & _SEQ:
             out = []
@@ -237,8 +287,11 @@ class EventReader:
                     raise Decline
                 if not value or value.isspace():
                     raise Decline
-                out.append(intern(value, value))
+                if keep:
+                    out.append(intern(value, value))
                 child = _NEXT(this, child)
+            if not keep:
+                return self.empty
             values = tuple(out)
             return intern(values, values)  # type: ignore[no-any-return]
         if kind & _MAP:
@@ -247,6 +300,8 @@ class EventReader:
         if view is None or (kind & _VAL_STYLE == _PLAIN and str(view, "utf-8") in _NULLS):
             return self.empty
         value = self.text(kind, view)
+        if not keep:
+            return self.empty
         one = (intern(value, value),)
         return intern(one, one)  # type: ignore[no-any-return]
 
@@ -285,7 +340,15 @@ class EventReader:
     # -- events ----------------------------------------------------------------------
 
     def event(self, nid: int) -> None:
-        """One event, appended to the state; Decline leaves the state as it was."""
+        """One event, into the state; Decline leaves the state as it was."""
+        count = len(self.refs.what)
+        try:
+            self._event(nid)
+        except Decline:
+            self._undo(count)
+            raise
+
+    def _event(self, nid: int) -> None:
         this = self.this
         find = _FIND
         kind_of = _TYPE
@@ -296,12 +359,13 @@ class EventReader:
         count = _COUNT(this, nid)
         first = _FIRST(this, nid)
         state = self.state
-        intern = self.intern
-        # The mapping starts at its first key.
+        keep = self.keep
+        # The mapping starts at its first key (a check keeps no Event, and needs no position).
         kind = kind_of(this, first)
-        if kind & _KEY_STYLE != _KEY_PLAIN:
+        key_view = _KEY(this, first)
+        if kind & _KEY_STYLE != _KEY_PLAIN or key_view is None:
             raise Decline
-        pos = self.pos(self.offset(_KEY(this, first)))
+        where = self.line_col(self.offset(key_view)) if keep else (0, 0)
         node = find(this, nid, "id")
         if node == _NONE:
             raise Decline
@@ -310,7 +374,7 @@ class EventReader:
         eid = self.text(kind, view)
         if not _SLUG_MATCH(eid) or eid in state.event_pos:
             raise Decline
-        id_pos = self.value_pos(kind, view)
+        id_at = self.value_at(kind, view)
         node = find(this, nid, "date")
         if node == _NONE:
             raise Decline
@@ -324,7 +388,6 @@ class EventReader:
         title = self.text(kind_of(this, node), value_of(this, node))
         found = 3
         fields: dict[str, Any] = {}
-        refs: list[Reference] = []
         for key in _OPTIONAL:
             if found == count:
                 break  # every key found: the rest are absent
@@ -336,17 +399,17 @@ class EventReader:
                 value = self.text(kind_of(this, node), value_of(this, node))
                 if value not in state.kinds:
                     raise Decline
-                fields["kind"] = intern(value, value)
+                fields["kind"] = self.intern(value, value)
             elif key == "summary":
                 summary = self.optional(kind_of(this, node), value_of(this, node))
-                if summary is not None:
+                if summary is not None and keep:
                     fields["summary"] = summary.strip()
             elif key == "actors" or key == "tags":
                 fields[key] = self.texts(node)
             elif key == "location":
                 fields["location"] = self.location(node)
             elif key == "sources":
-                fields["sources"] = self.citations(node, eid, refs)
+                fields["sources"] = self.citations(node, eid)
             elif key == "significance":
                 number = self.number(node)
                 if number != int(number) or not 1 <= number <= 5:
@@ -358,31 +421,33 @@ class EventReader:
                     raise Decline
                 fields["confidence"] = confidence
             elif key == "figures":
-                fields["figures"] = self.figures(node, eid, refs)
+                fields["figures"] = self.figures(node, eid)
             elif key == "related":
-                fields["related"] = self.related(node, eid, refs)
+                fields["related"] = self.related(node, eid)
             else:  # indicators
-                fields["indicators"] = self.indicators(node, eid, refs)
+                fields["indicators"] = self.indicators(node, eid)
         if found != count:
             raise Decline  # an unknown or repeated key
-        event = _new_event(eid, date, title, pos, fields)
-        _ = event.haystack  # computed here, so that it comes out of the cache ready
-        state.event_pos[eid] = id_pos
-        if refs:
-            state.refs.extend(refs)
-        state.events.append(event)
+        state.event_pos.add(eid, self.display, *id_at)
+        if keep:
+            event = _new_event(eid, date, title, Pos(self.display, *where), fields)
+            _ = event.haystack  # computed here, so that it comes out of the cache ready
+            state.events.append(event)
         # What the steps across files need of the events (as read_event notes it).
-        if not event.sources:
+        if not fields.get("sources"):
             state.uncited.append(eid)
-        if event.indicators:
-            state.observed.update(event.indicators)
-        if event.related:
-            state.related_named.update(event.related)
-        if event.kind == "deadline":
+        indicators = fields.get("indicators")
+        if indicators:
+            state.observed.update(indicators)
+        related = fields.get("related")
+        if related:
+            state.related_named.update(related)
+        if fields.get("kind") == "deadline":
             order: tuple[object, ...] = (*date.sort_key, eid)
-            state.deadline_facts.append((order, eid, date.latest, bool(event.related)))
+            state.deadline_facts.append((order, eid, date.latest, bool(related)))
 
-    def location(self, nid: int) -> Location:
+    def location(self, nid: int) -> Location | None:
+        """A place (None for a check, which keeps none)."""
         this = self.this
         kind = _TYPE(this, nid)
         if not kind & _MAP:
@@ -412,16 +477,20 @@ class EventReader:
             raise Decline
         return self.place((name, region, coords[0], coords[1]))
 
-    def place(self, values: tuple[str, str | None, float | None, float | None]) -> Location:
+    def place(self, values: tuple[str, str | None, float | None, float | None]) -> Location | None:
         """The shared Location of these values (built, and hashed, once per place)."""
+        if not self.keep:
+            return None
         found = self.places.get(values)
         if found is None:
             found = self.places[values] = self.shared(Location(*values))
         return found
 
-    def citations(self, nid: int, eid: str, refs: list[Reference]) -> tuple[Citation, ...]:
+    def citations(self, nid: int, eid: str) -> tuple[Citation, ...]:
+        """The citations (for a check, a tuple as long, of no use but its length)."""
         this = self.this
         shared = self.shared
+        keep = self.keep
         out = []
         for item in self.items(nid):
             kind = _TYPE(this, item)
@@ -451,15 +520,18 @@ class EventReader:
                 node = item
             view = _VAL(this, node)
             sid = self.text(kind, view)
-            refs.append(Reference("source", sid, self.value_pos(kind, view), eid))
-            key = (sid, note, credibility)
-            citation = self.cited.get(key)
-            if citation is None:
-                citation = self.cited[key] = shared(Citation(sid, note, credibility))
-            out.append(citation)
-        return shared(tuple(out))  # type: ignore[no-any-return]
+            self.reference("source", sid, self.value_at(kind, view), eid)
+            if keep:
+                key = (sid, note, credibility)
+                citation = self.cited.get(key)
+                if citation is None:
+                    citation = self.cited[key] = shared(Citation(sid, note, credibility))
+                out.append(citation)
+            else:
+                out.append(_CITED)
+        return shared(tuple(out)) if keep else tuple(out)
 
-    def figures(self, nid: int, eid: str, refs: list[Reference]) -> dict[str, float]:
+    def figures(self, nid: int, eid: str) -> dict[str, float]:
         this = self.this
         kind = _TYPE(this, nid)
         if kind & _PROPS or not kind & _MAP:
@@ -476,7 +548,7 @@ class EventReader:
             mid = str(view, "utf-8")
             if mid in out or mid in _NULLS or not mid.strip() or mid[0] in _RESERVED:
                 raise Decline
-            refs.append(Reference("metric", mid, self.pos(self.offset(view)), eid))
+            self.reference("metric", mid, self.line_col(self.offset(view)), eid)
             value = self.number(child)
             if abs(value) >= _FIGURE_LIMIT:
                 raise Decline  # the schema says it is out of range
@@ -484,7 +556,7 @@ class EventReader:
             child = _NEXT(this, child)
         return out
 
-    def related(self, nid: int, eid: str, refs: list[Reference]) -> tuple[str, ...]:
+    def related(self, nid: int, eid: str) -> tuple[str, ...]:
         this = self.this
         out = []
         for item in self.items(nid):
@@ -493,22 +565,25 @@ class EventReader:
             rid = self.text(kind, view)
             if rid == eid:
                 raise Decline
-            refs.append(Reference("event", rid, self.value_pos(kind, view), eid))
+            self.reference("event", rid, self.value_at(kind, view), eid)
             out.append(rid)
-        return self.shared(tuple(out))  # type: ignore[no-any-return]
+        return self.shared(tuple(out)) if self.keep else tuple(out)
 
-    def indicators(self, nid: int, eid: str, refs: list[Reference]) -> tuple[str, ...]:
+    def indicators(self, nid: int, eid: str) -> tuple[str, ...]:
         this = self.this
         out: list[str] = []
         for item in self.items(nid):
             kind = _TYPE(this, item)
             view = _VAL(this, item)
             iid = self.text(kind, view)
-            refs.append(Reference("indicator", iid, self.value_pos(kind, view), eid))
+            self.reference("indicator", iid, self.value_at(kind, view), eid)
             if iid not in out:
                 out.append(iid)
-        return self.shared(tuple(out))  # type: ignore[no-any-return]
+        return self.shared(tuple(out)) if self.keep else tuple(out)
 
+
+#: What a check puts for each citation: it keeps only how many there are.
+_CITED = Citation("", None, None)
 
 _set_event = Event.__setstate__  # type: ignore[attr-defined]
 _EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))

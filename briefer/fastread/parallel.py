@@ -2,8 +2,9 @@
 
 The events of one file are read in chunks of whole items that do not depend on
 each other (:mod:`briefer.fastread.split`). Where it is safe and worth it, the
-chunks are shared out in contiguous runs: this process reads the first run and
-forked copies of it the others, each into a fresh walk state that knows only
+list is cut into contiguous runs of about the same size (each process finds its
+own run's chunks, a search through every line of it): this process reads the
+first run and forked copies of it the others, each into a fresh walk state that knows only
 the time zone and the kinds, as an included file's part is read
 (:func:`briefer.schema.parts.part_of`). Each child sends back its part, pickled
 through a pipe (without the events themselves for a check, which needs only
@@ -33,7 +34,7 @@ import threading
 from dataclasses import replace
 
 from briefer.fastread.chunks import read_chunks
-from briefer.fastread.split import Bounds
+from briefer.fastread.split import Split
 from briefer.schema.parts import FilePart, absorb, part_of
 from briefer.schema.walk import LogReader
 
@@ -57,88 +58,87 @@ def workers(size: int) -> int:
     return max(1, min(cores, 8))
 
 
-def _runs(bounds: list[Bounds], count: int) -> list[list[Bounds]]:
-    """``bounds`` cut into ``count`` contiguous runs of about the same number of bytes."""
-    total = sum(b.end - b.start for b in bounds)
-    runs: list[list[Bounds]] = [[]]
-    done = 0
-    for b in bounds:
-        if runs[-1] and len(runs) < count and done >= total * len(runs) / count:
-            runs.append([])
-        runs[-1].append(b)
-        done += b.end - b.start
-    return runs
-
-
 def read(
     state: LogReader,
     data: bytes,
-    bounds: list[Bounds],
+    parts: Split,
     display: str,
     *,
     keep_events: bool,
     count: int | None = None,
 ) -> bool:
-    """Read the chunks at ``bounds`` into ``state`` with several processes; False (and
-    ``state`` untouched) when this one should read them alone."""
+    """Read the events list of ``parts`` into ``state`` with several processes; False (and
+    ``state`` untouched) when this one should read it alone."""
     if count is None:
-        size = bounds[-1].end - bounds[0].start if bounds else 0
-        count = workers(size)
-    runs = _runs(bounds, count)
-    if count < 2 or len(runs) < 2:
+        count = workers(parts.body_end - parts.body_start)
+    if count < 2:
+        return False
+    runs = parts.runs(data, count)
+    if len(runs) < 2:
         return False
     children: list[tuple[int, int]] = []  # (pid, read end of its pipe), not yet received
-    parts: list[FilePart] = []
+    got: list[FilePart] = []  # each run's part, in file order
     try:
         for run in runs[1:]:
             r, w = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: never returns
                 os.close(r)
-                _child(w, state, data, run, display, keep_events)
+                _child(w, state, data, parts, run, display, keep_events)
             os.close(w)
             children.append((pid, r))
-        parts.append(_read_run(state, data, runs[0], display, keep_events))
+        got.append(_read_run(state, data, parts, runs[0], display, keep_events))
         while children:
             part = _receive(*children.pop(0))
             if part is None:
                 return False
-            parts.append(part)
+            got.append(part)
     except Exception:  # the fast reader declined a run here, or a fork failed
         return False
     finally:
         for pid, r in children:  # left behind by an error: stop them
             _stop(pid, r)
     seen = set(state.event_pos)
-    for part in parts:
+    for part in got:
         if part.event_pos.keys() & seen:
             return False  # an id repeated across runs: the sequential walk reports it
         seen.update(part.event_pos)
-    for part in parts:
+    for part in got:
         absorb(state, part)
     return True
 
 
 def _read_run(
-    state: LogReader, data: bytes, run: list[Bounds], display: str, keep_events: bool
+    state: LogReader,
+    data: bytes,
+    parts: Split,
+    run: tuple[int, int],
+    display: str,
+    keep_events: bool,
 ) -> FilePart:
-    """One run of chunks read on its own, as an included file's part is."""
+    """One run of the list (its bytes ``start:end``) read on its own, as an included
+    file's part is."""
     alone = LogReader(tz=state.tz, kinds=set(state.kinds))
     alone.begin(state.file, props=False)
-    read_chunks(alone, data, run, display)
+    read_chunks(alone, data, parts.bounds(data, run=run), display, keep=keep_events)
     part = part_of(alone)
     return part if keep_events else replace(part, events=[])
 
 
 def _child(
-    w: int, state: LogReader, data: bytes, run: list[Bounds], display: str, keep_events: bool
+    w: int,
+    state: LogReader,
+    data: bytes,
+    parts: Split,
+    run: tuple[int, int],
+    display: str,
+    keep_events: bool,
 ) -> None:
     """Read a run, send its part down ``w`` and end this process (code 0 only if it was sent)."""
     code = 1
     try:
-        payload = pickle.dumps(
-            _read_run(state, data, run, display, keep_events), protocol=pickle.HIGHEST_PROTOCOL
-        )
+        part = _read_run(state, data, parts, run, display, keep_events)
+        payload = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
         with open(w, "wb", closefd=True) as pipe:
             pipe.write(payload)
         code = 0

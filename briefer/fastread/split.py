@@ -20,6 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
+
+from briefer.yamlfast import Unsupported
 
 __all__ = ["Chunk", "Split", "split"]
 
@@ -62,25 +65,50 @@ class Split:
         for bounds in self.bounds(data, size):
             yield bounds.chunk(data)
 
-    def bounds(self, data: bytes, size: int = CHUNK_BYTES) -> list[Bounds]:
-        """Where each chunk of :meth:`chunks` lies, without copying its bytes."""
-        starts = _item_starts(data, self.body_start, self.body_end, self.indent)
-        if starts is None:
-            raise ValueError("not a plain list")
+    def bounds(
+        self, data: bytes, size: int = CHUNK_BYTES, run: tuple[int, int] | None = None
+    ) -> list[Bounds]:
+        """Where each chunk of :meth:`chunks` lies, without copying its bytes; only those
+        of ``run`` (one of :meth:`runs`) when given. Raises Unsupported when a line at or
+        left of the items is not one (the list is not laid out plainly after all)."""
+        start, end = (self.body_start, self.body_end) if run is None else run
+        starts = _item_starts(data, start, end, self.indent)
+        if starts is None or (start != self.body_start and starts[0] != start):
+            raise Unsupported
         # The first chunk takes the comments and blank lines before the first item too.
-        starts[0] = self.body_start
-        line = self.events_line + 1
+        starts[0] = start
+        line = self.events_line + 1 + data.count(b"\n", self.body_start, start)
         out = []
         i = 0
         while i < len(starts):
             j = i + 1
             while j < len(starts) and starts[j] - starts[i] < size:
                 j += 1
-            end = starts[j] if j < len(starts) else self.body_end
-            out.append(Bounds(starts[i], end, line, j - i))
-            line += data.count(b"\n", starts[i], end)
+            stop = starts[j] if j < len(starts) else end
+            out.append(Bounds(starts[i], stop, line, j - i))
+            line += data.count(b"\n", starts[i], stop)
             i = j
         return out
+
+    def runs(self, data: bytes, count: int) -> list[tuple[int, int]]:
+        """The events list cut into at most ``count`` contiguous byte ranges of about the
+        same size, each after the first starting on an item's line.
+
+        Only a few lines are looked for here: each range's :meth:`bounds` (a search
+        through its every line) are worked out by the process that reads it."""
+        mark = b"\n" + b" " * self.indent + b"-"
+        cuts = [self.body_start]
+        size = self.body_end - self.body_start
+        for k in range(1, count):
+            at = max(self.body_start + size * k // count, cuts[-1] + 1) - 1
+            found = data.find(mark, at, self.body_end)
+            while found >= 0 and data[found + len(mark) : found + len(mark) + 1] not in _GAP:
+                found = data.find(mark, found + 1, self.body_end)
+            if found < 0:
+                break
+            cuts.append(found + 1)
+        cuts.append(self.body_end)
+        return list(pairwise(cuts))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from briefer.model import Event, Indicator, Judgment, Pos, Problem, Source
-from briefer.schema.state import LogState, RefBlock
+from briefer.schema.state import IdPositions, LogState, RefBlock
 
 __all__ = ["FilePart", "absorb", "part_of"]
 
@@ -31,7 +31,7 @@ class FilePart:
     source_id_pos: dict[str, Pos]
     #: Left empty by a check, which needs only what the other fields say of them.
     events: list[Event]
-    event_pos: dict[str, Pos]
+    event_pos: IdPositions
     refs: RefBlock
     bad_sources: set[str]
     judgments: list[Judgment]
@@ -68,7 +68,7 @@ def absorb(state: LogState, part: FilePart) -> bool:
     state.sources.update(part.sources)
     state.source_id_pos.update(part.source_id_pos)
     state.events += part.events
-    state.event_pos.update(part.event_pos)
+    state.event_pos.merge(part.event_pos)
     state.ref_blocks.append(part.refs)
     state.bad_sources |= part.bad_sources
     state.judgments += part.judgments

@@ -18,7 +18,7 @@ def check_references(state: LogState) -> None:
     known: dict[str, Collection[str]] = {
         "source": state.source_id_pos,
         "metric": state.metrics,
-        "event": state.event_pos,
+        "event": state.event_pos.keys(),
         "indicator": state.indicator_pos,
         "judgment": state.judgment_pos,
         # A judgment's basis names events and sources alike.

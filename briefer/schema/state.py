@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, KeysView, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from typing import Any, TypeVar
@@ -85,6 +85,64 @@ class RefBlock:
         return (self.reference(i) for i in range(len(self.what)))
 
 
+class IdPositions(MutableMapping[str, Pos]):
+    """Ids → where each is declared, kept as plain ``(file, line, col)`` tuples.
+
+    A 100,000-event log has as many event ids. Their positions are read only by
+    the few messages that name one (a duplicate id, an event citing nothing, a
+    past deadline), yet they are pickled with every part (into the per-file
+    cache, and back from each process that read a run of the events): tuples
+    pickle and unpickle at C speed, where every Pos calls back into Python. A
+    Pos is made only when one is asked for.
+    """
+
+    __slots__ = ("_at",)
+
+    def __init__(self, at: dict[str, tuple[str, int, int]] | None = None) -> None:
+        self._at: dict[str, tuple[str, int, int]] = {} if at is None else at
+
+    def __getitem__(self, key: str) -> Pos:
+        file, line, col = self._at[key]
+        return Pos(file, line, col)
+
+    def __setitem__(self, key: str, pos: Pos) -> None:
+        self._at[key] = (pos.file, pos.line, pos.col)
+
+    def __delitem__(self, key: str) -> None:
+        del self._at[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._at
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, IdPositions):
+            return self._at == other._at
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dict
+
+    def __repr__(self) -> str:
+        return f"IdPositions({self._at!r})"
+
+    def keys(self) -> KeysView[str]:
+        """The ids, as a dict's own view (set operations at C speed)."""
+        return self._at.keys()
+
+    def add(self, key: str, file: str, line: int, col: int) -> None:
+        """``self[key] = Pos(file, line, col)``, without making the Pos."""
+        self._at[key] = (file, line, col)
+
+    def merge(self, other: IdPositions) -> None:
+        """Add every id of ``other`` (``update``, at C speed)."""
+        self._at.update(other._at)
+
+
 @dataclass(frozen=True)
 class Section:
     """One top-level key of the log: how its value is read, and where it may appear."""
@@ -112,7 +170,7 @@ class LogState(NodeReader):
     sources: dict[str, Source] = field(default_factory=dict)
     source_id_pos: dict[str, Pos] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
-    event_pos: dict[str, Pos] = field(default_factory=dict)
+    event_pos: IdPositions = field(default_factory=IdPositions)
     refs: list[Reference] = field(default_factory=list)
     #: References of files read apart (see ``briefer.schema.parts``), as columns.
     ref_blocks: list[RefBlock] = field(default_factory=list)
