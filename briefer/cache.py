@@ -106,6 +106,7 @@ def _code_stamp() -> str:
         "filecache.py",
         "files.py",
         "loader.py",
+        "reading.py",
         "model.py",
         "results.py",
         "slugs.py",

@@ -8,30 +8,23 @@ the cache must not keep).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from briefer.files import Match, expand_includes, read_log_file
-from briefer.model import BUILTIN_KINDS, Event, EventLog, Pos, Problem
+from briefer import reading
+from briefer.files import expand_includes, read_log_file
+from briefer.model import BUILTIN_KINDS, EventLog, Pos, Problem
+from briefer.reading import Reuse
 from briefer.results import Deadline, FileRead, LoadResult, Parsed
 
 if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this module
     from briefer.filestamps import Stamps
-    from briefer.schema import LogReader
-    from briefer.schema.parts import FilePart
-    from briefer.yamlread import SourceText
 
 __all__ = ["LoadResult", "Parsed", "Reuse", "fill_cache", "load_index", "load_log", "parse"]
 __all__ += ["time_problems"]
 __all__ += ["with_time_problems"]
-
-#: An included file's name as shown → the key of the part it was read as (its bytes' digest
-#: and how the main file says to read it: ``filecache.part_key``), and the events read then
-#: (still in memory, e.g. the browser's): a file whose key is the same is not parsed again.
-Reuse = Mapping[str, tuple[str, Sequence[Event]]]
 
 
 def display_name(path: str) -> str:
@@ -137,16 +130,18 @@ def _parse(
     header: dict[str, Any] = {}
     patterns: list[str] = []
     try:
-        main_text = _read_file(
+        main_text = reading.read_file(
             reader, data, display, main=True, fast=fast, keep_events=with_log, cache=parts
         )
         if main_text is None:
             return Parsed(LoadResult(None, tuple(reader.problems)), patterns, inputs)
         header, patterns = reader.header, reader.includes
         matches = expand_includes(patterns, path, display)
-        fresh = (
-            _prefill(reader, matches, known, stamps, with_log=with_log, fast=fast) if parts else {}
-        )
+        fresh = {}
+        if parts:
+            fresh = reading.prefill_parts(
+                reader, matches, known, stamps, with_log=with_log, fast=fast
+            )
         for match in matches:
             if not match.path:
                 node = reader.include_nodes[match.nth]
@@ -172,7 +167,7 @@ def _parse(
                     else:
                         inc_data, inc_digest = None, ""
                     if parts:
-                        part, digest = _included_part(
+                        part, digest = reading.included_part(
                             reader,
                             match.path,
                             inc_display,
@@ -194,9 +189,9 @@ def _parse(
             else:
                 assert inc_data is not None
                 inputs.append(FileRead(match.path, inc_display, inc_data))
-                _walk_included(reader, inc_display, inc_data, fast=fast)
+                reading.walk_included(reader, inc_display, inc_data, fast=fast)
         if draft is not None:  # tiny, and never cached: the reference reader words its errors
-            _walk_included(reader, draft.display, draft.data, fast=False)
+            reading.walk_included(reader, draft.display, draft.data, fast=False)
         reader.check_references()
     except Stop:
         pass  # a foreign format version: its one error says all there is to say
@@ -231,147 +226,12 @@ def _parse(
     return Parsed(LoadResult(log, problems, deadlines), patterns, inputs, where)
 
 
-def _prefill(
-    reader: LogReader,
-    matches: list[Match],
-    known: dict[str, tuple[bytes | None, str]],
-    stamps: Stamps | None,
-    *,
-    with_log: bool,
-    fast: bool,
-) -> dict[str, tuple[FilePart, str]]:
-    """Have the per-file cache hold every included file's part, read by several processes
-    at once where that is worth it (:mod:`briefer.prefill`); the parts this process read,
-    with their digests, by path (the walk takes them rather than read them back).
-
-    A file whose digest is not known yet is asked of ``stamps`` here (the walk would ask
-    next), so that a file whose part is kept counts as kept."""
-    from briefer.prefill import Wanted, prefill
-
-    for m in matches:
-        if m.path and m.path not in known and stamps is not None:
-            with contextlib.suppress(OSError):  # the walk reports it
-                known[m.path] = stamps.digest(m.path)
-
-    fresh: dict[str, tuple[FilePart, str]] = {}
-
-    def read(w: Wanted) -> None:
-        fresh[w[0]] = _included_part(
-            reader, w[0], w[1], w[2], w[3], with_events=with_log, fast=fast
-        )
-
-    wanted = [(m.path, m.display, *known.get(m.path, (None, ""))) for m in matches if m.path]
-    prefill(reader.header.get("timezone", "UTC"), reader.kinds, wanted, read)
-    return fresh
-
-
 def _capture_pattern(header: dict[str, Any], pattern: str) -> bool:
     """Does ``pattern`` cover the log's capture folder (which may well be empty)?"""
     from briefer.schema.capture import capture_covered
 
     folder = header.get("capture")
     return folder is not None and capture_covered(folder, [pattern])
-
-
-def _read_file(
-    reader: LogReader,
-    data: bytes,
-    display: str,
-    *,
-    main: bool,
-    fast: bool,
-    keep_events: bool = True,
-    cache: bool = False,
-) -> SourceText | None:
-    """Walk one file into ``reader``; None when it has no document to walk (reported).
-
-    With ``fast``, the fast reader does (raising Unsupported for a file only the
-    reference path reads exactly); otherwise PyYAML composes the file and the
-    schema walks its nodes.
-    """
-    from briefer.yamlread import SourceText, decode
-
-    if fast:
-        from briefer import fastread
-
-        return fastread.read_file(
-            reader, data, display, main=main, keep_events=keep_events, cache=cache
-        )
-    text, problem = decode(data, display)
-    if problem is not None:
-        reader.problems.append(problem)
-        return None
-    assert text is not None
-    source = SourceText(display, text)
-    reader.begin(source)
-    root = reader.compose()
-    if root is None:
-        return None
-    if main:
-        reader.walk_main(root)
-    else:
-        reader.walk_included(root)
-    return source
-
-
-def _walk_included(reader: LogReader, display: str, data: bytes, *, fast: bool) -> None:
-    """Read one included file into ``reader``'s walk."""
-    _read_file(reader, data, display, main=False, fast=fast)
-
-
-def _included_part(
-    main: LogReader,
-    path: str,
-    display: str,
-    data: bytes | None,
-    digest: str,
-    *,
-    with_events: bool,
-    fast: bool,
-    reuse: Reuse | None = None,
-) -> tuple[FilePart, str]:
-    """One included file read on its own (as the main file says to), through the per-file
-    cache, and the digest of the bytes it was read from.
-
-    ``data`` is None when only the file's digest is known (its stamp vouched for
-    it, :mod:`briefer.filestamps`): it is read only if no part is kept for that
-    digest. A part the fast reader finds an error in is not kept: the reference
-    reader words errors. Raises OSError when the file cannot be read.
-    """
-    from briefer import filecache
-    from briefer.cache import file_digest
-    from briefer.schema import LogReader
-    from briefer.schema.parts import part_of
-    from briefer.yamlread import Unsupported
-
-    tz_name = main.header.get("timezone", "UTC")
-    if data is not None and not digest:
-        digest = file_digest(data)
-    key = filecache.part_key(display, digest, tz_name, main.kinds)
-    part = None
-    kept = reuse.get(display) if reuse is not None and with_events else None
-    if kept is not None and digest and kept[0] == key:
-        # Its events are in memory already: only the rest of its part is read back.
-        part = filecache.lookup(key, with_events=False)
-        if part is not None:
-            part.events = list(kept[1])
-    if part is None and digest:
-        part = filecache.lookup(key, with_events=with_events)
-    if part is None and data is None:
-        data = read_log_file(path)
-        if file_digest(data) != digest:  # changed since its stamp was taken
-            digest = file_digest(data)
-            key = filecache.part_key(display, digest, tz_name, main.kinds)
-            part = filecache.lookup(key, with_events=with_events)
-    if part is None:
-        assert data is not None
-        alone = LogReader(tz=main.tz, kinds=set(main.kinds))
-        _walk_included(alone, display, data, fast=fast)
-        if fast and any(p.severity == "error" for p in alone.problems):
-            raise Unsupported
-        part = part_of(alone)
-        filecache.store(key, part)
-    return part, digest
 
 
 def _ordered(problems: list[Problem], main: str) -> list[Problem]:

@@ -88,16 +88,16 @@ def write(path: Path, text: str) -> Path:
 
 def count_walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The included files the loader parses from here on (by name as shown), in order."""
-    from briefer import loader
+    from briefer import reading
 
     seen: list[str] = []
-    walk = loader._walk_included
+    walk = reading.walk_included
 
     def counting(reader: object, display: str, data: bytes, **options: bool) -> None:
         seen.append(display)
         walk(reader, display, data, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loader, "_walk_included", counting)
+    monkeypatch.setattr(reading, "walk_included", counting)
     return seen
 
 

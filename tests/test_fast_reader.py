@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from briefer import loader
+from briefer import loader, reading
 from briefer.fastread.split import Split, split
 from briefer.schema import LogReader
 from briefer.schema.events import read_event
@@ -163,7 +163,7 @@ VARIANTS = [
 
 def _state(data: bytes, fast: bool, keep_events: bool = True) -> LogReader:
     reader = LogReader()
-    loader._read_file(reader, data, "log.yaml", main=True, fast=fast, keep_events=keep_events)
+    reading.read_file(reader, data, "log.yaml", main=True, fast=fast, keep_events=keep_events)
     reader.check_references()
     return reader
 

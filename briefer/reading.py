@@ -1,0 +1,163 @@
+"""One log file read into a walk: alone, through the per-file cache, or before the walk.
+
+:mod:`briefer.loader` decides which files make up a log and in what order; this
+module reads each of them: the main file or an included one, by the fast reader
+or the reference one (:func:`read_file`); an included file on its own, as its
+part in the per-file cache (:func:`included_part`); and the parts the cache
+lacks, by several processes at once, before the walk (:func:`prefill_parts`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from briefer.files import Match, read_log_file
+from briefer.model import Event
+
+if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this module
+    from briefer.filestamps import Stamps
+    from briefer.schema import LogReader
+    from briefer.schema.parts import FilePart
+    from briefer.yamlread import SourceText
+
+__all__ = ["Reuse", "included_part", "prefill_parts", "read_file", "walk_included"]
+
+#: An included file's name as shown → the key of the part it was read as (its bytes' digest
+#: and how the main file says to read it: ``filecache.part_key``), and the events read then
+#: (still in memory, e.g. the browser's): a file whose key is the same is not parsed again.
+Reuse = Mapping[str, tuple[str, Sequence[Event]]]
+
+
+def prefill_parts(
+    reader: LogReader,
+    matches: list[Match],
+    known: dict[str, tuple[bytes | None, str]],
+    stamps: Stamps | None,
+    *,
+    with_log: bool,
+    fast: bool,
+) -> dict[str, tuple[FilePart, str]]:
+    """Have the per-file cache hold every included file's part, read by several processes
+    at once where that is worth it (:mod:`briefer.prefill`); the parts this process read,
+    with their digests, by path (the walk takes them rather than read them back).
+
+    A file whose digest is not known yet is asked of ``stamps`` here (the walk would ask
+    next), so that a file whose part is kept counts as kept."""
+    from briefer.prefill import Wanted, prefill
+
+    for m in matches:
+        if m.path and m.path not in known and stamps is not None:
+            with contextlib.suppress(OSError):  # the walk reports it
+                known[m.path] = stamps.digest(m.path)
+
+    fresh: dict[str, tuple[FilePart, str]] = {}
+
+    def read(w: Wanted) -> None:
+        fresh[w[0]] = included_part(reader, w[0], w[1], w[2], w[3], with_events=with_log, fast=fast)
+
+    wanted = [(m.path, m.display, *known.get(m.path, (None, ""))) for m in matches if m.path]
+    prefill(reader.header.get("timezone", "UTC"), reader.kinds, wanted, read)
+    return fresh
+
+
+def read_file(
+    reader: LogReader,
+    data: bytes,
+    display: str,
+    *,
+    main: bool,
+    fast: bool,
+    keep_events: bool = True,
+    cache: bool = False,
+) -> SourceText | None:
+    """Walk one file into ``reader``; None when it has no document to walk (reported).
+
+    With ``fast``, the fast reader does (raising Unsupported for a file only the
+    reference path reads exactly); otherwise PyYAML composes the file and the
+    schema walks its nodes.
+    """
+    from briefer.yamlread import SourceText, decode
+
+    if fast:
+        from briefer import fastread
+
+        return fastread.read_file(
+            reader, data, display, main=main, keep_events=keep_events, cache=cache
+        )
+    text, problem = decode(data, display)
+    if problem is not None:
+        reader.problems.append(problem)
+        return None
+    assert text is not None
+    source = SourceText(display, text)
+    reader.begin(source)
+    root = reader.compose()
+    if root is None:
+        return None
+    if main:
+        reader.walk_main(root)
+    else:
+        reader.walk_included(root)
+    return source
+
+
+def walk_included(reader: LogReader, display: str, data: bytes, *, fast: bool) -> None:
+    """Read one included file into ``reader``'s walk."""
+    read_file(reader, data, display, main=False, fast=fast)
+
+
+def included_part(
+    main: LogReader,
+    path: str,
+    display: str,
+    data: bytes | None,
+    digest: str,
+    *,
+    with_events: bool,
+    fast: bool,
+    reuse: Reuse | None = None,
+) -> tuple[FilePart, str]:
+    """One included file read on its own (as the main file says to), through the per-file
+    cache, and the digest of the bytes it was read from.
+
+    ``data`` is None when only the file's digest is known (its stamp vouched for
+    it, :mod:`briefer.filestamps`): it is read only if no part is kept for that
+    digest. A part the fast reader finds an error in is not kept: the reference
+    reader words errors. Raises OSError when the file cannot be read.
+    """
+    from briefer import filecache
+    from briefer.cache import file_digest
+    from briefer.schema import LogReader
+    from briefer.schema.parts import part_of
+    from briefer.yamlread import Unsupported
+
+    tz_name = main.header.get("timezone", "UTC")
+    if data is not None and not digest:
+        digest = file_digest(data)
+    key = filecache.part_key(display, digest, tz_name, main.kinds)
+    part = None
+    kept = reuse.get(display) if reuse is not None and with_events else None
+    if kept is not None and digest and kept[0] == key:
+        # Its events are in memory already: only the rest of its part is read back.
+        part = filecache.lookup(key, with_events=False)
+        if part is not None:
+            part.events = list(kept[1])
+    if part is None and digest:
+        part = filecache.lookup(key, with_events=with_events)
+    if part is None and data is None:
+        data = read_log_file(path)
+        if file_digest(data) != digest:  # changed since its stamp was taken
+            digest = file_digest(data)
+            key = filecache.part_key(display, digest, tz_name, main.kinds)
+            part = filecache.lookup(key, with_events=with_events)
+    if part is None:
+        assert data is not None
+        alone = LogReader(tz=main.tz, kinds=set(main.kinds))
+        walk_included(alone, display, data, fast=fast)
+        if fast and any(p.severity == "error" for p in alone.problems):
+            raise Unsupported
+        part = part_of(alone)
+        filecache.store(key, part)
+    return part, digest
