@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from briefer.dates import EDate, get_timezone
 from briefer.frozen import fast_pickle
@@ -60,10 +60,10 @@ class Confidence(StrEnum):
 class Pos(NamedTuple):
     """Where something stands in the log's files (1-based line and column).
 
-    A named tuple rather than a frozen dataclass, for the cache: every event and
-    every reference has one, and a tuple is restored by the unpickler itself,
-    without running any Python code (see :meth:`__reduce__`). Ordered by file,
-    line and column.
+    A named tuple rather than a frozen dataclass, for the cache: every event has
+    one, and a tuple is restored by the unpickler with one call to its ``__new__``
+    (a frozen dataclass's ``__setstate__`` set each slot in turn). Ordered by
+    file, line and column.
     """
 
     file: str
@@ -73,10 +73,6 @@ class Pos(NamedTuple):
     def __str__(self) -> str:
         # Line 0 means "the file as a whole" (it could not be read at all).
         return self.file if self.line == 0 else f"{self.file}:{self.line}:{self.col}"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # A named tuple's own pickle calls its __new__, written in Python, once per object.
-        return (tuple.__new__, (Pos, tuple(self)))
 
 
 Severity = Literal["error", "warning"]
