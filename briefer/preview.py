@@ -24,6 +24,8 @@ __all__ = ["AROUND", "Preview", "preview_of"]
 AROUND = 500
 #: At most this many forward-looking events beyond those, for the watch list.
 FORWARD_CAP = 500
+#: The start of an open-started date, as the browser counts it (before everything else).
+_OPEN = -(2**62)
 
 
 @dataclass(frozen=True)
@@ -50,15 +52,13 @@ def preview_of(log: EventLog, now: float, around: int = AROUND) -> Preview | Non
     events = log.events
     if len(events) <= 4 * around:
         return None  # read whole as quickly: nothing to gain
-    starts = [e.date.earliest for e in events]
-    # Open starts (``../2008``) have no earliest bound; they sort first.
-    dated = bisect.bisect_left([s is not None for s in starts], True)
-    here = dated + bisect.bisect_left(starts[dated:], now)  # type: ignore[type-var]
+    # Open starts (``../2008``) sort first: they count as the earliest instant.
+    starts = [_OPEN if e.date.earliest is None else e.date.earliest for e in events]
+    here = bisect.bisect_left(starts, now)
     lo, hi = max(0, here - around), min(len(events), here + around)
     # The watch list looks a horizon each way: keep what it could show in the days after.
     window = 2 * log.horizon
-    a = dated + bisect.bisect_left(starts[dated:], now - window)  # type: ignore[type-var]
-    b = dated + bisect.bisect_right(starts[dated:], now + window)  # type: ignore[type-var]
+    a, b = bisect.bisect_left(starts, now - window), bisect.bisect_right(starts, now + window)
     forward = [i for i in range(a, b) if not lo <= i < hi and events[i].forward_looking]
     forward = forward[:FORWARD_CAP]
     picked = sorted({*range(lo, hi), *forward})
