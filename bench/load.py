@@ -241,7 +241,8 @@ def measure(
     m: Measurement, python: str, work: Path, with_baseline: bool, quiet: bool
 ) -> Measurement:
     """Fill ``m`` with ``m.repeats`` baseline / cold / warm runs."""
-    check_cmd = [python, "-m", "briefer", "--log", str(m.path), "check"]
+    # -P: the interpreter's own briefer (or PYTHONPATH's), not the one in the folder it runs in.
+    check_cmd = [python, "-P", "-m", "briefer", "--log", str(m.path), "check"]
     if with_baseline:
         m.baseline = Series()
     for rep in range(m.repeats):
@@ -413,7 +414,7 @@ def tradecraft(args: argparse.Namespace, python: str) -> int:
                 if not args.quiet:
                     progress(f"  round {r + 1}/{args.rounds}: cold check {name}")
                 cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
-                cmd = [python, "-m", "briefer", "--log", str(paths[name]), "check"]
+                cmd = [python, "-P", "-m", "briefer", "--log", str(paths[name]), "check"]
                 runs[name].append(run_child(cmd, child_env(cache, cache), REPO))
                 shutil.rmtree(cache, ignore_errors=True)
     finally:
@@ -542,7 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="briefer-bench-"))
     measurements: list[Measurement] = []
     try:
-        probe = run_child([python, "-m", "briefer", "--help"], child_env(work, work), REPO)
+        probe = run_child([python, "-P", "-m", "briefer", "--help"], child_env(work, work), REPO)
         if probe.exit_code != 0:
             progress(
                 f"warning: `{python} -m briefer --help` exited {probe.exit_code}; "
@@ -550,7 +551,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if SHIPPED_LOG.is_file():  # untimed: compiles the modules a check imports, once
             warm_up = Path(tempfile.mkdtemp(prefix="warm-up-", dir=work))
-            command = [python, "-m", "briefer", "--log", str(SHIPPED_LOG), "check"]
+            command = [python, "-P", "-m", "briefer", "--log", str(SHIPPED_LOG), "check"]
             run_child(command, child_env(warm_up, warm_up), REPO)
         for n in args.sizes:
             repeats = args.repeat or (1 if n >= 100_000 else 3)

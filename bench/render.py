@@ -153,7 +153,8 @@ print(json.dumps(best))
 
 
 def briefer(python: str, log: Path, *args: str) -> list[str]:
-    return [python, "-m", "briefer", "--log", str(log), "render", "-q", *args]
+    # -P: the interpreter's own briefer (or PYTHONPATH's), not the one in the folder it runs in
+    return [python, "-P", "-m", "briefer", "--log", str(log), "render", "-q", *args]
 
 
 def build_tasks(
