@@ -182,6 +182,37 @@ def test_check_imports_no_ui_or_pdf_stack() -> None:
     assert proc.stdout.strip() == "[]"
 
 
+def test_a_command_imports_its_own_module_alone() -> None:
+    code = (
+        "import sys\n"
+        "from briefer.cli import main\n"
+        "sys.argv = ['briefer', 'check']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('briefer.cli.')))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    from briefer.cli import COMMANDS
+
+    imported = set(proc.stdout.strip().strip("[]").replace("'", "").split(", "))
+    assert imported & set(COMMANDS.values()) == {"briefer.cli.log"}
+
+
+def test_the_table_of_commands_is_what_the_modules_register() -> None:
+    import importlib
+
+    from briefer.cli import COMMANDS, cli
+
+    for module in set(COMMANDS.values()):
+        importlib.import_module(module)
+    registered = {name: c.callback.__module__ for name, c in cli.commands.items() if c.callback}
+    assert registered == COMMANDS
+    help_text = run_cli("--help").stdout
+    for name in COMMANDS:
+        assert f"  {name} " in help_text
+
+
 @pytest.mark.parametrize(
     "content", [b"\xff\xfe\x00", b"briefer: 1\ntitle: [\n", b"", b"- a list\n"]
 )

@@ -6,7 +6,8 @@ command group has its own module (``browse``, ``log`` for check and list,
 ``tradecraft`` for judgments and indicators, ``capture`` for add, ``inbox`` for the
 feed inbox); ``entry``
 holds :func:`main`, the one exit of the whole CLI. A new command is a new
-module here plus its import below.
+module here plus its row in :data:`COMMANDS`: a command's module is imported
+only when that command runs (or ``--help`` lists them all).
 
 Heavy modules (Textual, WeasyPrint, even pendulum) are imported inside the
 commands that need them, so ``briefer check`` starts in well under a second.
@@ -14,19 +15,24 @@ commands that need them, so ``briefer check`` starts in well under a second.
 
 from __future__ import annotations
 
-# Importing a command module registers its commands with the group.
-from briefer.cli import (  # noqa: F401
-    browse,
-    capture,
-    exchange,
-    inbox,
-    log,
-    render,
-    schedule,
-    send,
-    tradecraft,
-)
 from briefer.cli.base import cli
 from briefer.cli.entry import main
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "cli", "main"]
+
+#: Each command, and the module whose import registers it with the group.
+COMMANDS = {
+    "add": "briefer.cli.capture",
+    "browse": "briefer.cli.browse",
+    "check": "briefer.cli.log",
+    "export": "briefer.cli.exchange",
+    "import": "briefer.cli.exchange",
+    "inbox": "briefer.cli.inbox",
+    "indicators": "briefer.cli.tradecraft",
+    "judgments": "briefer.cli.tradecraft",
+    "list": "briefer.cli.log",
+    "render": "briefer.cli.render",
+    "schedule": "briefer.cli.schedule",
+    "send": "briefer.cli.send",
+}
+cli.lazy.update(COMMANDS)

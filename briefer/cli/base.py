@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
@@ -18,7 +19,35 @@ if TYPE_CHECKING:
     from briefer.model import EventLog
     from briefer.query import Query
 
-__all__ = ["FORMAT_OPTION", "Settings", "cli", "count", "lock_wait_option", "when"]
+__all__ = ["FORMAT_OPTION", "BrowserCrashed", "Settings", "cli", "count", "lock_wait_option"]
+__all__ += ["when"]
+
+
+class BrowserCrashed(RuntimeError):
+    """An exception inside the browser ended it; Textual has shown the traceback."""
+
+
+class LazyGroup(click.Group):
+    """A group whose commands' modules are imported when a command is asked for.
+
+    ``lazy`` maps each command's name to the module that registers it on the group
+    (:mod:`briefer.cli` fills it): ``briefer check`` imports ``briefer.cli.log``
+    alone, not the modules of ``render``, ``export`` or ``inbox``; ``--help``, which
+    lists them all, imports them all.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            importlib.import_module(self.lazy[cmd_name])  # registers the command
+        return super().get_command(ctx, cmd_name)
+
 
 #: ``--format table|json`` of the commands that list things.
 FORMAT_OPTION = click.option(
@@ -110,6 +139,7 @@ def when(
 
 
 @click.group(
+    cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     invoke_without_command=True,
 )
@@ -138,7 +168,9 @@ def cli(ctx: click.Context, log_path: str, no_cache: bool, debug: bool) -> None:
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
             # Looked up by name: the browse module registers itself on this group.
-            ctx.invoke(cli.commands["browse"])
+            browse = cli.get_command(ctx, "browse")
+            assert browse is not None
+            ctx.invoke(browse)
         else:
             # No terminal to draw on (a pipe, cron): the help is the useful answer.
             click.echo(ctx.get_help())

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from briefer.cli.base import Settings, cli, when
+from briefer.cli.base import BrowserCrashed, Settings, cli, when
 from briefer.errors import InvalidInput
 
 __all__ = ["BrowserCrashed", "browse"]
@@ -51,10 +51,6 @@ def browse(settings: Settings, as_of_text: str | None) -> None:
         # Textual caught an exception, showed its traceback and stopped: that is a
         # bug, and scripts and shells must see it as one (exit 70), never as 0.
         raise BrowserCrashed("the browser stopped on an unexpected error (traceback above)")
-
-
-class BrowserCrashed(RuntimeError):
-    """An exception inside the browser ended it; Textual has shown the traceback."""
 
 
 def _as_of_in_log_zone(settings: Settings, text: str, now: int) -> int:

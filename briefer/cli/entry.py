@@ -7,8 +7,7 @@ import sys
 
 import click
 
-from briefer.cli.base import cli
-from briefer.cli.browse import BrowserCrashed
+from briefer.cli.base import BrowserCrashed, cli
 from briefer.errors import BrieferError
 from briefer.terminal import printable
 
