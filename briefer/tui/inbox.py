@@ -16,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -25,6 +24,7 @@ from briefer.inbox.items import entry_for, in_log, item_date, log_urls, notes_fo
 from briefer.inbox.store import Inbox, Stored
 from briefer.model import EventLog
 from briefer.terminal import printable
+from briefer.tui.framed import FramedScreen
 
 if TYPE_CHECKING:
     from briefer.capture.entry import Entry
@@ -46,7 +46,7 @@ class _Writer(Protocol):
     ) -> None: ...
 
 
-class InboxScreen(ModalScreen[None]):
+class InboxScreen(FramedScreen[None]):
     """The inbox's new items; ``a`` writes one as an event through the editor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -57,15 +57,7 @@ class InboxScreen(ModalScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    InboxScreen { align: center middle; }
-    InboxScreen > Vertical {
-        width: 120; max-width: 100%; height: auto; max-height: 100%;
-        background: $surface; border: round $primary; padding: 0 1;
-        border-title-color: $text-accent; border-title-style: bold;
-    }
-    InboxScreen OptionList, InboxScreen OptionList:focus {
-        height: auto; max-height: 1fr; border: none; padding: 0; background: $surface;
-    }
+    InboxScreen > Vertical { width: 120; }
     InboxScreen #inbox-preview { height: auto; max-height: 12; margin-top: 1; }
     InboxScreen #inbox-empty { color: $text-muted; padding: 1 0; }
     InboxScreen #inbox-hint { color: $text-muted; }

@@ -12,13 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import ListItem, ListView, Sparkline, Static
 
 from briefer.model import EventLog
 from briefer.terminal import printable
 from briefer.tradecraft.sections import IndicatorLine
 from briefer.tui.boards import Board, day_text, indicator_board, month_text, observing
+from briefer.tui.framed import FramedScreen
 from briefer.tui.keys import app_binds
 from briefer.tui.view import LogView
 
@@ -82,7 +82,7 @@ def _heading(scenario: str | None) -> ListItem:
     return ListItem(Static(text), classes="indicator-scenario", disabled=True)
 
 
-class IndicatorsScreen(ModalScreen[str | None]):
+class IndicatorsScreen(FramedScreen[str | None]):
     """Every indicator as of the browser's clock; dismissed with the id of the one chosen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -91,12 +91,6 @@ class IndicatorsScreen(ModalScreen[str | None]):
     ]
 
     DEFAULT_CSS = f"""
-    IndicatorsScreen {{ align: center middle; }}
-    IndicatorsScreen > Vertical {{
-        width: 110; max-width: 100%; height: auto; max-height: 100%;
-        background: $surface; border: round $primary; padding: 0 1;
-        border-title-color: $text-accent; border-title-style: bold;
-    }}
     IndicatorsScreen #indicators-axis {{
         dock: top; height: 1; color: $text-muted;
     }}

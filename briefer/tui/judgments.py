@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -21,6 +20,7 @@ from briefer.model import EventLog, Judgment
 from briefer.terminal import printable
 from briefer.tradecraft.grades import RELIABILITY
 from briefer.tui.boards import JudgmentEntry, basis_of, day_text, judgment_entries, revisions
+from briefer.tui.framed import FramedScreen
 from briefer.tui.keys import app_binds
 from briefer.tui.view import LogView
 
@@ -34,7 +34,7 @@ DETAIL_HINT = "enter on an event: show it in the timeline · escape: back to the
 APP_KEYS = ("reload", "judgments", "indicators")
 
 
-class JudgmentsScreen(ModalScreen[str | None]):
+class JudgmentsScreen(FramedScreen[str | None]):
     """The judgments current at the browser's clock; dismissed with a basis event's id."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -43,15 +43,6 @@ class JudgmentsScreen(ModalScreen[str | None]):
     ]
 
     DEFAULT_CSS = """
-    JudgmentsScreen { align: center middle; }
-    JudgmentsScreen > Vertical {
-        width: 110; max-width: 100%; height: auto; max-height: 100%;
-        background: $surface; border: round $primary; padding: 0 1;
-        border-title-color: $text-accent; border-title-style: bold;
-    }
-    JudgmentsScreen OptionList, JudgmentsScreen OptionList:focus {
-        height: auto; max-height: 1fr; border: none; padding: 0; background: $surface;
-    }
     JudgmentsScreen #judgments-empty { color: $text-muted; padding: 1 0; }
     JudgmentsScreen #judgment-detail { height: auto; max-height: 1fr; }
     JudgmentsScreen #judgment-basis { max-height: 10; }
