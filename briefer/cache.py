@@ -357,12 +357,20 @@ def _part_line(payload: bytes) -> bytes:
 
 
 def store(
-    path: str, display: str, data: bytes, parsed: Parsed, *, with_log: bool = True, digest: str = ""
+    path: str,
+    display: str,
+    data: bytes,
+    parsed: Parsed,
+    *,
+    with_log: bool = True,
+    digest: str = "",
+    preview: Preview | None = None,
 ) -> None:
     """Write the entry atomically; a cache that cannot be written is silently skipped.
 
     ``with_log=False`` writes the header alone (see ``Header.has_body``). ``digest``, when
     given, is ``data``'s (:func:`file_digest`), taken already: 58 MB need not be hashed twice.
+    ``preview``, when given, is the log's preview, made already.
     """
     from briefer.preview import preview_of
 
@@ -378,7 +386,7 @@ def store(
     head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
     log = result.log if header.has_body else None
     body = pickle.dumps(log, protocol=pickle.HIGHEST_PROTOCOL)
-    shown = None if log is None else preview_of(log, time.time())
+    shown = None if log is None else preview or preview_of(log, time.time())
     first = pickle.dumps(shown, protocol=pickle.HIGHEST_PROTOCOL)
     target = _entry_path(path)
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from briefer import reading
 from briefer.files import expand_includes, read_log_file
@@ -21,9 +21,10 @@ from briefer.results import Deadline, FileRead, LoadResult, Parsed
 
 if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this module
     from briefer.filestamps import Stamps
+    from briefer.preview import Preview
 
-__all__ = ["LoadResult", "Parsed", "Reuse", "fill_cache", "load_index", "load_log", "parse"]
-__all__ += ["time_problems"]
+__all__ = ["LoadResult", "Parsed", "Reuse", "announced", "fill_cache", "load_index", "load_log"]
+__all__ += ["parse", "time_problems"]
 __all__ += ["with_time_problems"]
 
 
@@ -347,9 +348,14 @@ def with_time_problems(result: LoadResult, display: str, now: int | None) -> Loa
     return result
 
 
-def fill_cache(path: str) -> None:
+def fill_cache(path: str, announce: BinaryIO | None = None) -> None:
     """Make sure the parsed-log cache holds this log whole, its body included, so that
-    another process (the browser) reads it from there; a warm entry is not unpickled."""
+    another process (the browser) reads it from there; a warm entry is not unpickled.
+
+    With ``announce``, a log that had to be parsed has its preview (:mod:`briefer.preview`)
+    written there first, as :func:`announced` reads it: pickling and writing the whole
+    log take seconds that the browser need not wait for to show today's events.
+    """
     from briefer import cache
     from briefer.filestamps import Stamps
 
@@ -364,9 +370,52 @@ def fill_cache(path: str) -> None:
         )
         if found is None:
             parsed = parse(path, data, display, parts=True, known=known, stamps=stamps)
-            cache.store(path, display, data, parsed)
+            shown = None
+            if announce is not None and parsed.result.log is not None:
+                shown = _announce(parsed.result, announce)
+            cache.store(path, display, data, parsed, preview=shown)
             stamps.keep_only([i.path for i in parsed.inputs])
     except OSError:
         return  # the browser's own load reports it
     finally:
         stamps.save()
+
+
+def _announce(result: LoadResult, out: BinaryIO) -> Preview | None:
+    """Write the preview of ``result`` (a whole log) to ``out``: a ``LENGTH\\n`` line, then
+    the pickled (result with the preview's log, preview). Nothing for a small log."""
+    import pickle
+
+    from briefer.preview import preview_of
+
+    assert result.log is not None
+    shown = preview_of(result.log, time.time())
+    if shown is not None:
+        part = LoadResult(shown.log, result.problems, result.deadlines)
+        payload = pickle.dumps((part, shown), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            out.write(b"%d\n" % len(payload))
+            out.write(payload)
+            out.flush()
+        except OSError:
+            pass  # nobody reads it any more: the cache still gets the log
+    return shown
+
+
+def announced(payload: bytes) -> tuple[LoadResult, Preview] | None:
+    """What :func:`fill_cache` announced (the payload after its length line); None if it
+    is not that."""
+    import pickle
+
+    from briefer.preview import Preview
+
+    try:
+        found = pickle.loads(payload)
+    except Exception:  # not ours, or cut short: the browser waits for the cache instead
+        return None
+    if not (isinstance(found, tuple) and len(found) == 2):
+        return None
+    part, shown = found
+    if not (isinstance(part, LoadResult) and isinstance(shown, Preview)):
+        return None
+    return part, shown

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 from pathlib import Path
 
 import pytest
 
 from briefer import cache
-from briefer.loader import load_log
+from briefer.loader import announced, fill_cache, load_log
 from briefer.model import EventLog
 from briefer.preview import Preview, preview_of
 from briefer.results import LoadResult
@@ -131,3 +132,56 @@ def test_a_damaged_preview_is_a_miss(big: tuple[Path, EventLog]) -> None:
     assert cache.lookup(str(path), str(path), key, preview=lambda r, p: None) is None
     entry.write_bytes(raw)
     assert cache.lookup(str(path), str(path), key, preview=lambda r, p: None) is not None
+
+
+class Announcements(io.BytesIO):
+    """Standard output as the browser reads it from the loader; notes whether the
+    whole-log entry was there when the preview was written."""
+
+    def __init__(self, entry: Path) -> None:
+        super().__init__()
+        self.entry = entry
+        self.entry_then: list[bool] = []
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.entry_then.append(self.entry.exists())
+        return super().write(data)
+
+
+def test_the_loader_announces_the_preview_before_it_writes_the_cache(
+    big: tuple[Path, EventLog],
+) -> None:
+    path, log = big
+    entry = cache.cache_dir() / "logs" / f"{cache.key_of_path(str(path))}.pickle"
+    out = Announcements(entry)
+    fill_cache(str(path), announce=out)
+    assert out.entry_then
+    assert not any(out.entry_then)  # written before the entry
+    assert entry.exists()
+    length, _, payload = out.getvalue().partition(b"\n")
+    assert int(length) == len(payload)
+    found = announced(payload)
+    assert found is not None
+    part, shown = found
+    assert part.log is shown.log
+    assert shown.total == len(log.events)
+    assert {e.id for e in shown.log.events} < {e.id for e in log.events}
+    assert part.problems == load_log(str(path)).problems
+    # the next time the cache holds the log: nothing parsed, nothing announced
+    again = Announcements(entry)
+    fill_cache(str(path), announce=again)
+    assert again.getvalue() == b""
+
+
+def test_a_small_log_is_not_announced(tmp_path: Path) -> None:
+    path = generate_log(300, tmp_path / "events.yaml")
+    out = io.BytesIO()
+    fill_cache(str(path), announce=out)
+    assert out.getvalue() == b""
+
+
+@pytest.mark.parametrize(
+    "payload", [b"", b"not a pickle", pickle.dumps(("a", "b")), pickle.dumps([1, 2])]
+)
+def test_what_is_not_an_announced_preview_is_refused(payload: bytes) -> None:
+    assert announced(payload) is None

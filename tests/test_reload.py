@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,9 +146,9 @@ async def test_the_browser_reads_an_edit_of_one_included_file_in_place(
 ) -> None:
     spawned: list[tuple[str, bool]] = []
 
-    async def counting(path: str, *, background: bool = False) -> str | None:
+    async def counting(path: str, *, background: bool = False, preview: Any = None) -> str | None:
         spawned.append((path, background))
-        return await fill_cache(path, background=background)
+        return await fill_cache(path, background=background, preview=preview)
 
     monkeypatch.setattr("briefer.tui.app.fill_cache", counting)
     path = split_log / "events.yaml"
@@ -175,7 +176,7 @@ async def test_a_warm_browser_start_reads_the_cache_without_another_process(
     load_log("events.yaml")  # fills the cache, as an earlier session would
     spawned: list[str] = []
 
-    async def counting(path: str, *, background: bool = False) -> str | None:
+    async def counting(path: str, *, background: bool = False, preview: Any = None) -> str | None:
         spawned.append(path)
         return None
 

@@ -37,6 +37,7 @@ from briefer.tui.loading import (
     load_again,
     load_cached,
     parse_elsewhere,
+    preview_from,
     reload_here,
     stat,
     watched_files,
@@ -215,11 +216,13 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
                 load_cached, path, now=now, before=before, preview=early
             )
             if loaded is None:
-                error = await fill_cache(path)
+                shown = None if early is None else self._announced_preview
+                error = await fill_cache(path, preview=shown)
                 if error is not None:  # reading it here reports the log's problems, if so
                     note = f"The loader process failed: {error}"
                     self.notify(note, severity="warning", timeout=6)
-                else:  # the entry just written: its preview first, then the rest
+                else:  # the entry just written: its preview (unless shown), then the rest
+                    early = early if self.view is None else None
                     loaded = await asyncio.to_thread(
                         load_cached, path, now=now, before=before, preview=early
                     )
@@ -235,6 +238,12 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
     @work(exclusive=True, group="fill")
     async def _fill_worker(self) -> None:
         await fill_cache(self.log_path, background=True)  # its failure only costs speed
+
+    async def _announced_preview(self, payload: bytes) -> None:
+        """The loader process's preview of the log it has just parsed: shown at once."""
+        found = await asyncio.to_thread(preview_from, payload, self.log_path, now=self.now)
+        if found is not None:
+            self._show_preview(*found)
 
     def _preview_arrived(self, loaded: Loaded, total: int) -> None:
         """In the load thread: show this preview now, before the whole log is read."""

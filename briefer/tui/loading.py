@@ -5,7 +5,10 @@ in the parsed-log cache: parsing holds its interpreter's lock for seconds at a
 time, and the browser's screen would freeze meanwhile. The browser then reads
 the cached log in a thread (:func:`load`), which yields the lock every few
 milliseconds. When the cache already holds the log, the thread reads it from
-there without starting the other process at all (:func:`load_cached`).
+there without starting the other process at all (:func:`load_cached`). A log the
+other process had to parse has its preview (:mod:`briefer.preview`) sent back
+through a pipe before that process writes the cache, and shown at once
+(:func:`preview_from`).
 
 Once a log is shown, an edit of some of its included files is read here, in
 the thread (:func:`load_again`): the events of unchanged files are taken from
@@ -19,7 +22,7 @@ import gc
 import importlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,7 +33,7 @@ if TYPE_CHECKING:  # imported by the load, off the way to the first paint
     from briefer.tui.view import LogView
 
 __all__ = ["SPAWN_FROM", "Loaded", "Signature", "fill_cache", "load", "parse_elsewhere", "stat"]
-__all__ += ["load_again", "load_cached", "reload_here", "watched_files"]
+__all__ += ["load_again", "load_cached", "preview_from", "reload_here", "watched_files"]
 
 #: Logs this large (their files together, in bytes) are parsed in another process.
 SPAWN_FROM = 1 << 20
@@ -40,8 +43,12 @@ RELOAD_HERE_UP_TO = 8 << 20
 
 #: Run in the other process: load the log through the cache (filling it), keep nothing.
 _FILL = "import sys; from briefer.loader import fill_cache; fill_cache(sys.argv[1])"
+#: The same, writing a parsed log's preview to standard output before it fills the cache.
+_FILL_SHOWING = _FILL[:-1] + ", announce=sys.stdout.buffer)"
 #: The same at a low priority, where the system has one: nobody waits for it.
 _FILL_NICE = "import os; getattr(os, 'nice', lambda n: 0)(10); " + _FILL
+#: A preview announced larger than this is not one (a 100,000-event log's is ~1 MB).
+_PREVIEW_CAP = 256 << 20
 
 #: (path, mtime in ns, size) of each file the log was read from; -1s for a missing file.
 Signature = tuple[tuple[str, int, int], ...]
@@ -213,32 +220,84 @@ def parse_elsewhere(signature: Signature, *, first: bool, spawn_from: int = SPAW
     return False
 
 
-async def fill_cache(log_path: str, *, background: bool = False) -> str | None:
+async def fill_cache(
+    log_path: str,
+    *,
+    background: bool = False,
+    preview: Callable[[bytes], Awaitable[None]] | None = None,
+) -> str | None:
     """Parse the log into the cache in another process (quick when it is there); its error.
 
     The log's own problems are not errors here: :func:`load` reports them. With
     ``background`` the process runs at a low priority: after :func:`load_again`,
     it writes the whole-log entry's body (which the reload leaves out) for the next
-    start, while the browser goes on.
+    start, while the browser goes on. With ``preview``, a large log that had to be
+    parsed has its preview handed to it (pickled: see :func:`preview_from`) as soon
+    as the other process has it, before it writes the cache.
     """
+    script = _FILL_NICE if background else _FILL if preview is None else _FILL_SHOWING
     try:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            _FILL_NICE if background else _FILL,
+            script,
             log_path,
             stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL if preview is None else asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
     except OSError as exc:
         return f"cannot start a loader: {exc.strerror}"
+    assert process.stderr is not None
+    errors = asyncio.ensure_future(process.stderr.read())
     try:
-        _, errors = await process.communicate()
+        if preview is not None:
+            assert process.stdout is not None
+            payload = await _announced(process.stdout)
+            if payload is not None:
+                await preview(payload)
+            await process.stdout.read()  # nothing more is written; up to its end
+        await process.wait()
+        failure = await errors
     finally:
         if process.returncode is None:  # cancelled: the browser is closing
             process.kill()
+        errors.cancel()
     if process.returncode:
-        lines = errors.decode(errors="replace").strip().splitlines()
+        lines = failure.decode(errors="replace").strip().splitlines()
         return lines[-1] if lines else f"the loader exited with status {process.returncode}"
     return None
+
+
+async def _announced(stream: asyncio.StreamReader) -> bytes | None:
+    """The preview the loader writes first (see ``briefer.loader.fill_cache``), if any."""
+    try:
+        line = await stream.readline()
+    except ValueError:  # a line beyond the stream's limit: not a length
+        return None
+    text = line.strip()
+    if not (line.endswith(b"\n") and text.isdigit() and int(text) <= _PREVIEW_CAP):
+        return None  # no preview: a cached or small log, or a loader that failed
+    try:
+        return await stream.readexactly(int(text))
+    except asyncio.IncompleteReadError:
+        return None
+
+
+def preview_from(
+    payload: bytes, log_path: str, *, now: Callable[[], float]
+) -> tuple[Loaded, int] | None:
+    """The preview a loader announced, prepared to show, and the whole log's number of
+    events; None when it does not cover ``now`` (or is not a preview at all)."""
+    from briefer.loader import announced, display_name, with_time_problems
+    from briefer.tui.view import LogView
+
+    found = announced(payload)
+    if found is None:
+        return None
+    part, shown = found
+    moment = now()
+    if part.log is None or not shown.covers(moment):
+        return None
+    result = with_time_problems(part, display_name(log_path), int(moment))
+    return Loaded(result, LogView(part.log, moment), ()), shown.total
