@@ -54,6 +54,8 @@ class Stamps:
         self._path = cache.cache_dir() / "logs" / f"{name}.stamps"
         #: path → (stamp, digest, when the digest was taken, in ns since the epoch)
         self._memo: dict[str, tuple[Stamp, str, int]] = self._read(self._path)
+        #: The memo as read, before this run took any digest afresh.
+        self._then = dict(self._memo)
         self._changed = False
 
     @staticmethod
@@ -89,6 +91,11 @@ class Stamps:
             self._memo[path] = (stamp, digest, taken)
             self._changed = True
         return data, digest
+
+    def remembered(self, path: str) -> tuple[int, str] | None:
+        """The size and digest of ``path`` as the memo had them before this run."""
+        known = self._then.get(path)
+        return None if known is None else (known[0][0], known[1])
 
     def keep_only(self, paths: list[str]) -> None:
         """Forget files the log no longer includes."""

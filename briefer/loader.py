@@ -177,6 +177,7 @@ def _parse(
                             with_events=with_log,
                             fast=fast,
                             reuse=reuse,
+                            grown=None if stamps is None else stamps.remembered(match.path),
                         )
                     elif inc_data is None:
                         inc_data = read_log_file(match.path)

@@ -23,7 +23,8 @@ if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this 
     from briefer.schema.parts import FilePart
     from briefer.yamlread import SourceText
 
-__all__ = ["Reuse", "included_part", "prefill_parts", "read_file", "walk_included"]
+__all__ = ["Reuse", "grown_part", "included_part", "prefill_parts", "read_file"]
+__all__ += ["walk_included"]
 
 #: An included file's name as shown → the key of the part it was read as (its bytes' digest
 #: and how the main file says to read it: ``filecache.part_key``), and the events read then
@@ -119,6 +120,7 @@ def included_part(
     with_events: bool,
     fast: bool,
     reuse: Reuse | None = None,
+    grown: tuple[int, str] | None = None,
 ) -> tuple[FilePart, str]:
     """One included file read on its own (as the main file says to), through the per-file
     cache, and the digest of the bytes it was read from.
@@ -126,7 +128,9 @@ def included_part(
     ``data`` is None when only the file's digest is known (its stamp vouched for
     it, :mod:`briefer.filestamps`): it is read only if no part is kept for that
     digest. A part the fast reader finds an error in is not kept: the reference
-    reader words errors. Raises OSError when the file cannot be read.
+    reader words errors. ``grown`` is the file's size and digest when it was last
+    read: a file that has only had events appended since has only those read
+    (:func:`grown_part`). Raises OSError when the file cannot be read.
     """
     from briefer import filecache
     from briefer.cache import file_digest
@@ -153,6 +157,13 @@ def included_part(
             digest = file_digest(data)
             key = filecache.part_key(display, digest, tz_name, main.kinds)
             part = filecache.lookup(key, with_events=with_events)
+    if part is None and fast and grown is not None:
+        assert data is not None
+        part = grown_part(main, display, data, grown, kept)
+        if part is not None:
+            filecache.store(key, part)
+            if not with_events:
+                part = replace(part, events=[])
     if part is None:
         assert data is not None
         alone = LogReader(tz=main.tz, kinds=set(main.kinds))
@@ -164,3 +175,86 @@ def included_part(
         if not with_events:  # a check needs what the part says of its events, not them
             part = replace(part, events=[])
     return part, digest
+
+
+def grown_part(
+    main: LogReader,
+    display: str,
+    data: bytes,
+    grown: tuple[int, str],
+    kept: tuple[str, Sequence[Event]] | None = None,
+) -> FilePart | None:
+    """The part of an included file that has only had items appended to its events list
+    since it was ``grown`` = (size, digest): its old part, kept in the per-file cache
+    (with its events from ``kept``, the :class:`Reuse` entry, when that is the one),
+    and the new items alone, read as :mod:`briefer.fastread.parallel` reads a run.
+
+    None when that cannot be told for sure (the old bytes are not the file's start,
+    the new text is not whole items, no old part is kept), or when the new items hold
+    an error or an id the old ones have: the whole file is read then, which gives the
+    same result, worded by the reference reader where it must be.
+    """
+    from briefer import filecache
+    from briefer.cache import file_digest
+    from briefer.fastread.chunks import read_chunks
+    from briefer.fastread.split import split
+    from briefer.schema import LogReader
+    from briefer.schema.parts import absorb, part_of
+    from briefer.yamlfast import Unsupported, _odd
+    from briefer.yamlread import SourceText
+
+    size, digest = grown
+    if not 0 < size < len(data) or data[size - 1 : size] != b"\n":
+        return None
+    if data.startswith(b"\xef\xbb\xbf") or file_digest(data[:size]) != digest:
+        return None
+    layout = split(data)
+    if layout is None or not layout.body_start < size < layout.body_end:
+        return None
+    # The first new item: only blank lines and comments may come before it.
+    item = b"\n" + b" " * layout.indent + b"-"
+    at = data.find(item, size - 1, layout.body_end)
+    if at < 0:
+        return None
+    start = at + 1
+    between = data[size:start]
+    for line in between.split(b"\n"):
+        if line.strip(b" ") and not line.lstrip(b" ").startswith(b"#"):
+            return None  # more of the old last item, or anything else not blank
+    if _odd(between) or not _utf8(between):
+        return None  # what the whole file's read would refuse, even in a comment
+    tz_name = main.header.get("timezone", "UTC")
+    old_key = filecache.part_key(display, digest, tz_name, main.kinds)
+    if kept is not None and kept[0] == old_key:
+        old = filecache.lookup(old_key, with_events=False)
+        if old is not None:
+            old.events = list(kept[1])
+    else:
+        old = filecache.lookup(old_key, with_events=True)
+    if old is None or any(p.severity == "error" for p in old.problems):
+        return None
+    try:
+        if _odd(layout.skeleton) or data.find(b"\r", size) >= 0:
+            return None
+        file = SourceText(display, layout.skeleton.decode("utf-8"))
+        added = LogReader(tz=main.tz, kinds=set(main.kinds))
+        added.begin(file, props=False)
+        read_chunks(added, data, layout.bounds(data, run=(start, layout.body_end)), display)
+    except (Unsupported, UnicodeDecodeError):
+        return None
+    new = part_of(added)
+    if any(p.severity == "error" for p in new.problems):
+        return None
+    whole = LogReader(tz=main.tz, kinds=set(main.kinds))
+    whole.begin(file, props=False)
+    if not (absorb(whole, old) and absorb(whole, new)):
+        return None  # an id the old items have: the whole file's walk words it
+    return part_of(whole)
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

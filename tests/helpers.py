@@ -26,7 +26,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -98,6 +98,24 @@ def count_walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         walk(reader, display, data, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(reading, "walk_included", counting)
+    return seen
+
+
+def count_grown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The included files from here on whose new items alone were read (by name as shown;
+    see ``briefer.reading.grown_part``), in order."""
+    from briefer import reading
+
+    seen: list[str] = []
+    grown_part = reading.grown_part
+
+    def counting(main: Any, display: str, *args: Any) -> Any:
+        part = grown_part(main, display, *args)
+        if part is not None:
+            seen.append(display)
+        return part
+
+    monkeypatch.setattr(reading, "grown_part", counting)
     return seen
 
 

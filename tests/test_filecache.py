@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from briefer.loader import load_log, parse
-from tests.helpers import REPO, TEST_DATA, count_walks, generate_log, write
+from tests.helpers import REPO, TEST_DATA, count_grown, count_walks, generate_log, write
 
 BROKEN = TEST_DATA / "broken"
 
@@ -97,6 +97,7 @@ def test_an_edit_reads_only_the_file_it_changed(
         write(folder / path.relative_to(split_log.parent), path.read_text(encoding="utf-8"))
     monkeypatch.chdir(folder)
     read = count_walks(monkeypatch)
+    grown = count_grown(monkeypatch)
     first = load_log("events.yaml")
     assert first.log is not None
     assert len(read) == 6
@@ -109,13 +110,21 @@ def test_an_edit_reads_only_the_file_it_changed(
         encoding="utf-8",
     )
     edited = load_log("events.yaml")
-    assert read == ["events.d/part-003.yaml"]
+    assert read == []  # only the appended item was read
+    assert grown == ["events.d/part-003.yaml"]
     assert edited.log is not None
     assert "appended" in edited.log.by_id
     assert edited == load_log("events.yaml", use_cache=False)
     read.clear()
     assert load_log("events.yaml") == edited  # unchanged since: the whole-log entry
     assert read == []
+    # An edit that is no append: that file is read whole.
+    text = part.read_text(encoding="utf-8")
+    part.write_text(text.replace("title: Appended", "title: Edited"), encoding="utf-8")
+    edited = load_log("events.yaml")
+    assert read == ["events.d/part-003.yaml"]
+    assert grown == ["events.d/part-003.yaml"]
+    assert edited == load_log("events.yaml", use_cache=False)
 
 
 def test_a_damaged_or_foreign_entry_is_a_miss(

@@ -13,7 +13,7 @@ import pytest
 from briefer.loader import load_log
 from briefer.reload import cached_log, reload_log
 from briefer.tui.loading import fill_cache
-from tests.helpers import REPO, browse, count_walks, generate_log, wait_for
+from tests.helpers import REPO, browse, count_grown, count_walks, generate_log, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +52,11 @@ def append_event(path: Path, event_id: str, source: str, date: str = "2024-01-01
     path.write_text(text + addition + f"    sources: [{source}]\n", encoding="utf-8")
 
 
+@pytest.mark.parametrize("edit", ["append", "rewrite"])
 def test_a_reload_parses_only_the_changed_file_and_matches_a_fresh_load(
-    split_log: Path, walked: list[str]
+    split_log: Path, walked: list[str], monkeypatch: pytest.MonkeyPatch, edit: str
 ) -> None:
+    grown = count_grown(monkeypatch)
     includes: list[tuple[str, str]] = []
     first = load_log("events.yaml", includes=includes)
     assert first.log is not None
@@ -63,9 +65,16 @@ def test_a_reload_parses_only_the_changed_file_and_matches_a_fresh_load(
     walked.clear()
 
     source = next(iter(first.log.sources))
-    append_event(split_log / "events.d" / "part-002.yaml", "appended", source)
+    changed = split_log / "events.d" / "part-002.yaml"
+    if edit == "rewrite":  # an edit before the end: the file is read whole
+        text = changed.read_text(encoding="utf-8")
+        changed.write_text(text.replace("title: ", "title: Now ", 1), encoding="utf-8")
+    append_event(changed, "appended", source)
     again = reload_log("events.yaml", first.log, tuple(includes))
-    assert walked == ["events.d/part-002.yaml"]
+    if edit == "append":  # only the new item is read
+        assert (walked, grown) == ([], ["events.d/part-002.yaml"])
+    else:
+        assert (walked, grown) == (["events.d/part-002.yaml"], [])
     assert again.result == load_log("events.yaml", use_cache=False)
     assert again.result.log is not None
     assert "appended" in again.result.log.by_id
@@ -144,6 +153,7 @@ def test_the_cache_alone_answers_when_current_and_else_says_so(
 async def test_the_browser_reads_an_edit_of_one_included_file_in_place(
     split_log: Path, walked: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    grown = count_grown(monkeypatch)
     spawned: list[tuple[str, bool]] = []
 
     async def counting(path: str, *, background: bool = False, preview: Any = None) -> str | None:
@@ -159,7 +169,8 @@ async def test_the_browser_reads_an_edit_of_one_included_file_in_place(
         source = next(iter(app.view.log.sources))
         append_event(split_log / "events.d" / "part-003.yaml", "added-here", source, "2026-06-01")
         await wait_for(pilot, lambda: app.view is not None and "added-here" in app.view.index_by_id)
-        assert walked == ["events.d/part-003.yaml"]
+        assert walked == []  # an append: only the new item is read
+        assert grown == ["events.d/part-003.yaml"]
         # Then, not waited for, a process that writes the whole log's entry for the next start.
         await wait_for(pilot, lambda: len(spawned) == 2)
         assert spawned == [(str(path), False), (str(path), True)]
