@@ -73,7 +73,7 @@ class FilterActions(App[None]):
             assert outcome.error is not None
             bar.show_error(f"column {outcome.error.column}: {outcome.error.message}")
             if self.timeline.view is not view:  # a reload made the old filter invalid
-                self.timeline.show(view, list(range(len(view))), keep=keep)
+                self.timeline.show(view, range(len(view)), keep=keep)
             return
         if keep is None:
             keep = self._selected_id

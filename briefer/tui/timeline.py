@@ -9,6 +9,7 @@ same as showing 30.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
@@ -115,7 +116,7 @@ class Timeline(ScrollView, can_focus=True):
 
     # -- data ---------------------------------------------------------------
 
-    def show(self, view: LogView, shown: list[int], keep: str | None = None) -> None:
+    def show(self, view: LogView, shown: Sequence[int], keep: str | None = None) -> None:
         """Show ``shown`` (indices into ``view``); keep the event ``keep`` under the cursor."""
         if view is not self.view:
             self._dates.clear()
@@ -142,8 +143,8 @@ class Timeline(ScrollView, can_focus=True):
         self.refresh()
 
     @property
-    def shown(self) -> list[int]:
-        return [] if self.rows is None else self.rows.shown
+    def shown(self) -> Sequence[int]:
+        return () if self.rows is None else self.rows.shown
 
     @property
     def current(self) -> Event | None:
