@@ -13,9 +13,10 @@ the process is started:
 - cold: an empty parsed-log cache. First paint (the first frame the
   compositor produces), events visible (the first frame showing the loaded
   timeline: on a warm start, the cache's preview of a large log), the whole
-  log shown (no preview left), and the longest stall of the event loop from
-  the first paint to the whole log (a task waking every 5 ms records how late
-  it wakes: the UI's freeze);
+  log shown (no preview left), and the longest stall of the event loop that
+  begins between the first paint and the whole log (a task waking every 5 ms
+  records how late it wakes: the UI's freeze; the first frame's own drawing,
+  which ends at the first paint, is not counted);
 - warm: the same with the cache the cold session filled; then typing five
   queries one key at a time (key events posted through the driver as a
   terminal's are, 150 ms apart), each from the key to the first frame drawn
@@ -119,7 +120,9 @@ class Monitor:
             last = now
 
     def max_stall(self, start: float, end: float) -> float:
-        return max((ms for t, ms in self.stalls if start <= t <= end), default=0.0)
+        """The longest stall that began between ``start`` and ``end`` (one that began
+        before ``start``, e.g. drawing the first frame, is not the screen freezing after it)."""
+        return max((ms for t, ms in self.stalls if start <= t - ms / 1000 <= end), default=0.0)
 
     async def frame(self, since: float, test: Any, timeout: float = 120) -> float:
         """The time of the first frame after ``since`` passing ``test``."""
