@@ -153,7 +153,9 @@ def when(
     help="The event log (also $BRIEFER_LOG).",
 )
 @click.option(
-    "--no-cache", is_flag=True, help="Parse the log afresh, bypassing the parsed-log cache."
+    "--no-cache",
+    is_flag=True,
+    help="Parse the log (and compile templates) afresh, bypassing the cache.",
 )
 @click.option("--debug", is_flag=True, help="Show a Python traceback for unexpected errors.")
 @click.version_option(__version__, "--version", prog_name="briefer")

@@ -167,6 +167,7 @@ def render(
         and (output_text.endswith(("/", os.sep)) or Path(output_text).is_dir()),
         template_dirs=dirs,
         template=template,
+        compiled_templates=settings.use_cache,
         if_changed=if_changed,
         lock_wait=lock_wait,
     )

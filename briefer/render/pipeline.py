@@ -88,6 +88,8 @@ class RenderRequest:
     #: Override folders searched before the packaged templates, in order.
     template_dirs: tuple[Path, ...] = ()
     template: str = "brief"
+    #: Keep compiled templates in the cache folder (``--no-cache``: compile them afresh).
+    compiled_templates: bool = True
     #: Write nothing when neither the log nor the period's content changed since the last brief.
     if_changed: bool = False
     #: How long to wait for another render's lock before giving up (exit 4).
@@ -270,7 +272,7 @@ def _render_locked(
     )
     if drawn:  # written, listed and served to the PDF engine like a chart
         charts.append((drawn[0].file, drawn[0].title, drawn[1]))
-    env = make_environment(req.template_dirs)
+    env = make_environment(req.template_dirs, compiled=req.compiled_templates)
     markdown = render_template(env, f"{req.template}.md.j2", brief=ctx)
     brief = Composed(ctx, markdown, tuple(charts), env, req.template)
     chart_paths = [folder / name for name, _, _ in charts]
