@@ -10,6 +10,7 @@ lacks, by several processes at once, before the walk (:func:`prefill_parts`).
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -25,6 +26,9 @@ if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this 
 
 __all__ = ["Reuse", "grown_part", "included_part", "prefill_parts", "read_file"]
 __all__ += ["walk_included"]
+
+#: A block scalar's header that keeps its trailing empty lines (``|+``, ``>2+``).
+_KEEP = re.compile(rb"[|>][0-9]?\+")
 
 #: An included file's name as shown → the key of the part it was read as (its bytes' digest
 #: and how the main file says to read it: ``filecache.part_key``), and the events read then
@@ -208,21 +212,31 @@ def grown_part(
         return None
     if data.startswith(b"\xef\xbb\xbf") or file_digest(data[:size]) != digest:
         return None
-    layout = split(data)
-    if layout is None or not layout.body_start < size < layout.body_end:
+    # Anything PyYAML could read otherwise (a lone CR, NEL or U+2028 is a line break to
+    # it: the new items' lines would be miscounted) is read whole, as by the fast reader.
+    if _odd(data) or not _utf8(data[size:]):
         return None
-    # The first new item: only blank lines and comments may come before it.
+    layout = split(data)
+    # The list must run to the end: what follows it (another key, a document) is the
+    # skeleton's, which only the whole file's read walks.
+    if layout is None or not layout.body_start < size < layout.body_end == len(data):
+        return None
     item = b"\n" + b" " * layout.indent + b"-"
     at = data.find(item, size - 1, layout.body_end)
     if at < 0:
         return None
     start = at + 1
+    # Before the first new item: only empty lines, and comments left of the items
+    # (anything else, spaces included, could be text of the old last item's block
+    # scalar); and nothing at all after a scalar that keeps its trailing lines (``|+``).
     between = data[size:start]
-    for line in between.split(b"\n"):
-        if line.strip(b" ") and not line.lstrip(b" ").startswith(b"#"):
-            return None  # more of the old last item, or anything else not blank
-    if _odd(between) or not _utf8(between):
-        return None  # what the whole file's read would refuse, even in a comment
+    for line in between.split(b"\n")[:-1]:
+        text = line.lstrip(b" ")
+        if line and not (text.startswith(b"#") and len(line) - len(text) <= layout.indent):
+            return None
+    last = data.rfind(item, layout.body_start - 1, size - 1)
+    if between and _KEEP.search(data, max(last, layout.body_start), size):
+        return None
     tz_name = main.header.get("timezone", "UTC")
     old_key = filecache.part_key(display, digest, tz_name, main.kinds)
     if kept is not None and kept[0] == old_key:
@@ -234,8 +248,6 @@ def grown_part(
     if old is None or any(p.severity == "error" for p in old.problems):
         return None
     try:
-        if _odd(layout.skeleton) or data.find(b"\r", size) >= 0:
-            return None
         file = SourceText(display, layout.skeleton.decode("utf-8"))
         added = LogReader(tz=main.tz, kinds=set(main.kinds))
         added.begin(file, props=False)

@@ -49,7 +49,9 @@ ITEM = """\
 APPENDS = {
     "one item": (ITEM, True),
     "two items": (ITEM + ITEM.replace("added", "added-too"), True),
-    "comments and blank lines first": ("\n# April\n\n    # indented comment\n" + ITEM, True),
+    "blank lines and a comment first": ("\n# April\n\n" + ITEM, True),
+    # (a deeper comment could be text of a block scalar ending the old last item)
+    "an indented comment first": ("\n    # indented comment\n" + ITEM, False),
     "a time that does not exist": (ITEM.replace("2024-04-01", "2025-03-30T02:30"), True),
     "a source no file has": (ITEM.replace("[s2]", "[nowhere]"), True),
     "a follow-up of an old event": (ITEM + "    related: [talks]\n", True),
