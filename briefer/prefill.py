@@ -4,20 +4,16 @@ The files of a split log are read apart from each other (:mod:`briefer.filecache
 so on a cold cache they can be read at once: before the loader's walk over the
 includes, forked copies of the process each parse a share of the missing files
 and file their parts in the cache, this process its own share; the walk then
-finds every part there. This process takes a lighter share, and while the
-others finish it reads back the parts they have filed (unpickling a part costs
-about a fifth of parsing it), so that the walk finds them read. The walk itself
-is unchanged, so the result is the one a single process gives; a child that
-fails only leaves its files to the walk. The same conditions as for one large
-file apply (:func:`briefer.fastread.parallel.workers`: Linux, one thread,
-enough bytes).
+finds every part there. The walk itself is unchanged, so the result is the
+one a single process gives; a child that fails only leaves its files to the
+walk. The same conditions as for one large file apply
+(:func:`briefer.fastread.parallel.workers`: Linux, one thread, enough bytes).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import time
 from collections.abc import Callable, Sequence
 
 from briefer import filecache
@@ -27,12 +23,6 @@ __all__ = ["prefill"]
 
 #: (path, name as shown, bytes if already read, digest if known)
 Wanted = tuple[str, str, bytes | None, str]
-
-#: This process's share of the bytes, against each forked process's: it also reads back
-#: what they file (a part is unpickled in about a fifth of the time it takes to parse).
-OWN_SHARE = 0.8
-#: How often this process looks for parts the others have filed, once its share is read.
-POLL_S = 0.01
 
 
 def prefill(
@@ -58,9 +48,8 @@ def prefill(
         return 1
     shares: list[list[Wanted]] = [[] for _ in range(count)]
     loads = [0] * count
-    weights = [OWN_SHARE] + [1.0] * (count - 1)
     for w in sorted(missing, key=lambda w: -sizes[w[0]]):  # largest first, to the lightest share
-        i = min(range(count), key=lambda k: (loads[k] + sizes[w[0]]) / weights[k])
+        i = loads.index(min(loads))
         shares[i].append(w)
         loads[i] += sizes[w[0]]
     children = []
@@ -76,51 +65,11 @@ def prefill(
         children.append(pid)
     try:
         _read_all(shares[0], read)
-        theirs = [w for share in shares[1:] for w in share]
-        _read_back(theirs, children, lambda w: filecache.part_key(w[1], w[3], tz_name, kinds), read)
     finally:
         for pid in children:
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
     return count
-
-
-def _read_back(
-    wanted: list[Wanted],
-    children: list[int],
-    key: Callable[[Wanted], str],
-    read: Callable[[Wanted], None],
-) -> None:
-    """Have ``read`` take each file of ``wanted`` whose part the ``children`` have filed, as
-    they file them, until they have all ended (what is left, the walk reads back)."""
-    from briefer.cache import file_digest
-    from briefer.files import read_log_file
-
-    for n, w in enumerate(wanted):
-        if not w[3]:  # its part's key needs its digest
-            try:
-                data = read_log_file(w[0])
-            except OSError:
-                continue  # the walk reports it
-            wanted[n] = (w[0], w[1], data, file_digest(data))
-    wanted[:] = [w for w in wanted if w[3]]
-    running = list(children)
-    while running and wanted:
-        filed = [w for w in wanted if filecache.kept(key(w))]
-        for w in filed:
-            wanted.remove(w)
-            _read_all([w], read)  # a lookup: the part is there
-        if not filed:
-            running = [pid for pid in running if not _ended(pid)]
-            time.sleep(POLL_S)
-
-
-def _ended(pid: int) -> bool:
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return bool(done)  # reaped here: the caller's final wait finds nothing left to wait for
 
 
 def _read_all(share: list[Wanted], read: Callable[[Wanted], None]) -> None:
