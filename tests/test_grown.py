@@ -67,14 +67,19 @@ APPENDS = {
 }
 
 
+def make_log(folder: Path) -> Path:
+    """The log: MAIN, including YEAR as 2024 and a copy of it as 2023."""
+    write(folder / "events.d" / "2024.yaml", YEAR)
+    write(
+        folder / "events.d" / "2023.yaml", YEAR.replace("2024-", "2023-").replace("id: ", "id: y")
+    )
+    return write(folder / "events.yaml", MAIN)
+
+
 @pytest.fixture
 def log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    write(tmp_path / "events.d" / "2024.yaml", YEAR)
-    write(
-        tmp_path / "events.d" / "2023.yaml", YEAR.replace("2024-", "2023-").replace("id: ", "id: y")
-    )
-    return write(tmp_path / "events.yaml", MAIN)
+    return make_log(tmp_path)
 
 
 def append(path: Path, text: str) -> None:

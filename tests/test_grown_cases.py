@@ -11,8 +11,8 @@ import pytest
 
 from briefer.loader import load_log
 from briefer.reload import reload_log
-from tests.helpers import count_grown, write
-from tests.test_grown import ITEM, MAIN, YEAR
+from tests.helpers import count_grown
+from tests.test_grown import ITEM, MAIN, YEAR, make_log
 
 BLOCK = YEAR + "    summary: |\n      Talks are due.\n      Second line.\n"
 KEEP = YEAR + "    summary: |+\n      Talks are due.\n"
@@ -239,11 +239,7 @@ CASES.update(
 def log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The log of tests/test_grown.py."""
     monkeypatch.chdir(tmp_path)
-    write(tmp_path / "events.d" / "2024.yaml", YEAR)
-    write(
-        tmp_path / "events.d" / "2023.yaml", YEAR.replace("2024-", "2023-").replace("id: ", "id: y")
-    )
-    return write(tmp_path / "events.yaml", MAIN)
+    return make_log(tmp_path)
 
 
 def _apply(root: Path, step: tuple[str, object]) -> None:
