@@ -80,7 +80,7 @@ def _autoescape(name: str | None) -> bool:
 
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """Templates compiled once, kept beside the parsed-log cache: compiling the brief's
-    two templates took ~0.1 s of every render. Jinja files each under its template's
+    two templates took ~60 ms of every render. Jinja files each under its template's
     name and path and uses it only while the template's source is the same; a cache
     that cannot be read or written only costs that time."""
 
