@@ -191,7 +191,8 @@ def grown_part(
     """The part of an included file that has only had items appended to its events list
     since it was ``grown`` = (size, digest): its old part, kept in the per-file cache
     (with its events from ``kept``, the :class:`Reuse` entry, when that is the one),
-    and the new items alone, read as :mod:`briefer.fastread.parallel` reads a run.
+    and the new items alone, read as :mod:`briefer.fastread.parallel` reads a run
+    (:func:`~briefer.fastread.parallel.read_run`).
 
     None when that cannot be told for sure (the old bytes are not the file's start,
     the new text is not whole items, no old part is kept), or when the new items hold
@@ -200,7 +201,7 @@ def grown_part(
     """
     from briefer import filecache
     from briefer.cache import file_digest
-    from briefer.fastread.chunks import read_chunks
+    from briefer.fastread.parallel import read_run
     from briefer.fastread.split import split
     from briefer.schema import LogReader
     from briefer.schema.parts import absorb, part_of
@@ -247,18 +248,14 @@ def grown_part(
         old = filecache.lookup(old_key, with_events=True)
     if old is None or any(p.severity == "error" for p in old.problems):
         return None
+    whole = LogReader(tz=main.tz, kinds=set(main.kinds))
     try:
-        file = SourceText(display, layout.skeleton.decode("utf-8"))
-        added = LogReader(tz=main.tz, kinds=set(main.kinds))
-        added.begin(file, props=False)
-        read_chunks(added, data, layout.bounds(data, run=(start, layout.body_end)), display)
+        whole.begin(SourceText(display, layout.skeleton.decode("utf-8")), props=False)
+        new = read_run(whole, data, layout, (start, layout.body_end), display, True)
     except (Unsupported, UnicodeDecodeError):
         return None
-    new = part_of(added)
     if any(p.severity == "error" for p in new.problems):
         return None
-    whole = LogReader(tz=main.tz, kinds=set(main.kinds))
-    whole.begin(file, props=False)
     if not (absorb(whole, old) and absorb(whole, new)):
         return None  # an id the old items have: the whole file's walk words it
     return part_of(whole)

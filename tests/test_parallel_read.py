@@ -123,14 +123,14 @@ def test_a_child_that_dies_leaves_the_reading_to_this_process(
     data = generated_log.read_bytes()
     alone = parse(generated_log.name, data, with_log=False).result
     parent = os.getpid()
-    real_run = parallel._read_run
+    real_run = parallel.read_run
 
     def dying(*args: object, **kw: object) -> object:
         if os.getpid() != parent:
             os._exit(7)  # killed, say, by the out-of-memory killer
         return real_run(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(parallel, "_read_run", dying)
+    monkeypatch.setattr(parallel, "read_run", dying)
     done = three_processes(monkeypatch)
     assert parse(generated_log.name, data, with_log=False).result == alone
     assert done == [False]

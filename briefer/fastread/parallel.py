@@ -38,7 +38,7 @@ from briefer.fastread.split import Split
 from briefer.schema.parts import FilePart, absorb, part_of
 from briefer.schema.walk import LogReader
 
-__all__ = ["MIN_BYTES", "read", "workers"]
+__all__ = ["MIN_BYTES", "read", "read_run", "workers"]
 
 #: The smallest events list worth the fork and the trip back through a pipe.
 MIN_BYTES = 8 << 20
@@ -87,7 +87,7 @@ def read(
                 _child(w, state, data, parts, run, display, keep_events)
             os.close(w)
             children.append((pid, r))
-        got.append(_read_run(state, data, parts, runs[0], display, keep_events))
+        got.append(read_run(state, data, parts, runs[0], display, keep_events))
         while children:
             part = _receive(*children.pop(0))
             if part is None:
@@ -108,7 +108,7 @@ def read(
     return True
 
 
-def _read_run(
+def read_run(
     state: LogReader,
     data: bytes,
     parts: Split,
@@ -117,7 +117,8 @@ def _read_run(
     keep_events: bool,
 ) -> FilePart:
     """One run of the list (its bytes ``start:end``) read on its own, as an included
-    file's part is."""
+    file's part is (``state``, the file's walk, is only asked its time zone, kinds and
+    file)."""
     alone = LogReader(tz=state.tz, kinds=set(state.kinds))
     alone.begin(state.file, props=False)
     read_chunks(alone, data, parts.bounds(data, run=run), display, keep=keep_events)
@@ -137,7 +138,7 @@ def _child(
     """Read a run, send its part down ``w`` and end this process (code 0 only if it was sent)."""
     code = 1
     try:
-        part = _read_run(state, data, parts, run, display, keep_events)
+        part = read_run(state, data, parts, run, display, keep_events)
         payload = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
         with open(w, "wb", closefd=True) as pipe:
             pipe.write(payload)
