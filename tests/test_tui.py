@@ -220,6 +220,55 @@ async def test_cursor_follows_in_a_long_log_and_t_finds_today(tmp_path: Path) ->
         await wait_for(pilot, lambda: int(timeline.scroll_y) == 0 and cursor_on_screen())
 
 
+async def test_the_timeline_draws_its_own_scroll_bar_and_it_can_be_dragged(
+    tmp_path: Path,
+) -> None:
+    events = "".join(
+        f"  - {{id: e{n:04}, date: 2000-01-01, title: Event {n}, sources: [s]}}\n"
+        for n in range(400)
+    )
+    text = f"briefer: 1\ntitle: Long\nsources:\n  - {{id: s, title: S}}\nevents:\n{events}"
+    async with browse(write(tmp_path / "long.yaml", text), size=(100, 30)) as (app, pilot):
+        timeline = app.timeline
+        await pilot.press("g")
+        await wait_for(pilot, lambda: int(timeline.scroll_y) == 0)
+        width = timeline.scrollable_content_region.width
+        height = timeline.scrollable_content_region.height
+
+        def bar() -> list[str]:
+            """Each screen row's last cell: thumb (T) or track (.)."""
+            thumb = timeline.get_component_rich_style("timeline--thumb")
+            cells = [list(timeline.render_line(y))[-1] for y in range(height)]
+            assert all(cell.text == " " for cell in cells)
+            return ["T" if cell.style == thumb else "." for cell in cells]
+
+        rows = len(timeline.rows)  # type: ignore[arg-type]
+        assert rows == 401  # a year's separator, then the events
+        thumb = max(1, height * height // rows)  # the thumb's share of the bar is the screen's
+        assert bar() == ["T"] * thumb + ["."] * (height - thumb)
+        assert timeline.render_line(0).cell_length == width  # the bar is inside the width
+        # A press on the bar and a drag to its bottom scroll to the end; the cursor stays.
+        cursor = timeline.cursor
+        start = timeline.region.offset
+        await pilot.mouse_down(timeline, offset=(width - 1, 0))
+        await pilot.pause()
+        bottom = (start.x + width - 1, start.y + height - 1)
+        await pilot.hover(offset=bottom)
+        await pilot.mouse_up(offset=bottom)
+        await wait_for(pilot, lambda: int(timeline.scroll_y) == rows - height)
+        assert timeline.cursor == cursor
+        assert bar() == ["."] * (height - thumb) + ["T"] * thumb
+        # A click on the bar scrolls there and moves no cursor; a click on a row does.
+        await pilot.click(timeline, offset=(width - 1, 3))
+        top = round(3 / (height - 1) * (rows - height))
+        await wait_for(pilot, lambda: int(timeline.scroll_y) == top)
+        assert timeline.cursor == cursor
+        await pilot.click(timeline, offset=(10, 3))
+        await wait_for(pilot, lambda: timeline.cursor == top + 3 - 1)  # below the year's row
+        # Textual's own bar is only hidden: the wheel still scrolls the rows.
+        assert timeline.allow_vertical_scroll
+
+
 async def test_filter_bar_counts_reports_errors_and_escape_clears(tmp_path: Path) -> None:
     async with browse(log_file(tmp_path)) as (app, pilot):
         await pilot.press("slash")
