@@ -66,12 +66,17 @@ class FilterBar(Horizontal):
         status = self.query_one("#filter-status", Static)
         status.remove_class("-error")
         noun = "event" if total == 1 else "events"
-        text = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
+        count = "…" if shown < 0 else f"{shown:,}"  # -1: still counting
+        text = f"{total:,} {noun}" if shown == total else f"{count} of {total:,} {noun}"
         if whole:
-            text = f"{shown:,} of {whole:,} events, reading the rest…"
+            text = f"{count} of {whole:,} events, reading the rest…"
         if marked:
             text += f" · {marked} marked"
         status.update(Text(text))
+
+    def show_counting(self, total: int, marked: int = 0, *, whole: int = 0) -> None:
+        """``… of M events``: the matches are being counted (see :meth:`show_count`)."""
+        self.show_count(-1, total, marked, whole=whole)
 
     @property
     def has_error(self) -> bool:

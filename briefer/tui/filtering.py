@@ -67,6 +67,8 @@ class FilterActions(App[None]):
         view = self.view
         if view is None:
             return
+        if self._peeked(view, text, self._selected_id if keep is None else keep):
+            return
         outcome = view.apply(text, now=self.now())
         bar = self.filter_bar
         if outcome.shown is None:
@@ -79,6 +81,41 @@ class FilterActions(App[None]):
             keep = self._selected_id
         self.timeline.show(view, outcome.shown, keep=keep)
         self._show_count()
+        self._density_soon()
+
+    def _peeked(self, view: LogView, text: str, keep: str | None) -> bool:
+        """Show the matches around the cursor at once when filtering the whole log takes
+        a while (``LogView.peek``), and every match once that frame is drawn."""
+        timeline = self.timeline
+        target = view.index_by_id.get(keep, 0) if keep is not None else 0
+        rows = max(timeline.scrollable_content_region.height, 1) + 2  # and year separators
+        peek = view.peek(text, target, rows, rows, now=self.now())
+        if peek is None:
+            return False
+
+        def complete() -> None:
+            self._complete_filter(view, text)
+
+        # Centred now and then: the rows around the cursor stay where they were drawn.
+        timeline.show(view, peek.near, keep=keep, recenter=True, complete=complete)
+        self.filter_bar.show_counting(len(view), len(self.marked), whole=self.loading_total)
+        self.call_after_refresh(timeline.settle)
+        return True
+
+    def _complete_filter(self, view: LogView, text: str) -> None:
+        """Show every match of a filter :meth:`_peeked` showed a few of (``Timeline.settle``)."""
+        if self.view is not view or self.filter_text != text:
+            return  # a newer filter or log is shown already
+        current = self.timeline.current
+        outcome = view.apply(text, now=self.now())
+        assert outcome.shown is not None  # the peek parsed it
+        keep = current.id if current is not None else self._selected_id
+        self.timeline.show(view, outcome.shown, keep=keep, recenter=True)
+        self._show_count()
+        self._density_soon()
+
+    def _density_soon(self) -> None:
+        """Redraw the density bar once the filter has stopped changing for a moment."""
         if self._density_timer is not None:
             self._density_timer.stop()
         self._density_timer = self.set_timer(0.15, self._update_density)

@@ -13,7 +13,7 @@ about a quarter of a keystroke's time at 100,000 events.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
@@ -125,17 +125,33 @@ class Timeline(ScrollView, can_focus=True):
         self._dates: dict[int, str] = {}
         self.date_width = DATE_WIDTH
         self._by_filter = False
+        self._complete: Callable[[], None] | None = None
         #: Dragging the scroll bar's thumb (it has the mouse meanwhile).
         self._dragging = False
 
     # -- data ---------------------------------------------------------------
 
-    def show(self, view: LogView, shown: Sequence[int], keep: str | None = None) -> None:
-        """Show ``shown`` (indices into ``view``); keep the event ``keep`` under the cursor."""
+    def show(
+        self,
+        view: LogView,
+        shown: Sequence[int],
+        keep: str | None = None,
+        *,
+        recenter: bool = False,
+        complete: Callable[[], None] | None = None,
+    ) -> None:
+        """Show ``shown`` (indices into ``view``); keep the event ``keep`` under the cursor.
+
+        The cursor's row is scrolled into view, or with ``recenter`` to the middle of the
+        screen. With ``complete``, ``shown`` is only the matches around the cursor (see
+        ``LogView.peek``), and ``complete()`` shows them all: it is called before
+        anything that needs them all (a move, a click) and is the caller's to call soon.
+        """
         if view is not self.view:
             self._dates.clear()
         self.view = view
         self.rows = Rows(view, shown)
+        self._complete = complete
         position: int | None = None
         if shown:
             position = 0
@@ -151,13 +167,31 @@ class Timeline(ScrollView, can_focus=True):
             self.cursor = position
         finally:
             self._by_filter = False
-        self.scroll_to_cursor(center=True)
+        if recenter and self.rows is not None and position is not None:
+            row = self.rows.row_of(position)
+            height = max(self.scrollable_content_region.height, 1)
+            self.scroll_to(y=max(0, row - height // 2), animate=False, immediate=True)
+        else:
+            self.scroll_to_cursor(center=True)
         # The first time, the size is only known after layout.
         self.call_after_refresh(self.scroll_to_cursor, center=True)
         self.refresh()
 
     @property
+    def partial(self) -> bool:
+        """Only the matches around the cursor are shown (see :meth:`show`)."""
+        return self._complete is not None
+
+    def settle(self) -> None:
+        """Show every match now if only those around the cursor are shown."""
+        complete, self._complete = self._complete, None
+        if complete is not None:
+            complete()
+
+    @property
     def shown(self) -> Sequence[int]:
+        """Indices of the events shown (every match: see :meth:`settle`)."""
+        self.settle()
         return () if self.rows is None else self.rows.shown
 
     @property
@@ -176,6 +210,7 @@ class Timeline(ScrollView, can_focus=True):
 
     def move_to_id(self, event_id: str) -> bool:
         """Put the cursor on an event by id; False if it is not shown."""
+        self.settle()
         if self.view is None or self.rows is None:
             return False
         index = self.view.index_by_id.get(event_id)
@@ -207,28 +242,34 @@ class Timeline(ScrollView, can_focus=True):
         elif row >= top + height:
             self.scroll_to(y=row - height + 1, animate=False, immediate=True)
 
-    # -- actions ------------------------------------------------------------
+    # -- actions (each on every match: see settle) ---------------------------
 
     def action_cursor_up(self) -> None:
+        self.settle()
         if self.cursor is not None:
             self.move_to(self.cursor - 1)
 
     def action_cursor_down(self) -> None:
+        self.settle()
         if self.cursor is not None:
             self.move_to(self.cursor + 1)
 
     def action_page_up(self) -> None:
+        self.settle()
         if self.cursor is not None:
             self.move_to(self.cursor - max(self.scrollable_content_region.height - 1, 1))
 
     def action_page_down(self) -> None:
+        self.settle()
         if self.cursor is not None:
             self.move_to(self.cursor + max(self.scrollable_content_region.height - 1, 1))
 
     def action_first(self) -> None:
+        self.settle()
         self.move_to(0)
 
     def action_last(self) -> None:
+        self.settle()
         if self.rows is not None:
             self.move_to(len(self.rows.shown) - 1)
 
@@ -243,6 +284,7 @@ class Timeline(ScrollView, can_focus=True):
             self.post_message(self.MarkToggled(event))
 
     def on_click(self, click: events.Click) -> None:
+        self.settle()
         if self.rows is None or self._on_bar(click.x):
             return
         row = int(self.scroll_y) + click.y
@@ -280,6 +322,7 @@ class Timeline(ScrollView, can_focus=True):
             self.scroll_to(y=round(share * (total - height)), animate=False, immediate=True)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
+        self.settle()
         if self._on_bar(event.x):
             event.stop()
             self._dragging = True

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the browser paints its first frame before it imports these
 __all__ = [
     "FilterOutcome",
     "LogView",
+    "Peek",
     "Rows",
     "WatchEntry",
     "bin_counts",
@@ -38,6 +39,12 @@ RECENT = 32
 #: The start of an open-started date (``../2008``): before everything else.
 _OPEN = -(2**62)
 
+#: A filter over at least this many events is worth peeking at first (:meth:`LogView.peek`):
+#: below it, the whole filter takes a few milliseconds.
+PEEK_FROM = 20_000
+#: How many events a peek tests at most before it gives up (a few milliseconds' work).
+PEEK_BUDGET = 4_000
+
 
 @dataclass(frozen=True)
 class FilterOutcome:
@@ -46,6 +53,15 @@ class FilterOutcome:
     text: str
     shown: Sequence[int] | None
     error: QueryError | None = None
+
+
+@dataclass(frozen=True)
+class Peek:
+    """The matches of a filter nearest one event, found without filtering the whole log."""
+
+    text: str
+    #: Indices of the matching events nearest the event peeked around, ascending.
+    near: list[int]
 
 
 class LogView:
@@ -108,22 +124,76 @@ class LogView:
         """
         if not text.strip():  # everything, as the empty query selects
             return FilterOutcome(text, self._all)
-        from briefer.query import QueryError, parse_log_query, refines
+        from briefer.query import QueryError, parse_log_query
 
         try:
             query: Query = parse_log_query(text, self.log, now=now)
         except QueryError as exc:
             return FilterOutcome(text, None, exc)
-        candidates = None
-        for old, shown in self._recent.items():
-            if refines(old, text) and (candidates is None or len(shown) < len(candidates)):
-                candidates = shown
-        shown = array("i", self.index.select(query, candidates))
+        candidates = self._candidates(text)
+        # The whole log: None, for select's quicker pass over it.
+        shown = array(
+            "i", self.index.select(query, None if candidates is self._all else candidates)
+        )
         self._recent.pop(text, None)
         self._recent[text] = shown
         if len(self._recent) > RECENT:
             del self._recent[next(iter(self._recent))]
         return FilterOutcome(text, shown)
+
+    def _candidates(self, text: str) -> Sequence[int]:
+        """The fewest events query ``text`` can match, as far as recent results tell."""
+        from briefer.query import refines
+
+        found = self._recent.get(text)
+        if found is not None:
+            return found
+        candidates = self._all
+        for old, shown in self._recent.items():
+            if len(shown) < len(candidates) and refines(old, text):
+                candidates = shown
+        return candidates
+
+    def peek(self, text: str, around: int, before: int, after: int, *, now: float) -> Peek | None:
+        """The matches of query ``text`` nearest the event at index ``around``: up to
+        ``before`` of them before it, and up to ``after`` from it on, where a screen of
+        results around the cursor needs a few dozen out of tens of thousands.
+
+        None when the whole filter is quick anyway (fewer than :data:`PEEK_FROM` events to
+        test), or when :data:`PEEK_BUDGET` events were tested without finding them (the
+        query is so selective that the whole filter is as quick), or when ``text`` is not
+        a query (:meth:`apply` says why). A query only ever repeated or refined since
+        :meth:`apply` gave its result is answered from there.
+        """
+        if not text.strip():
+            return None
+        candidates = self._candidates(text)
+        if len(candidates) < PEEK_FROM:
+            return None
+        from briefer.query import QueryError, parse_log_query
+
+        try:
+            query = parse_log_query(text, self.log, now=now)
+        except QueryError:
+            return None
+        test = self.index.tester(query)
+        middle = bisect.bisect_left(candidates, around)
+        below: list[int] = []
+        above: list[int] = []
+        tested = 0
+        for side, want, positions in (
+            (below, before, range(middle - 1, -1, -1)),
+            (above, after, range(middle, len(candidates))),
+        ):
+            for p in positions:
+                if len(side) == want:
+                    break
+                if tested == PEEK_BUDGET:
+                    return None
+                tested += 1
+                if test(candidates[p]):
+                    side.append(candidates[p])
+        return Peek(text, below[::-1] + above)
 
     def nearest(self, shown: Sequence[int], moment: float) -> int | None:
         """The position in ``shown`` of the event starting nearest to ``moment``."""

@@ -1,0 +1,173 @@
+"""A filter over a large log shows the matches around the cursor first (``LogView.peek``).
+
+The browser peeks when the filter would test many events: these tests lower
+that threshold so that a generated log of a few thousand events peeks too.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.segment import Segment
+
+from briefer.model import EventLog
+from briefer.tui import view as view_module
+from briefer.tui.timeline import Timeline
+from briefer.tui.view import LogView
+from tests.helpers import NOW, browse, generate_log, keys, load_valid, wait_for
+
+QUERIES = [
+    "m",
+    "mi",
+    "kfor",
+    "kfor troops",
+    "-police",
+    "-kfor -police",
+    "kind:incident",
+    "-kind:incident mitrovica",
+    "sig>=4 nato",
+    "after:2020 n",
+    "tag:courts",
+    "no such words anywhere",
+]
+
+
+@pytest.fixture(scope="module")
+def log(tmp_path_factory: pytest.TempPathFactory) -> EventLog:
+    return load_valid(generate_log(3000, tmp_path_factory.mktemp("peek") / "events.yaml"))
+
+
+@pytest.fixture
+def peeking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Peek at any filter, and never give up."""
+    monkeypatch.setattr(view_module, "PEEK_FROM", 0)
+    monkeypatch.setattr(view_module, "PEEK_BUDGET", 10**9)
+
+
+def around(shown: Sequence[int], at: int, before: int, after: int) -> list[int]:
+    """What a peek must give: the slice of the whole result around index ``at``."""
+    p = bisect.bisect_left(shown, at)
+    return list(shown[max(0, p - before) : p]) + list(shown[p : p + after])
+
+
+@pytest.mark.usefixtures("peeking")
+@pytest.mark.parametrize("text", QUERIES)
+def test_a_peek_is_the_whole_filter_around_the_event(log: EventLog, text: str) -> None:
+    view = LogView(log, NOW)
+    whole = view.apply(text, now=NOW).shown
+    assert whole is not None
+    n = len(log.events)
+    for at in (0, 1, 17, n // 2, n - 1, n):
+        for before, after in ((5, 5), (40, 3), (0, 60)):
+            fresh = LogView(log, NOW)  # nothing recent to narrow it
+            for seen in (fresh, view):  # and after the whole result, from it
+                peek = seen.peek(text, at, before, after, now=NOW)
+                assert peek is not None
+                assert peek.near == around(whole, at, before, after), (at, before, after)
+
+
+@pytest.mark.usefixtures("peeking")
+def test_a_peek_narrows_a_recent_result_as_the_filter_does(log: EventLog) -> None:
+    view = LogView(log, NOW)
+    view.apply("k", now=NOW)
+    view.apply("kf", now=NOW)
+    whole = LogView(log, NOW).apply("kfor", now=NOW).shown
+    assert whole is not None
+    peek = view.peek("kfor", 1500, 20, 20, now=NOW)
+    assert peek is not None
+    assert peek.near == around(whole, 1500, 20, 20)
+
+
+def test_no_peek_when_the_whole_filter_is_as_quick(
+    log: EventLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = LogView(log, NOW)
+    # Fewer events to test than the threshold: the whole filter is quick.
+    assert view.peek("m", 100, 10, 10, now=NOW) is None
+    monkeypatch.setattr(view_module, "PEEK_FROM", 0)
+    assert view.peek("m", 100, 10, 10, now=NOW) is not None
+    # Not a query, or nothing at all to filter by: the whole filter says what it is.
+    assert view.peek("sig>>4", 100, 10, 10, now=NOW) is None
+    assert view.peek("  ", 100, 10, 10, now=NOW) is None
+    # A selective query finds too few matches in the budget: filtering it all is as quick.
+    monkeypatch.setattr(view_module, "PEEK_BUDGET", 50)
+    assert view.peek("no such words anywhere", 100, 10, 10, now=NOW) is None
+    assert view.peek("m", 100, 10, 10, now=NOW) is not None
+
+
+def _rows(timeline: Timeline) -> list[str]:
+    """The timeline's rows as drawn, without the scroll bar's cell."""
+    height = timeline.scrollable_content_region.height
+    lines = []
+    for y in range(height):
+        segments: list[Segment] = list(timeline.render_line(y))
+        lines.append("".join(s.text for s in segments)[: timeline.size.width - 1])
+    return lines
+
+
+@pytest.fixture
+def shows(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[bool, list[str], str | None]]]:
+    """Each time the timeline is shown: whether it was a peek, its rows, the cursor's event."""
+    seen: list[tuple[bool, list[str], str | None]] = []
+    show = Timeline.show
+
+    def recording(self: Timeline, *args: Any, **options: Any) -> None:
+        show(self, *args, **options)
+        current = self.current
+        seen.append((self.partial, _rows(self), None if current is None else current.id))
+
+    monkeypatch.setattr(Timeline, "show", recording)
+    yield seen
+
+
+@pytest.mark.usefixtures("peeking")
+async def test_the_rows_drawn_from_a_peek_are_those_drawn_once_all_is_counted(
+    tmp_path: Path, shows: list[tuple[bool, list[str], str | None]]
+) -> None:
+    path = generate_log(3000, tmp_path / "events.yaml")
+    async with browse(path) as (app, pilot):
+        await pilot.press("slash")
+        view = app.view
+        assert view is not None
+        peeked = 0
+        for query in ("mi", "-police kfor"):
+            for n, key in enumerate(keys(query), start=1):
+                shows.clear()
+                await pilot.press(key)
+                await wait_for(pilot, lambda: not app.timeline.partial)
+                whole = view.apply(query[:n], now=app.now()).shown
+                if whole is None:  # "-" alone is no query yet: its error is shown
+                    assert shows == []
+                    continue
+                # One peek, then every match: the same rows where they were, and the
+                # same event under the cursor; only the count and the bar follow.
+                assert [partial for partial, _, _ in shows] == [True, False]
+                assert shows[0][1:] == shows[1][1:]
+                status = str(app.filter_bar.query_one("#filter-status").render())
+                assert status.startswith(f"{len(whole):,} of 3,000")
+                peeked += 1
+            await pilot.press("ctrl+u")
+        assert peeked == len("mi") + len("-police kfor") - 1
+
+
+@pytest.mark.usefixtures("peeking")
+async def test_a_move_made_while_only_a_peek_is_shown_counts_every_match(tmp_path: Path) -> None:
+    path = generate_log(3000, tmp_path / "events.yaml")
+    async with browse(path) as (app, pilot):
+        whole = app.view.apply("m", now=app.now()).shown  # type: ignore[union-attr]
+        assert whole is not None
+        for action, expected in (("action_last", whole[-1]), ("action_first", whole[0])):
+            app.set_filter("")
+            app.set_filter("m")
+            timeline = app.timeline
+            assert timeline.partial  # the rest comes after the next frame
+            getattr(timeline, action)()
+            assert not timeline.partial
+            assert timeline.rows is not None
+            assert len(timeline.rows.shown) == len(whole)
+            assert timeline.current is app.view.events[expected]  # type: ignore[union-attr]
+        await pilot.pause()
