@@ -297,6 +297,29 @@ async def test_filter_bar_counts_reports_errors_and_escape_clears(tmp_path: Path
         assert "No events match" in line_text(app, 0)
 
 
+async def test_a_typed_character_is_drawn_with_its_results(tmp_path: Path) -> None:
+    # The filter follows the input as the key is handled. Through the input's Changed
+    # message, handled later, a frame could show the character over the old results.
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        frames: list[tuple[str, str]] = []
+        display = app._display
+
+        def recorded(screen: Any, update: Any) -> None:
+            display(screen, update)
+            if update is not None:
+                frames.append((app.filter_bar.input.value, app.filter_text))
+
+        app._display = recorded  # type: ignore[method-assign]
+        await pilot.press("slash")
+        for _ in range(2):
+            for key in keys("kfor sig>=4"):
+                await pilot.press(key)
+                await pilot.pause(0.03)  # an idle screen draws the next change at once
+            await pilot.press("ctrl+u")
+        assert len({typed for typed, _ in frames}) > 10
+        assert [f for f in frames if f[0] != f[1]] == []
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [

@@ -167,6 +167,7 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
         self.query_one(ProblemsPanel).display = False
         self.timeline.placeholder = f"Loading {self.log_path}…"
         self.timeline.focus()
+        self.follow_filter_input()
         self._set_narrow(self.size.width)
         self._tick()
         self.set_interval(1.0, self._tick)

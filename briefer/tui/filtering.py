@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import App
 from textual.timer import Timer
-from textual.widgets import Input
 
 from briefer.tui.density import DensityBar
 from briefer.tui.filterbar import FilterBar, FilterInput
@@ -57,10 +56,18 @@ class FilterActions(App[None]):
         """False once the app is closing (a timer can still fire then)."""
         return bool(self.query(Timeline))
 
-    @on(Input.Changed, "#filter-input")
-    def _filter_changed(self, message: Input.Changed) -> None:
-        if message.value != self.filter_text:  # already applied (e.g. cleared by a jump)
-            self._apply_filter(message.value)
+    def follow_filter_input(self) -> None:
+        """Apply the filter whenever the input's value changes (call once, on mount).
+
+        A watcher runs as the key is handled, so the frame that shows the typed
+        character shows its results too. Through ``Input.Changed``, handled later, the
+        screen drew the character first and the results a frame (~17 ms) after.
+        """
+        self.watch(self.filter_bar.input, "value", self._filter_typed, init=False)
+
+    def _filter_typed(self, value: str) -> None:
+        if value != self.filter_text:  # already applied (e.g. cleared by a jump)
+            self._apply_filter(value)
 
     def _apply_filter(self, text: str, keep: str | None = None) -> None:
         self.filter_text = text
@@ -135,8 +142,9 @@ class FilterActions(App[None]):
 
     def set_filter(self, text: str) -> None:
         """Put ``text`` in the filter bar and apply it at once; back to the timeline."""
-        self.filter_bar.input.value = text  # posts Changed, which finds it applied
-        self._apply_filter(text)
+        self.filter_bar.input.value = text  # applies it, if it was not there already
+        if text != self.filter_text:
+            self._apply_filter(text)
         self.timeline.focus()
 
     def select_event(self, event_id: str) -> None:
@@ -146,8 +154,9 @@ class FilterActions(App[None]):
             return
         self._selected_id = event_id
         if not self.timeline.move_to_id(event_id):
-            self.filter_bar.input.value = ""  # posts Changed; clear the filter at once too
-            self._apply_filter("", keep=event_id)
+            self.filter_bar.input.value = ""  # applies the empty filter (keeping the event)
+            if self.filter_text:
+                self._apply_filter("", keep=event_id)
             self.notify("Filter cleared to show the event.", timeout=3)
         self.timeline.focus()
 
