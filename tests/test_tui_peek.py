@@ -7,7 +7,7 @@ that threshold so that a generated log of a few thousand events peeks too.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,7 @@ def _rows(timeline: Timeline) -> list[str]:
 
 
 @pytest.fixture
-def shows(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[bool, list[str], str | None]]]:
+def shows(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, list[str], str | None]]:
     """Each time the timeline is shown: whether it was a peek, its rows, the cursor's event."""
     seen: list[tuple[bool, list[str], str | None]] = []
     show = Timeline.show
@@ -121,7 +121,7 @@ def shows(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[bool, list[str
         seen.append((self.partial, _rows(self), None if current is None else current.id))
 
     monkeypatch.setattr(Timeline, "show", recording)
-    yield seen
+    return seen
 
 
 @pytest.mark.usefixtures("peeking")
@@ -164,9 +164,10 @@ async def test_a_move_made_while_only_a_peek_is_shown_counts_every_match(tmp_pat
             app.set_filter("")
             app.set_filter("m")
             timeline = app.timeline
-            assert timeline.partial  # the rest comes after the next frame
+            partial = [timeline.partial]  # the rest comes after the next frame
             getattr(timeline, action)()
-            assert not timeline.partial
+            partial.append(timeline.partial)
+            assert partial == [True, False]
             assert timeline.rows is not None
             assert len(timeline.rows.shown) == len(whole)
             assert timeline.current is app.view.events[expected]  # type: ignore[union-attr]
