@@ -309,7 +309,7 @@ async def test_a_typed_character_is_drawn_with_its_results(tmp_path: Path) -> No
             if update is not None:
                 frames.append((app.filter_bar.input.value, app.filter_text))
 
-        app._display = recorded  # type: ignore[method-assign]
+        app._display = recorded  # type: ignore[method-assign, assignment]
         await pilot.press("slash")
         for _ in range(2):
             for key in keys("kfor sig>=4"):
