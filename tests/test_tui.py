@@ -14,7 +14,7 @@ from textual.widgets import OptionList
 
 from briefer.tui import BrieferApp
 from briefer.tui.problems import ProblemsPanel
-from briefer.tui.view import LogView, Rows, countdown, watch_entries
+from briefer.tui.view import LogView, Rows, bin_counts, countdown, watch_entries
 from tests.helpers import (
     CLOCK,
     LOG,
@@ -588,6 +588,36 @@ def test_rows_put_a_separator_before_each_year(tmp_path: Path) -> None:
     counts, first, last = view.density(list(range(6)), 5)
     assert sum(counts) == 6
     assert (first, last) == (1999, 2023)
+
+
+def test_density_counts_the_shown_events_per_time_bin(tmp_path: Path) -> None:
+    events = "".join(
+        f"  - {{id: e{n:04}, date: {2000 + n % 23}-{n % 12 + 1:02}-{n % 28 + 1:02}, "
+        f"title: Event {n}, sources: [s]}}\n"
+        for n in range(700)
+    )
+    events += "  - {id: open-a, date: ../2001, title: Open, sources: [s]}\n"
+    events += "  - {id: open-b, date: ../2010-05, title: Open too, sources: [s]}\n"
+    text = f"briefer: 1\ntitle: Bins\nsources:\n  - {{id: s, title: S}}\nevents:\n{events}"
+    view = LogView(load_valid(write(tmp_path / "bins.yaml", text)), CLOCK)
+    n = len(view)
+    assert view.starts[0] < view.starts[2]  # the open starts sort first
+
+    def expected(shown: list[int], bins: int) -> tuple[list[int], int | None, int | None]:
+        """The definition: bin each dated shown event's start over their span."""
+        dated = [view.starts[i] for i in shown if view.years[i]]
+        if not dated or bins <= 0:
+            return [], None, None
+        counts = bin_counts(dated, dated[0], dated[-1], bins)
+        return counts, view.years[shown[-1]], next(view.years[i] for i in shown if view.years[i])
+
+    subsets = [list(range(n)), list(range(0, n, 7)), [0, 1], [0, 1, 5], [5], list(range(300, 320))]
+    for shown in subsets:
+        for bins in (0, 1, 3, 40, 200):
+            counts, first, last = view.density(shown, bins)
+            want, last_year, first_year = expected(shown, bins)
+            assert (counts, first, last) == (want, first_year, last_year), (shown[:3], bins)
+    assert view.density(range(n), 40) == view.density(list(range(n)), 40)
 
 
 def test_countdowns_and_watch_entries(tmp_path: Path) -> None:

@@ -214,15 +214,29 @@ class LogView:
         return lo
 
     def density(self, shown: Sequence[int], bins: int) -> tuple[list[int], int | None, int | None]:
-        """Events per time bin over the span of ``shown``, with the span's first and last year."""
+        """Events per time bin over the span of ``shown``, with the span's first and last year.
+
+        ``shown`` ascends, and so do the events' starts: each bin's edge is found among
+        all the starts, and then in ``shown``, by bisection (no list of the shown starts).
+        """
+        starts = self.starts
         # Open starts sort first (and only they have year 0): skip them by bisection.
-        starts = list(map(self.starts.__getitem__, shown))
-        dated = starts[bisect.bisect_right(starts, _OPEN) :]
-        if not dated or bins <= 0:
+        lo = bisect.bisect_left(shown, bisect.bisect_right(starts, _OPEN))
+        if lo == len(shown) or bins <= 0:
             return [], None, None
-        first, last = dated[0], dated[-1]
+        first, last = starts[shown[lo]], starts[shown[-1]]
+        span = max(last - first, 1)
+        counts = []
+        for b in range(1, bins + 1):
+            # The shown events starting at or before the edge (all of them in the last bin).
+            hi = len(shown)
+            if b < bins:
+                edge = first + span * b / bins
+                hi = bisect.bisect_left(shown, bisect.bisect_right(starts, edge), lo)
+            counts.append(hi - lo)
+            lo = hi
         tz = self.log.tzinfo
-        return bin_counts(dated, first, last, bins), _year(first, tz), _year(last, tz)
+        return counts, _year(first, tz), _year(last, tz)
 
 
 def bin_counts(starts: Sequence[float], first: float, last: float, bins: int) -> list[int]:
