@@ -20,7 +20,9 @@ the process is started:
 - warm: the same with the cache the cold session filled; then typing five
   queries one key at a time (key events posted through the driver as a
   terminal's are, 150 ms apart), each from the key to the first frame drawn
-  with that filter applied; then an edit: one event appended to the last
+  with that filter applied (``filter_*``: on a large log, the rows around the
+  cursor, with the count to follow), and to the first frame with every match
+  counted (``filter_whole_*``); then an edit: one event appended to the last
   included file, timed from the write to the first frame showing it;
 - memory: the peak RSS of the browser process (and, separately, of the
   processes it started, e.g. a loader).
@@ -92,7 +94,7 @@ class Monitor:
     """Frames the compositor produces, and how late a 5 ms ticker wakes (the loop's stalls)."""
 
     def __init__(self) -> None:
-        self.frames: list[tuple[float, str, bool, bool, bool]] = []
+        self.frames: list[tuple[float, str, bool, bool, bool, bool]] = []
         self.stalls: list[tuple[float, float]] = []
 
     def watch(self, app: Any) -> None:
@@ -105,7 +107,10 @@ class Monitor:
                 edited = view is not None and MARKER in view.index_by_id
                 shown = app.shown_at is not None
                 whole = shown and not getattr(app, "loading_total", 0)  # older briefers: none
-                self.frames.append((time.perf_counter(), app.filter_text, shown, edited, whole))
+                # Every match counted (older briefers count them before the first frame).
+                counted = not getattr(app.timeline, "partial", False)
+                frame = (time.perf_counter(), app.filter_text, shown, edited, whole, counted)
+                self.frames.append(frame)
 
         app._display = recorded
 
@@ -181,6 +186,7 @@ def child(log: str, started: float, mode: str, edit_timeout: float) -> None:
                 await key("/")
                 await asyncio.sleep(0.3)
                 typed: list[float] = []
+                counted: list[float] = []
                 t0 = time.perf_counter()
                 for query in QUERIES:
                     for n in range(1, len(query) + 1):
@@ -188,6 +194,10 @@ def child(log: str, started: float, mode: str, edit_timeout: float) -> None:
                         text = query[:n]
                         shown = await monitor.frame(sent, lambda f, text=text: f[1] == text)
                         typed.append((shown - sent) * 1000)
+                        whole = await monitor.frame(
+                            sent, lambda f, text=text: f[1] == text and f[5]
+                        )
+                        counted.append((whole - sent) * 1000)
                         await asyncio.sleep(0.15)
                     post(events.Key("ctrl+u", None))
                     await monitor.frame(time.perf_counter(), lambda f: f[1] == "")
@@ -195,6 +205,8 @@ def child(log: str, started: float, mode: str, edit_timeout: float) -> None:
                 out["filter_p50_ms"] = statistics.median(typed)
                 out["filter_p95_ms"] = statistics.quantiles(typed, n=20)[18]
                 out["filter_max_ms"] = max(typed)
+                out["filter_whole_p50_ms"] = statistics.median(counted)
+                out["filter_whole_p95_ms"] = statistics.quantiles(counted, n=20)[18]
                 out["typing_max_gap_ms"] = monitor.max_stall(t0, time.perf_counter())
                 target = edited_file(Path(log))
                 addition = (
