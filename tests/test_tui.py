@@ -363,6 +363,25 @@ async def test_space_marks_and_moves_on(tmp_path: Path) -> None:
         assert line_text(app, 1).startswith("● ")
         await pilot.press("k", "space")
         assert app.marked == set()
+        assert line_text(app, 1).startswith("  ")  # drawn again, unmarked
+
+
+async def test_rows_are_drawn_again_in_another_theme(tmp_path: Path) -> None:
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        await pilot.press("g")  # the cursor on row 1 (under 1999's); row 8 is the deadline's
+        assert current_id(app) == "kfor-enters"
+        assert "Plate deadline" in line_text(app, 8)  # a kind drawn in the theme's own ink
+
+        def styles() -> list[object]:
+            return [segment.style for segment in app.timeline.render_line(8)]
+
+        dark = styles()
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert styles() != dark
+        app.theme = "textual-dark"
+        await pilot.pause()
+        assert styles() == dark
 
 
 async def test_help_screen_opens_and_closes(tmp_path: Path) -> None:

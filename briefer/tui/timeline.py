@@ -38,6 +38,8 @@ __all__ = ["Timeline"]
 
 DATE_WIDTH = 23
 KIND_WIDTH = 12
+#: Drawn rows kept for the next frame (a few screens' worth).
+_LINES_KEPT = 1000
 
 
 class Timeline(ScrollView, can_focus=True):
@@ -126,6 +128,10 @@ class Timeline(ScrollView, can_focus=True):
         self.date_width = DATE_WIDTH
         self._by_filter = False
         self._complete: Callable[[], None] | None = None
+        #: Drawn event rows (without the cursor) by event, width, date width and mark.
+        self._lines: dict[tuple[int, int, int, bool], Strip] = {}
+        #: The scroll bar's thumb and track cells.
+        self._bar_cells: tuple[Strip, Strip] | None = None
         #: Dragging the scroll bar's thumb (it has the mouse meanwhile).
         self._dragging = False
 
@@ -149,6 +155,7 @@ class Timeline(ScrollView, can_focus=True):
         """
         if view is not self.view:
             self._dates.clear()
+            self._lines.clear()
         self.view = view
         self.rows = Rows(view, shown)
         self._complete = complete
@@ -352,13 +359,23 @@ class Timeline(ScrollView, can_focus=True):
 
     # -- drawing ------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # drawn in the styles of before (a theme, say)
+        self._bar_cells = None
+
     def render_line(self, y: int) -> Strip:
         thumb = self._thumb()
         if thumb is None:
             return self._row_line(y, self.scrollable_content_region.width)
         width = self.scrollable_content_region.width - 1
-        part = "timeline--thumb" if thumb[0] <= y < thumb[1] else "timeline--track"
-        bar = Strip([Segment(" ", self.get_component_rich_style(part))], 1)
+        if self._bar_cells is None:
+            on, off = (
+                Strip([Segment(" ", self.get_component_rich_style(part))], 1)
+                for part in ("timeline--thumb", "timeline--track")
+            )
+            self._bar_cells = (on, off)
+        bar = self._bar_cells[0 if thumb[0] <= y < thumb[1] else 1]
         return Strip.join([self._row_line(y, width), bar])
 
     def _row_line(self, y: int, width: int) -> Strip:
@@ -387,6 +404,18 @@ class Timeline(ScrollView, can_focus=True):
         assert self.rows is not None
         index = self.rows.shown[position]
         event = self.view.events[index]
+        # A refined filter mostly shows the same events again: each is drawn once.
+        key = (index, width, self.date_width, event.id in self.marked)
+        strip = self._lines.get(key)
+        if strip is None:
+            if len(self._lines) >= _LINES_KEPT:
+                self._lines.clear()
+            strip = self._lines[key] = self._draw_event(index, event, width)
+        if position == self.cursor:
+            strip = strip.apply_style(self.get_component_rich_style("timeline--cursor"))
+        return strip
+
+    def _draw_event(self, index: int, event: Event, width: int) -> Strip:
         segments: list[Segment] = []
         if event.id in self.marked:
             segments.append(Segment("● ", self.get_component_rich_style("timeline--marked")))
@@ -405,10 +434,7 @@ class Timeline(ScrollView, can_focus=True):
         title_width = max(width - used, 0)
         title = printable(event.title)  # only the visible lines pay for it
         segments.append(Segment(" " + _fit(title, title_width - 1) if title_width else ""))
-        strip = Strip(segments).adjust_cell_length(width)
-        if position == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("timeline--cursor"))
-        return strip
+        return Strip(segments).adjust_cell_length(width)
 
     def _date(self, index: int, event: Event) -> str:
         text = self._dates.get(index)
