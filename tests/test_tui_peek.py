@@ -46,6 +46,7 @@ def peeking(monkeypatch: pytest.MonkeyPatch) -> None:
     """Peek at any filter, and never give up."""
     monkeypatch.setattr(view_module, "PEEK_FROM", 0)
     monkeypatch.setattr(view_module, "PEEK_BUDGET", 10**9)
+    monkeypatch.setattr(view_module, "PEEK_SHARE", 1.0)
 
 
 def around(shown: Sequence[int], at: int, before: int, after: int) -> list[int]:
@@ -97,6 +98,11 @@ def test_no_peek_when_the_whole_filter_is_as_quick(
     monkeypatch.setattr(view_module, "PEEK_BUDGET", 50)
     assert view.peek("no such words anywhere", 100, 10, 10, now=NOW) is None
     assert view.peek("m", 100, 10, 10, now=NOW) is not None
+    # Nor beyond a share of the events it could test.
+    monkeypatch.setattr(view_module, "PEEK_BUDGET", 10**9)
+    monkeypatch.setattr(view_module, "PEEK_SHARE", 10 / len(log.events))
+    assert view.peek("m", 100, 10, 10, now=NOW) is None
+    assert view.peek("m", 100, 4, 4, now=NOW) is not None
 
 
 def _rows(timeline: Timeline) -> list[str]:
@@ -172,3 +178,29 @@ async def test_a_move_made_while_only_a_peek_is_shown_counts_every_match(tmp_pat
             assert len(timeline.rows.shown) == len(whole)
             assert timeline.current is app.view.events[expected]  # type: ignore[union-attr]
         await pilot.pause()
+
+
+@pytest.mark.usefixtures("peeking")
+async def test_the_matches_around_the_cursor_are_drawn_before_all_are_counted(
+    tmp_path: Path,
+) -> None:
+    path = generate_log(3000, tmp_path / "events.yaml")
+    async with browse(path) as (app, pilot):
+        frames: list[tuple[str, bool]] = []
+        display = app._display
+
+        def recorded(screen: Any, update: Any) -> None:
+            display(screen, update)
+            if update is not None:
+                frames.append((app.filter_text, app.timeline.partial))
+
+        app._display = recorded  # type: ignore[method-assign, assignment]
+        await pilot.press("slash")
+        for n, key in enumerate(keys("kfor police"), start=1):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: not app.timeline.partial)
+            await pilot.pause()
+            text = "kfor police"[:n]
+            drawn = [partial for shown, partial in frames if shown == text]
+            assert drawn[:1] == [True], text  # the peek's frame first
+            assert drawn[-1] is False, text  # then every match

@@ -106,7 +106,7 @@ class FilterActions(App[None]):
         # Centred now and then: the rows around the cursor stay where they were drawn.
         timeline.show(view, peek.near, keep=keep, recenter=True, complete=complete)
         self.filter_bar.show_counting(len(view), len(self.marked), whole=self.loading_total)
-        self.call_after_refresh(timeline.settle)
+        timeline.settle_once_drawn()
         return True
 
     def _complete_filter(self, view: LogView, text: str) -> None:

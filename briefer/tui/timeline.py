@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
@@ -128,6 +129,7 @@ class Timeline(ScrollView, can_focus=True):
         self.date_width = DATE_WIDTH
         self._by_filter = False
         self._complete: Callable[[], None] | None = None
+        self._peek_drawn = False
         #: Drawn event rows (without the cursor) by event, width, date width and mark.
         self._lines: dict[tuple[int, int, int, bool], Strip] = {}
         #: The scroll bar's thumb and track cells.
@@ -159,6 +161,7 @@ class Timeline(ScrollView, can_focus=True):
         self.view = view
         self.rows = Rows(view, shown)
         self._complete = complete
+        self._peek_drawn = False
         position: int | None = None
         if shown:
             position = 0
@@ -194,6 +197,17 @@ class Timeline(ScrollView, can_focus=True):
         complete, self._complete = self._complete, None
         if complete is not None:
             complete()
+
+    def settle_once_drawn(self, tries: int = 10) -> None:
+        """:meth:`settle` once the matches around the cursor have been drawn: it looks
+        every 5 ms, 10 times at most. (A call after the screen's refresh could come
+        before the frame: a screen that had not yet heard of the change runs it at once.)"""
+        if self._complete is None:
+            return
+        if self._peek_drawn or tries <= 1:
+            self.settle()
+        else:
+            self.set_timer(0.005, partial(self.settle_once_drawn, tries - 1))
 
     @property
     def shown(self) -> Sequence[int]:
@@ -365,6 +379,7 @@ class Timeline(ScrollView, can_focus=True):
         self._bar_cells = None
 
     def render_line(self, y: int) -> Strip:
+        self._peek_drawn = self._complete is not None
         thumb = self._thumb()
         if thumb is None:
             return self._row_line(y, self.scrollable_content_region.width)

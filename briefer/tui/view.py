@@ -41,9 +41,11 @@ _OPEN = -(2**62)
 
 #: A filter over at least this many events is worth peeking at first (:meth:`LogView.peek`):
 #: below it, the whole filter takes a few milliseconds.
-PEEK_FROM = 20_000
-#: How many events a peek tests at most before it gives up (a few milliseconds' work).
+PEEK_FROM = 5_000
+#: How many events a peek tests at most before it gives up (a few milliseconds' work), and
+#: at most this share of those it could test (beyond, filtering them all costs about as much).
 PEEK_BUDGET = 4_000
+PEEK_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -160,10 +162,10 @@ class LogView:
         results around the cursor needs a few dozen out of tens of thousands.
 
         None when the whole filter is quick anyway (fewer than :data:`PEEK_FROM` events to
-        test), or when :data:`PEEK_BUDGET` events were tested without finding them (the
-        query is so selective that the whole filter is as quick), or when ``text`` is not
-        a query (:meth:`apply` says why). A query only ever repeated or refined since
-        :meth:`apply` gave its result is answered from there.
+        test), or when :data:`PEEK_BUDGET` events (at most :data:`PEEK_SHARE` of them) were
+        tested without finding them (the query is so selective that the whole filter is
+        about as quick), or when ``text`` is not a query (:meth:`apply` says why). Like
+        :meth:`apply`, it tests only the events a recent result it refines left.
         """
         if not text.strip():
             return None
@@ -177,6 +179,7 @@ class LogView:
         except QueryError:
             return None
         test = self.index.tester(query)
+        budget = min(PEEK_BUDGET, int(len(candidates) * PEEK_SHARE))
         middle = bisect.bisect_left(candidates, around)
         below: list[int] = []
         above: list[int] = []
@@ -188,7 +191,7 @@ class LogView:
             for p in positions:
                 if len(side) == want:
                     break
-                if tested == PEEK_BUDGET:
+                if tested == budget:
                     return None
                 tested += 1
                 if test(candidates[p]):
