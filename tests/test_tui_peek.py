@@ -204,3 +204,19 @@ async def test_the_matches_around_the_cursor_are_drawn_before_all_are_counted(
             drawn = [partial for shown, partial in frames if shown == text]
             assert drawn[:1] == [True], text  # the peek's frame first
             assert drawn[-1] is False, text  # then every match
+
+
+async def test_a_peek_shown_again_is_settled_by_its_own_wait_alone(tmp_path: Path) -> None:
+    path = generate_log(300, tmp_path / "events.yaml")
+    async with browse(path) as (app, pilot):
+        timeline, view = app.timeline, app.view
+        assert view is not None
+        completed: list[str] = []
+        timeline.show(view, [0, 1, 2], complete=lambda: completed.append("first"))
+        timeline.settle_once_drawn()  # the first peek waits to be drawn
+        timeline.show(view, [3, 4, 5], complete=lambda: completed.append("second"))
+        timeline._peek_drawn = False  # not drawn yet (the screen may not have caught up)
+        await pilot.pause(0.02)
+        assert completed == []  # the first peek's wait ends without settling the second
+        timeline.settle_once_drawn()
+        await wait_for(pilot, lambda: completed == ["second"])

@@ -202,12 +202,15 @@ class Timeline(ScrollView, can_focus=True):
         """:meth:`settle` once the matches around the cursor have been drawn: it looks
         every 5 ms, 10 times at most. (A call after the screen's refresh could come
         before the frame: a screen that had not yet heard of the change runs it at once.)"""
-        if self._complete is None:
-            return
+        self._settle_when_drawn(self._complete, tries)
+
+    def _settle_when_drawn(self, complete: Callable[[], None] | None, tries: int) -> None:
+        if complete is None or complete is not self._complete:
+            return  # settled, or shown again since (that show looks for itself)
         if self._peek_drawn or tries <= 1:
             self.settle()
         else:
-            self.set_timer(0.005, partial(self.settle_once_drawn, tries - 1))
+            self.set_timer(0.005, partial(self._settle_when_drawn, complete, tries - 1))
 
     @property
     def shown(self) -> Sequence[int]:
