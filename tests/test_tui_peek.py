@@ -220,3 +220,25 @@ async def test_a_peek_shown_again_is_settled_by_its_own_wait_alone(tmp_path: Pat
         assert completed == []  # the first peek's wait ends without settling the second
         timeline.settle_once_drawn()
         await wait_for(pilot, lambda: completed == ["second"])
+
+
+@pytest.mark.usefixtures("peeking")
+async def test_a_peek_followed_by_a_wrong_query_leaves_every_match_shown(tmp_path: Path) -> None:
+    # The last good result stays while a query is wrong: all of it, not the peek.
+    path = generate_log(3000, tmp_path / "events.yaml")
+    async with browse(path) as (app, pilot):
+        view = app.view
+        assert view is not None
+        whole = view.apply("mi", now=app.now()).shown
+        assert whole is not None
+        app.set_filter("mi")
+        partial = [app.timeline.partial]
+        app.set_filter("mi sig>>4")  # an error, before the peek's frame
+        await wait_for(pilot, lambda: not app.timeline.partial)
+        partial.append(app.timeline.partial)
+        assert partial == [True, False]
+        assert app.timeline.rows is not None
+        assert list(app.timeline.rows.shown) == list(whole)
+        status = app.filter_bar.query_one("#filter-status")
+        assert status.has_class("-error")
+        assert "column" in str(status.render())

@@ -110,15 +110,17 @@ class FilterActions(App[None]):
         return True
 
     def _complete_filter(self, view: LogView, text: str) -> None:
-        """Show every match of a filter :meth:`_peeked` showed a few of (``Timeline.settle``)."""
-        if self.view is not view or self.filter_text != text:
-            return  # a newer filter or log is shown already
+        """Show every match of a filter :meth:`_peeked` showed a few of (``Timeline.settle``
+        calls it while those are still shown)."""
+        if self.view is not view:
+            return  # a newer log is shown already
         current = self.timeline.current
         outcome = view.apply(text, now=self.now())
         assert outcome.shown is not None  # the peek parsed it
         keep = current.id if current is not None else self._selected_id
         self.timeline.show(view, outcome.shown, keep=keep, recenter=True)
-        self._show_count()
+        if self.filter_text == text:  # else the bar says what is wrong with a newer text
+            self._show_count()
         self._density_soon()
 
     def _density_soon(self) -> None:
