@@ -24,6 +24,7 @@ without a Reference or a Pos for each.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any
@@ -101,7 +102,7 @@ class EventReader:
         self.places: dict[tuple[Any, ...], Location] = {}
         self.cited: dict[tuple[Any, ...], Citation] = {}
         #: The references of the events read, in reading order (see :meth:`flush`).
-        self.refs = RefBlock(display, [], [], [], [], [], [])
+        self.refs = RefBlock.empty(display)
         # Per chunk:
         self.this: Any = None
         self.raw = b""
@@ -124,7 +125,7 @@ class EventReader:
         chunks keep their reading order: blocks are checked after ``state.refs``)."""
         if self.refs.what:
             self.state.ref_blocks.append(self.refs)
-            self.refs = RefBlock(self.display, [], [], [], [], [], [])
+            self.refs = RefBlock.empty(self.display)
 
     def adopt(self, start: int) -> None:
         """Move ``state.refs[start:]`` (those of an event the schema read) into the
@@ -133,7 +134,7 @@ class EventReader:
         block = self.refs
         for ref in refs[start:]:
             block.what.append(ref.what)
-            block.target.append(ref.target)
+            block.target.append(sys.intern(ref.target))
             block.line.append(ref.pos.line)
             block.col.append(ref.pos.col)
             block.owner.append(ref.owner)
@@ -185,7 +186,7 @@ class EventReader:
         """A reference of the event being read (undone if it is declined)."""
         refs = self.refs
         refs.what.append(what)
-        refs.target.append(target)
+        refs.target.append(sys.intern(target))  # a few thousand ids, cited over and over
         refs.line.append(where[0])
         refs.col.append(where[1])
         refs.owner.append(owner)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from collections.abc import Callable, Iterator, KeysView, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
@@ -43,24 +45,33 @@ class Reference:
 
 @dataclass(frozen=True)
 class RefBlock:
-    """A file's references as columns: cheap to pickle, and a Reference is made only if needed."""
+    """A file's references as columns: cheap to pickle, and a Reference is made only if needed.
+
+    Lines and columns are flat arrays, and equal targets one string (``sys.intern``):
+    a 100,000-event log has some 160,000 references to about 2,000 sources, and a
+    browser's reload reads every unchanged file's block back from the per-file cache.
+    """
 
     file: str
     what: list[str]
     target: list[str]
-    line: list[int]
-    col: list[int]
+    line: array[int]
+    col: array[int]
     owner: list[str]
     owner_kind: list[str]
+
+    @classmethod
+    def empty(cls, file: str) -> RefBlock:
+        return cls(file, [], [], array("i"), array("i"), [], [])
 
     @classmethod
     def of(cls, file: str, refs: list[Reference]) -> RefBlock:
         return cls(
             file,
             [r.what for r in refs],
-            [r.target for r in refs],
-            [r.pos.line for r in refs],
-            [r.pos.col for r in refs],
+            [sys.intern(r.target) for r in refs],
+            array("i", [r.pos.line for r in refs]),
+            array("i", [r.pos.col for r in refs]),
             [r.owner for r in refs],
             [r.owner_kind for r in refs],
         )
