@@ -15,6 +15,7 @@ import pytest
 from rich.segment import Segment
 
 from briefer.model import EventLog
+from briefer.tui import timeline as timeline_module
 from briefer.tui import view as view_module
 from briefer.tui.timeline import Timeline
 from briefer.tui.view import LogView
@@ -43,10 +44,12 @@ def log(tmp_path_factory: pytest.TempPathFactory) -> EventLog:
 
 @pytest.fixture
 def peeking(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Peek at any filter, and never give up."""
+    """Peek at any filter, never give up, and wait for the peek's frame (a busy machine
+    can take longer than the browser waits: it then counts every match before)."""
     monkeypatch.setattr(view_module, "PEEK_FROM", 0)
     monkeypatch.setattr(view_module, "PEEK_BUDGET", 10**9)
     monkeypatch.setattr(view_module, "PEEK_SHARE", 1.0)
+    monkeypatch.setattr(timeline_module, "PEEK_WAITS", 2000)
 
 
 def around(shown: Sequence[int], at: int, before: int, after: int) -> list[int]:

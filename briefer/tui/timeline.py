@@ -41,6 +41,8 @@ DATE_WIDTH = 23
 KIND_WIDTH = 12
 #: Drawn rows kept for the next frame (a few screens' worth).
 _LINES_KEPT = 1000
+#: How many times (every 5 ms) a peek waits for its frame before every match is counted.
+PEEK_WAITS = 20
 
 
 class Timeline(ScrollView, can_focus=True):
@@ -198,11 +200,12 @@ class Timeline(ScrollView, can_focus=True):
         if complete is not None:
             complete()
 
-    def settle_once_drawn(self, tries: int = 10) -> None:
+    def settle_once_drawn(self) -> None:
         """:meth:`settle` once the matches around the cursor have been drawn: it looks
-        every 5 ms, 10 times at most. (A call after the screen's refresh could come
-        before the frame: a screen that had not yet heard of the change runs it at once.)"""
-        self._settle_when_drawn(self._complete, tries)
+        every 5 ms, :data:`PEEK_WAITS` times at most. (A call after the screen's refresh
+        could come before the frame: a screen that had not yet heard of the change runs
+        it at once.)"""
+        self._settle_when_drawn(self._complete, PEEK_WAITS)
 
     def _settle_when_drawn(self, complete: Callable[[], None] | None, tries: int) -> None:
         if complete is None or complete is not self._complete:
