@@ -4,6 +4,7 @@ then reads the parsed log from the cache and browses the same log."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import sys
 import threading
 import time
@@ -15,6 +16,8 @@ import pytest
 from briefer.tui import BrieferApp
 from tests.helpers import (
     LOG,
+    PYTHON,
+    REPO,
     Clock,
     browse,
     current_id,
@@ -42,6 +45,19 @@ def big_log(events: int) -> str:
             "    sources: [s]",
         ]
     return "\n".join(lines) + "\n"
+
+
+def test_the_browser_paints_before_it_imports_the_log_s_modules() -> None:
+    # Its first frame waits for what importing the app brings in; the loader, the model,
+    # the readers, the query language and PyYAML come with the log, in the load's thread.
+    code = "import sys, briefer.tui.app; print('\\n'.join(sys.modules))"
+    done = subprocess.run(
+        [PYTHON, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60, check=True
+    )
+    imported = set(done.stdout.split())
+    log_modules = {"briefer.loader", "briefer.model", "briefer.reading", "briefer.query"}
+    log_modules |= {"briefer.schema", "briefer.fastread", "briefer.cache", "yaml", "pendulum"}
+    assert imported & log_modules == set()
 
 
 async def test_a_log_parsed_in_another_process_browses_the_same(tmp_path: Path) -> None:

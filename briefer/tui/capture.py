@@ -17,7 +17,6 @@ from textual import work
 from textual.app import App
 
 from briefer.errors import BrieferError
-from briefer.loader import LoadResult
 from briefer.tui.jobs import Note, edit
 from briefer.tui.timeline import Timeline
 from briefer.tui.view import LogView
@@ -25,6 +24,7 @@ from briefer.tui.view import LogView
 if TYPE_CHECKING:
     from briefer.capture.entry import Entry
     from briefer.capture.place import Placed
+    from briefer.loader import LoadResult
 
 __all__ = ["CaptureActions"]
 
