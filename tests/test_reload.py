@@ -179,6 +179,9 @@ async def test_the_browser_reads_an_edit_of_one_included_file_in_place(
         await pilot.pause()
         assert app.timeline.current is not None
         assert app.timeline.current.title == "Added added-here"
+        # Not left running past the test: its pipes would be closed by the collector after
+        # this test's event loop, with a warning on whichever test comes next.
+        await wait_for(pilot, lambda: not any(w.group == "fill" for w in app.workers), timeout=60)
 
 
 async def test_a_warm_browser_start_reads_the_cache_without_another_process(
