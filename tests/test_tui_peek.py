@@ -212,6 +212,8 @@ async def test_the_matches_around_the_cursor_are_drawn_before_all_are_counted(
 async def test_a_peek_shown_again_is_settled_by_its_own_wait_alone(tmp_path: Path) -> None:
     path = generate_log(300, tmp_path / "events.yaml")
     async with browse(path) as (app, pilot):
+        # the load's own timers (the density bar's reads what is shown, settling any peek)
+        await pilot.pause(0.3)
         timeline, view = app.timeline, app.view
         assert view is not None
         completed: list[str] = []
