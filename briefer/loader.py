@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, BinaryIO
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from briefer import reading
-from briefer.files import expand_includes, read_log_file
+from briefer.files import Match, expand_includes, read_log_file
 from briefer.model import BUILTIN_KINDS, EventLog, Pos, Problem
 from briefer.reading import Reuse
 from briefer.results import Deadline, FileRead, LoadResult, Parsed
@@ -22,9 +22,21 @@ from briefer.results import Deadline, FileRead, LoadResult, Parsed
 if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this module
     from briefer.filestamps import Stamps
     from briefer.preview import Preview
+    from briefer.schema import LogReader
+    from briefer.schema.parts import FilePart
+
+
+class Early(NamedTuple):
+    """Who wants a preview of the log being parsed before it is whole (see ``parse``)."""
+
+    #: Given the preview's result (the preview's log, the problems found so far) and it.
+    give: Callable[[LoadResult, Preview], None]
+    #: The moment (epoch seconds) the preview is for.
+    now: float
+
 
 __all__ = ["LoadResult", "Parsed", "Reuse", "announced", "fill_cache", "load_index", "load_log"]
-__all__ += ["parse", "time_problems"]
+__all__ += ["Early", "parse", "time_problems"]
 __all__ += ["with_time_problems"]
 
 
@@ -50,6 +62,7 @@ def parse(
     draft: FileRead | None = None,
     reuse: Reuse | None = None,
     index: bool = False,
+    early: Early | None = None,
 ) -> Parsed:
     """Validate the log at ``path`` (whose bytes are ``data``) and everything it includes.
 
@@ -73,6 +86,10 @@ def parse(
     With ``index`` (and without ``with_log``) a valid log comes without its events
     but with every other section, and the result's ``event_pos`` says where each
     event's id is: what adding an event needs, read as cheaply as a check.
+
+    ``early`` (with ``parts``) is given a preview of the log at its moment, made from
+    the included files that hold the events around it (:mod:`briefer.nearby`) before
+    the other files are read; not when those would be much of the log.
     """
     from briefer.yamlread import Unsupported, fast_available
 
@@ -95,7 +112,9 @@ def parse(
                     draft=draft,
                     reuse=reuse,
                     index=index,
+                    early=early,
                 )
+                early = None  # one preview, from the first attempt
             except Unsupported:
                 break  # something only the reference reader reads exactly
             if parsed is None:
@@ -119,6 +138,7 @@ def _parse(
     draft: FileRead | None = None,
     reuse: Reuse | None = None,
     index: bool = False,
+    early: Early | None = None,
 ) -> Parsed | None:
     """:func:`parse`; None when reading the files apart cannot give the shared walk's result.
 
@@ -140,8 +160,12 @@ def _parse(
         matches = expand_includes(patterns, path, display)
         fresh = {}
         if parts:
+            first = None
+            if fast and with_log and early is not None and stamps is not None:
+                base = _log_of(reader, header, patterns, display, matches)
+                first = _read_ahead(reader, base, matches, known, stamps, early)
             fresh = reading.prefill_parts(
-                reader, matches, known, stamps, with_log=with_log, fast=fast
+                reader, matches, known, stamps, with_log=with_log, fast=fast, first=first
             )
         for match in matches:
             if not match.path:
@@ -206,8 +230,23 @@ def _parse(
     )
     if not with_log and not index:  # a check: included files' events were never even loaded
         return Parsed(LoadResult(None, problems, deadlines), patterns, inputs)
-    events = sorted(reader.events, key=lambda e: (*e.date.sort_key, e.id)) if with_log else []
-    log = EventLog(
+    log = _log_of(reader, header, patterns, display, inputs, with_events=with_log)
+    where = None if with_log else reader.event_pos
+    return Parsed(LoadResult(log, problems, deadlines), patterns, inputs, where)
+
+
+def _log_of(
+    reader: LogReader,
+    header: dict[str, Any],
+    patterns: list[str],
+    display: str,
+    inputs: Sequence[FileRead | Match],
+    *,
+    with_events: bool = True,
+) -> EventLog:
+    """The log the walk in ``reader`` has read so far (``inputs``: its included files)."""
+    events = sorted(reader.events, key=lambda e: (*e.date.sort_key, e.id)) if with_events else []
+    return EventLog(
         path=display,
         title=header.get("title") or "",
         timezone=header.get("timezone", "UTC"),
@@ -217,15 +256,71 @@ def _parse(
         metrics=reader.metrics,
         sources=reader.sources,
         events=tuple(events),
-        files=(display, *(i.display for i in inputs)),
+        files=(display, *(i.display for i in inputs if i.display)),
         judgments=tuple(sorted(reader.judgments, key=lambda j: (*j.date.sort_key, j.id))),
         indicators=reader.indicators,
         capture=header.get("capture"),
         includes=tuple(patterns),
         feeds=tuple(header.get("feeds", ())),
     )
-    where = None if with_log else reader.event_pos
-    return Parsed(LoadResult(log, problems, deadlines), patterns, inputs, where)
+
+
+def _read_ahead(
+    reader: LogReader,
+    base: EventLog,
+    matches: list[Match],
+    known: dict[str, tuple[bytes | None, str]],
+    stamps: Stamps,
+    early: Early,
+) -> reading.First | None:
+    """What gives ``early`` the log's preview, read from the included files that hold the
+    events around its moment (:class:`briefer.nearby.Ahead`), before the other files are
+    read; None when that cannot be done cheaply. The parts it reads are kept in the
+    per-file cache as any are."""
+    from briefer.nearby import Ahead
+
+    if any(p.severity == "error" for p in reader.problems):
+        return None
+    files, shown_as = [], {}
+    try:
+        for m in matches:
+            if m.path and m.path not in shown_as:
+                if m.path not in known:
+                    known[m.path] = stamps.digest(m.path)
+                data = known[m.path][0]
+                if data is None:  # its stamp vouched for it: its part is kept, not cold
+                    return None
+                files.append((m.path, data))
+                shown_as[m.path] = m.display
+    except OSError:
+        return None  # the walk reports it
+    ahead = Ahead(base, files, early.now)
+    if ahead.first is None:
+        return None
+
+    def run() -> dict[str, tuple[FilePart, str]]:
+        got: dict[str, tuple[FilePart, str]] = {}
+
+        def read(path: str) -> FilePart:
+            data, digest = known[path]
+            got[path] = reading.included_part(
+                reader, path, shown_as[path], data, digest, with_events=True, fast=True
+            )
+            return got[path][0]
+
+        try:
+            found = ahead.run(read)
+        except Exception:  # as a prefilled part: the walk reads it again, and says what is wrong
+            return got
+        if found is not None:
+            shown, parts = found
+            problems = [*reader.problems, *(p for part in parts.values() for p in part.problems)]
+            if not any(p.severity == "error" for p in problems):
+                early.give(LoadResult(shown.log, tuple(_ordered(problems, base.path))), shown)
+        return got
+
+    size = sum(len(data) for path, data in files if path in ahead.first)
+    return reading.First(run, frozenset(ahead.first), size)
 
 
 def _capture_pattern(header: dict[str, Any], pattern: str) -> bool:
@@ -370,10 +465,23 @@ def fill_cache(path: str, announce: BinaryIO | None = None) -> None:
             path, display, data_key, need_log=False, need_body=True, known=known, stamps=stamps
         )
         if found is None:
-            parsed = parse(path, data, display, parts=True, known=known, stamps=stamps)
+            sent: list[Preview] = []
+
+            def early(part: LoadResult, shown: Preview) -> None:
+                assert announce is not None
+                _send(part, shown, announce)
+                sent.append(shown)
+
+            hurry = None if announce is None else Early(early, time.time())
+            parsed = parse(path, data, display, parts=True, known=known, stamps=stamps, early=hurry)
             shown = None
-            if announce is not None and parsed.result.log is not None:
-                shown = _announce(parsed.result, announce)
+            if parsed.result.log is not None:
+                from briefer.preview import preview_of
+
+                shown = preview_of(parsed.result.log, time.time())
+                if announce is not None and shown is not None and not sent:
+                    part = LoadResult(shown.log, parsed.result.problems, parsed.result.deadlines)
+                    _send(part, shown, announce)
             cache.store(path, display, data, parsed, preview=shown)
             stamps.keep_only([i.path for i in parsed.inputs])
     except OSError:
@@ -382,25 +490,18 @@ def fill_cache(path: str, announce: BinaryIO | None = None) -> None:
         stamps.save()
 
 
-def _announce(result: LoadResult, out: BinaryIO) -> Preview | None:
-    """Write the preview of ``result`` (a whole log) to ``out``: a ``LENGTH\\n`` line, then
-    the pickled (result with the preview's log, preview). Nothing for a small log."""
+def _send(part: LoadResult, shown: Preview, out: BinaryIO) -> None:
+    """Write a preview to ``out``: a ``LENGTH\\n`` line, then the pickled (``part``: the
+    result with the preview's log, ``shown``)."""
     import pickle
 
-    from briefer.preview import preview_of
-
-    assert result.log is not None
-    shown = preview_of(result.log, time.time())
-    if shown is not None:
-        part = LoadResult(shown.log, result.problems, result.deadlines)
-        payload = pickle.dumps((part, shown), protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            out.write(b"%d\n" % len(payload))
-            out.write(payload)
-            out.flush()
-        except OSError:
-            pass  # nobody reads it any more: the cache still gets the log
-    return shown
+    payload = pickle.dumps((part, shown), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        out.write(b"%d\n" % len(payload))
+        out.write(payload)
+        out.flush()
+    except OSError:
+        pass  # nobody reads it any more: the cache still gets the log
 
 
 def announced(payload: bytes) -> tuple[LoadResult, Preview] | None:

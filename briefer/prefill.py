@@ -26,28 +26,35 @@ Wanted = tuple[str, str, bytes | None, str]
 
 
 def prefill(
-    tz_name: str, kinds: set[str], wanted: Sequence[Wanted], read: Callable[[Wanted], None]
+    tz_name: str,
+    kinds: set[str],
+    wanted: Sequence[Wanted],
+    read: Callable[[Wanted], None],
+    first: tuple[Callable[[], None], int] | None = None,
 ) -> int:
     """Have ``read`` (which files a file's part) run for the files of ``wanted`` whose part
-    is not kept yet, shared among processes; how many processes took part (1: none forked)."""
+    is not kept yet, shared among processes; how many processes took part (1: none forked).
+
+    ``first`` = (work, its size in bytes read) is done by this process before its share,
+    while the others read theirs (a preview's files: :mod:`briefer.nearby`)."""
+    work, ahead = first if first is not None else (_nothing, 0)
     missing = [
         w
         for w in wanted
         if not w[3] or not filecache.kept(filecache.part_key(w[1], w[3], tz_name, kinds))
     ]
-    if len(missing) < 2:
-        return 1
     sizes = {}
     for w in missing:
         try:
             sizes[w[0]] = os.stat(w[0]).st_size
         except OSError:
             sizes[w[0]] = 0  # the walk reports it
-    count = min(workers(sum(sizes.values())), len(missing))
-    if count < 2:
+    count = min(workers(ahead + sum(sizes.values())), len(missing) + (first is not None))
+    if count < 2 or not missing:
+        work()
         return 1
     shares: list[list[Wanted]] = [[] for _ in range(count)]
-    loads = [0] * count
+    loads = [ahead] + [0] * (count - 1)
     for w in sorted(missing, key=lambda w: -sizes[w[0]]):  # largest first, to the lightest share
         i = loads.index(min(loads))
         shares[i].append(w)
@@ -64,12 +71,17 @@ def prefill(
                 os._exit(code)
         children.append(pid)
     try:
+        work()
         _read_all(shares[0], read)
     finally:
         for pid in children:
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
     return count
+
+
+def _nothing() -> None:
+    pass
 
 
 def _read_all(share: list[Wanted], read: Callable[[Wanted], None]) -> None:

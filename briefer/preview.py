@@ -18,12 +18,14 @@ from dataclasses import dataclass
 
 from briefer.model import EventLog
 
-__all__ = ["AROUND", "Preview", "preview_of"]
+__all__ = ["AROUND", "UNKNOWN", "Preview", "preview_of"]
 
 #: Events kept on each side of the moment the preview is made for.
 AROUND = 500
 #: At most this many forward-looking events beyond those, for the watch list.
 FORWARD_CAP = 500
+#: :attr:`Preview.total` of a preview made before the whole log was read.
+UNKNOWN = -1
 #: The start of an open-started date, as the browser counts it (before everything else).
 _OPEN = -(2**62)
 
@@ -34,7 +36,7 @@ class Preview:
 
     #: The log with only the preview's events (every other section whole).
     log: EventLog
-    #: How many events the whole log has.
+    #: How many events the whole log has (:data:`UNKNOWN`: not known yet).
     total: int
     #: The events' starts cover this span (seconds; None: open-ended on that side).
     first: int | None
@@ -47,10 +49,15 @@ class Preview:
         return after_first and before_last
 
 
-def preview_of(log: EventLog, now: float, around: int = AROUND) -> Preview | None:
-    """The preview of ``log`` for a browser opening near ``now``; None for a small log."""
+def preview_of(
+    log: EventLog, now: float, around: int = AROUND, *, whole: bool = True
+) -> Preview | None:
+    """The preview of ``log`` for a browser opening near ``now``; None for a small log.
+
+    Without ``whole``, ``log`` is part of a log (:mod:`briefer.nearby`): its preview is
+    made whatever its size."""
     events = log.events
-    if len(events) <= 4 * around:
+    if whole and len(events) <= 4 * around:
         return None  # read whole as quickly: nothing to gain
     # Open starts (``../2008``) sort first: they count as the earliest instant.
     starts = [_OPEN if e.date.earliest is None else e.date.earliest for e in events]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from briefer.files import Match, read_log_file
 from briefer.model import Event
@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this 
     from briefer.schema.parts import FilePart
     from briefer.yamlread import SourceText
 
-__all__ = ["Reuse", "grown_part", "included_part", "prefill_parts", "read_file"]
+__all__ = ["First", "Reuse", "grown_part", "included_part", "prefill_parts", "read_file"]
 __all__ += ["walk_included"]
 
 #: A block scalar's header that keeps its trailing empty lines (``|+``, ``>2+``).
@@ -36,6 +36,17 @@ _KEEP = re.compile(rb"[|>][0-9]?\+")
 Reuse = Mapping[str, tuple[str, Sequence[Event]]]
 
 
+class First(NamedTuple):
+    """Files this process reads before its share of the rest (see :func:`prefill_parts`)."""
+
+    #: Reads them (and perhaps more); the parts it read, with their digests, by path.
+    run: Callable[[], dict[str, tuple[FilePart, str]]]
+    #: The files it reads, left out of the shares.
+    paths: frozenset[str]
+    #: Their size in bytes, counted in this process's share.
+    size: int
+
+
 def prefill_parts(
     reader: LogReader,
     matches: list[Match],
@@ -44,13 +55,15 @@ def prefill_parts(
     *,
     with_log: bool,
     fast: bool,
+    first: First | None = None,
 ) -> dict[str, tuple[FilePart, str]]:
     """Have the per-file cache hold every included file's part, read by several processes
     at once where that is worth it (:mod:`briefer.prefill`); the parts this process read,
     with their digests, by path (the walk takes them rather than read them back).
 
     A file whose digest is not known yet is asked of ``stamps`` here (the walk would ask
-    next), so that a file whose part is kept counts as kept."""
+    next), so that a file whose part is kept counts as kept. ``first`` is run by this
+    process while the others start on their shares."""
     from briefer.prefill import Wanted, prefill
 
     for m in matches:
@@ -63,8 +76,14 @@ def prefill_parts(
     def read(w: Wanted) -> None:
         fresh[w[0]] = included_part(reader, w[0], w[1], w[2], w[3], with_events=with_log, fast=fast)
 
-    wanted = [(m.path, m.display, *known.get(m.path, (None, ""))) for m in matches if m.path]
-    prefill(reader.header.get("timezone", "UTC"), reader.kinds, wanted, read)
+    ahead = frozenset() if first is None else first.paths
+    wanted = [
+        (m.path, m.display, *known.get(m.path, (None, "")))
+        for m in matches
+        if m.path and m.path not in ahead
+    ]
+    job = None if first is None else (lambda: fresh.update(first.run()), first.size)
+    prefill(reader.header.get("timezone", "UTC"), reader.kinds, wanted, read, job)
     return fresh
 
 

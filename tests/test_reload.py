@@ -107,11 +107,13 @@ def test_a_reload_counts_unchanged_files_as_kept_before_parsing_any(
     missing: list[str] = []
     real = prefill.prefill
 
-    def spy(tz_name: str, kinds: set[str], wanted: list[prefill.Wanted], read: object) -> int:
+    def spy(
+        tz_name: str, kinds: set[str], wanted: list[prefill.Wanted], read: object, first: object
+    ) -> int:
         for _path, shown, _data, digest in wanted:
             if not digest or not filecache.kept(filecache.part_key(shown, digest, tz_name, kinds)):
                 missing.append(shown)
-        return real(tz_name, kinds, wanted, read)  # type: ignore[arg-type]
+        return real(tz_name, kinds, wanted, read, first)  # type: ignore[arg-type]
 
     monkeypatch.setattr(prefill, "prefill", spy)
     source = next(iter(first.log.sources))

@@ -25,6 +25,7 @@ from tests.helpers import (
     log_file,
     screen_rows,
     wait_for,
+    write,
 )
 
 #: A log with text beyond Latin-1.
@@ -224,6 +225,83 @@ async def test_a_large_log_shows_its_preview_until_the_whole_log_is_read(
         expected = "e468" if opening == "years before" else "e2999"
         assert current_id(app) == expected
         assert "3,000 events" in str(app.query_one("#filter-status").render())
+
+
+def split_log(
+    folder: Path, per_year: int = 700, years: int = 11, broken: int | None = None
+) -> Path:
+    """A log of ``per_year`` events a year from 2000, one included file a year; the
+    ``broken`` year's first event has no title."""
+    write(
+        folder / "events.yaml",
+        "briefer: 1\ntitle: Split log\ninclude: [events.d/*.yaml]\n"
+        "sources:\n  - {id: s, title: S}\nevents: []\n",
+    )
+    for year in range(2000, 2000 + years):
+        lines = ["events:"]
+        for n in range(per_year):
+            month, day = n * 12 // per_year + 1, n % 28 + 1
+            title = "" if year == broken and n == 0 else f"Event {n} of {year} near Mitrovica"
+            lines += [
+                f"  - id: e{year}-{n}",
+                f"    date: {year}-{month:02}-{day:02}",
+                f"    title: {title}",
+                "    summary: |",
+                f"      Summary of event {n} of {year}, with **Markdown**, and more words.",
+                "    sources: [s]",
+            ]
+        write(folder / "events.d" / f"{year}.yaml", "\n".join(lines) + "\n")
+    return folder / "events.yaml"
+
+
+@pytest.mark.parametrize("broken", [False, True])
+async def test_a_cold_split_log_shows_the_events_read_ahead_until_the_rest_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: bool
+) -> None:
+    from briefer import cache
+
+    # the loader process reads ahead the files around today (2010, the last: the log
+    # ends before today) and sends that preview before it reads the other ten
+    path = split_log(tmp_path, broken=2001 if broken else None)
+    gate = threading.Event()
+    parts: list[int] = []
+    load_part = cache._load_part
+
+    def held(f: BinaryIO) -> object:
+        parts.append(1)
+        gate.wait(60)
+        return load_part(f)
+
+    monkeypatch.setattr(cache, "_load_part", held)
+    app = BrieferApp(str(path), clock=Clock(), poll_interval=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        try:
+            await wait_for(pilot, lambda: app.view is not None, timeout=60)
+            assert app.loading_total == -1  # how many events in all: not known yet
+            assert app.view is not None
+            assert len(app.view) == 500  # the log's last 500 events: all in 2010
+            assert current_id(app) == "e2010-699"  # today's place: the newest event
+            status = str(app.query_one("#filter-status").render())
+            assert status == "500 events so far, reading the rest…"
+            await pilot.press("n")
+            notes = [n.message for n in app._notifications]
+            assert notes == ["Still reading the whole log; try again in a moment."]
+        finally:
+            gate.set()
+        if broken:  # the preview goes: the log is not one
+            gone = lambda: app.has_class("-no-log") and app.view is None  # noqa: E731
+            await wait_for(pilot, gone, timeout=60)
+            assert app.loading_total == 0
+            problems = str(app.query_one("#problems-text").render())
+            assert "2001.yaml:4:" in problems
+            assert "e2001-0" in problems
+            assert "still showing" not in " ".join(n.message for n in app._notifications)
+            return
+        await wait_for(pilot, lambda: app.view is not None and not app.loading_total, timeout=60)
+        assert app.view is not None
+        assert len(app.view) == 7700
+        assert current_id(app) == "e2010-699"
+        assert "7,700 events" in str(app.query_one("#filter-status").render())
 
 
 @pytest.mark.parametrize(

@@ -263,6 +263,8 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
         self._loading = False
         self._signature = loaded.signature
         self.result = result
+        if self.loading_total and view is None:
+            self.view = None  # a preview of a log that turned out to be broken: not a log
         self.loading_total = 0
         problems = self.query_one(ProblemsPanel)
         if view is None:

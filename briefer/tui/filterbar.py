@@ -62,14 +62,16 @@ class FilterBar(Horizontal):
 
     def show_count(self, shown: int, total: int, marked: int = 0, *, whole: int = 0) -> None:
         """``N of M events``; with ``whole``, a preview of ``total`` events is shown while
-        the whole log's ``whole`` events are read."""
+        the whole log's ``whole`` events are read (-1: how many is not known yet)."""
         status = self.query_one("#filter-status", Static)
         status.remove_class("-error")
         noun = "event" if total == 1 else "events"
         count = "…" if shown < 0 else f"{shown:,}"  # -1: still counting
         text = f"{total:,} {noun}" if shown == total else f"{count} of {total:,} {noun}"
-        if whole:
+        if whole > 0:
             text = f"{count} of {whole:,} events, reading the rest…"
+        elif whole < 0:
+            text += " so far, reading the rest…"
         if marked:
             text += f" · {marked} marked"
         status.update(Text(text))

@@ -1,0 +1,224 @@
+"""A split log's preview read ahead of the rest: exactly the whole log's, from a few files."""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from briefer.filestamps import Stamps
+from briefer.loader import Early, announced, fill_cache, load_log, parse
+from briefer.model import EventLog
+from briefer.nearby import days_of
+from briefer.preview import UNKNOWN, Preview, preview_of
+from briefer.results import LoadResult
+from tests.helpers import REPO, count_walks, generate_log, load_valid, write
+
+PARTS = 24
+#: Moments to open at: before the log, in its middle, the clock of the browser's tests,
+#: between two of its files' spans (a gap made below), and long after its end.
+MOMENTS = {
+    "before": datetime.datetime(1990, 6, 1, tzinfo=datetime.UTC).timestamp(),
+    "middle": datetime.datetime(2015, 1, 1, tzinfo=datetime.UTC).timestamp(),
+    "recent": 1700640000.0,
+    "after": datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC).timestamp(),
+}
+
+
+def _day(text: str) -> int:
+    return datetime.date.fromisoformat(text).toordinal()
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        (b"events:\n  - id: a\n    date: 2023-09-24\n", (_day("2023-09-23"), _day("2023-09-25"))),
+        # a month or a year starts on its first day; times, ranges and quotes are read past
+        (b"- date: 2023-11~\n- date: '2021'\n", (_day("2020-12-31"), _day("2023-11-02"))),
+        (
+            b'- {id: a, "date": 2023-09-24T10:00+02:00/2023-10}',
+            (_day("2023-09-23"), _day("2023-09-25")),
+        ),
+        # prose mentioning a date only widens the span
+        (
+            b"- date: 2023-09-24\n  summary: the new date: 2001-01-01\n",
+            (_day("2000-12-31"), _day("2023-09-25")),
+        ),
+        # an open start, a value on the next line, a month 13: anything goes
+        (b"- date: ../2008\n", (-(10**9), 10**9)),
+        (b"- date:\n    2008\n", (-(10**9), 10**9)),
+        (b"- date: 2023-13-01\n", (-(10**9), 10**9)),
+        (b"events: []\n", None),
+    ],
+)
+def test_the_days_a_file_s_events_may_start_on_are_told_from_its_text(
+    text: bytes, span: tuple[int, int] | None
+) -> None:
+    assert days_of(text) == span
+
+
+def _split(folder: Path, events: int = 6000, parts: int = PARTS) -> Path:
+    """A generated log split into ``parts`` included files in log order (by date)."""
+    spec = importlib.util.spec_from_file_location("splitlog", REPO / "bench" / "splitlog.py")
+    assert spec is not None
+    assert spec.loader is not None
+    splitlog = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(splitlog)
+    text = generate_log(events, folder / "whole.yaml").read_text(encoding="utf-8")
+    (folder / "whole.yaml").unlink()
+    splitlog.write_split(text, parts, folder)
+    return folder / "events.yaml"
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, EventLog]:
+    path = _split(tmp_path_factory.mktemp("nearby"))
+    return path, load_valid(path)
+
+
+def early_parse(path: Path, now: float) -> tuple[list[tuple[LoadResult, Preview, int]], list[str]]:
+    """Parse ``path`` cold, as the browser's loader does; each preview given early (with the
+    number of files parsed by then), and every file parsed."""
+    given: list[tuple[LoadResult, Preview, int]] = []
+    walks: list[str] = []
+
+    def give(result: LoadResult, shown: Preview) -> None:
+        given.append((result, shown, len(walks)))
+
+    with pytest.MonkeyPatch.context() as mp:
+        walks = count_walks(mp)
+        parsed = parse(
+            str(path),
+            path.read_bytes(),
+            parts=True,
+            stamps=Stamps(str(path)),
+            early=Early(give, now),
+        )
+    assert parsed.result.log is not None
+    return given, walks
+
+
+@pytest.mark.parametrize("moment", sorted(MOMENTS))
+def test_the_preview_read_ahead_is_the_whole_log_s_from_a_few_files(
+    split: tuple[Path, EventLog], moment: str
+) -> None:
+    path, log = split
+    now = MOMENTS[moment]
+    given, walks = early_parse(path, now)
+    expected = preview_of(log, now)
+    assert expected is not None
+    assert len(given) == 1
+    result, shown, read = given[0]
+    assert [e.id for e in shown.log.events] == [e.id for e in expected.log.events]
+    assert (shown.first, shown.last) == (expected.first, expected.last)
+    assert shown.total == UNKNOWN
+    assert result.log is shown.log
+    assert result.problems == ()
+    assert shown.log.sources == log.sources
+    # read from a few files, before the others; and no file is parsed twice
+    assert 1 <= read <= PARTS // 3
+    assert sorted(walks) == sorted(set(walks))
+    assert len(walks) == PARTS
+
+
+def test_a_moment_between_two_files_reads_the_files_on_each_side(tmp_path: Path) -> None:
+    path = _split(tmp_path, events=6000, parts=12)
+    files = sorted((tmp_path / "events.d").glob("*.yaml"))
+    # leave a gap of 40 years between the sixth file and the seventh: move the rest on
+    for later in files[6:]:
+        lines = later.read_text(encoding="utf-8").splitlines(keepends=True)
+        moved = [
+            re.sub(r"\b\d{4}\b", lambda y: str(int(y[0]) + 40), line) if " date: " in line else line
+            for line in lines
+        ]
+        later.write_text("".join(moved), encoding="utf-8")
+    log = load_valid(path)
+    gap = datetime.datetime(2040, 1, 1, tzinfo=datetime.UTC).timestamp()
+    expected = preview_of(log, gap)
+    assert expected is not None
+    assert expected.first is not None
+    assert expected.last is not None
+    given, _walks = early_parse(path, gap)
+    assert len(given) == 1
+    shown = given[0][1]
+    assert [e.id for e in shown.log.events] == [e.id for e in expected.log.events]
+    assert (shown.first, shown.last) == (expected.first, expected.last)
+    assert given[0][2] <= 4
+
+
+def test_a_file_with_an_open_start_is_read_ahead_and_counted(tmp_path: Path) -> None:
+    path = _split(tmp_path)
+    first = sorted((tmp_path / "events.d").glob("*.yaml"))[0]
+    text = first.read_text(encoding="utf-8")
+    # its first event now runs from an open start to 2023: it sorts first, whatever today is
+    at = text.index("    date: ")
+    end = text.index("\n", at)
+    first.write_text(text[:at] + "    date: ../2023-11-20" + text[end:], encoding="utf-8")
+    log = load_valid(path)
+    now = MOMENTS["recent"]
+    given, _walks = early_parse(path, now)
+    expected = preview_of(log, now)
+    assert expected is not None
+    assert len(given) == 1
+    shown = given[0][1]
+    assert [e.id for e in shown.log.events] == [e.id for e in expected.log.events]
+    assert given[0][2] <= PARTS // 3 + 1  # the unbounded file, and those around the moment
+
+
+def test_files_that_each_span_the_whole_log_are_not_read_ahead(tmp_path: Path) -> None:
+    path = _split(tmp_path)
+    # deal the events out round-robin: every file now spans 1999-2026
+    folder = tmp_path / "events.d"
+    items: list[str] = []
+    for f in sorted(folder.glob("*.yaml")):
+        body = f.read_text(encoding="utf-8").removeprefix("events:\n")
+        items += ["  - id: " + chunk for chunk in body.split("  - id: ")[1:]]
+        f.unlink()
+    for n in range(4):
+        write(folder / f"theme-{n}.yaml", "events:\n" + "".join(items[n::4]))
+    given, walks = early_parse(path, MOMENTS["recent"])
+    assert given == []
+    assert len(walks) == 4
+
+
+def test_the_loader_announces_the_read_ahead_preview_once(
+    split: tuple[Path, EventLog], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, log = split
+    walks = count_walks(monkeypatch)
+    out = io.BytesIO()
+    fill_cache(str(path), announce=out)
+    length, _, rest = out.getvalue().partition(b"\n")
+    payload = rest[: int(length)]
+    assert rest[int(length) :] == b""  # one preview: the whole log's is not sent as well
+    found = announced(payload)
+    assert found is not None
+    _part, shown = found
+    assert shown.total == UNKNOWN
+    assert 0 < len(shown.log.events) < len(log.events)
+    assert sorted(walks) == sorted(set(walks))  # every file parsed once
+    # the cache holds the whole log, and its own preview counts every event
+    from briefer import cache
+
+    seen: list[Preview] = []
+    cached = cache.lookup(
+        str(path),
+        str(path),
+        cache.key(path.read_bytes()),
+        need_log=True,
+        preview=lambda _result, p: seen.append(p),
+    )
+    assert cached is not None
+    assert cached.log == load_log(str(path), use_cache=False).log
+    assert [p.total for p in seen] in ([], [len(log.events)])
+
+
+def test_a_small_split_log_is_not_read_ahead(tmp_path: Path) -> None:
+    path = _split(tmp_path, events=600, parts=6)
+    given, walks = early_parse(path, MOMENTS["recent"])
+    assert given == []
+    assert len(walks) == 6
