@@ -55,6 +55,7 @@ events:
   - id: hack
     date: 2024-01~
     title: Government sites defaced
+    summary: The municipality of Zvečan's site too.
     kind: cyber
     sources: [press]
     significance: 2
@@ -78,6 +79,10 @@ MATCHING: list[tuple[str, list[str]]] = [
     ('"kosovo police"', ["banjska"]),
     ('"police kosovo"', []),
     ("monastery", ["banjska"]),
+    # beyond Latin-1: any case, no folding of the diacritic
+    ("ZVEČAN", ["hack"]),
+    ("zveč", ["hack"]),
+    ("zvecan", []),
     ("[q2]", ["plates"]),
     ("tag:north-kosovo", ["banjska"]),
     ("tag:NORTH-KOSOVO", ["banjska"]),
