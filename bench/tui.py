@@ -12,7 +12,8 @@ the process is started:
 
 - cold: an empty parsed-log cache. First paint (the first frame the
   compositor produces), events visible (the first frame showing the loaded
-  timeline: on a warm start, the cache's preview of a large log), the whole
+  timeline: on a warm start, the cache's preview of a large log; on a cold
+  start of a split log, the preview of the files read ahead), the whole
   log shown (no preview left), and the longest stall of the event loop that
   begins between the first paint and the whole log (a task waking every 5 ms
   records how late it wakes: the UI's freeze; the first frame's own drawing,
