@@ -111,6 +111,30 @@ async def test_notifications_are_text_not_markup(tmp_path: Path) -> None:
         assert note.markup is False
 
 
+async def test_the_summary_widget_comes_with_the_first_event_shown(tmp_path: Path) -> None:
+    from briefer.tui.detail import DetailPane
+
+    async with browse(log_file(tmp_path)) as (app, pilot):
+        assert app.view is not None
+        pane = DetailPane()
+        await app.screen.mount(pane)
+        assert not pane.query("#detail-summary")  # nothing shown yet: no Markdown widget
+        # two events in a row, before the widget the first one mounted is even ready
+        first, second = app.view.event("banjska"), app.view.event("kfor-enters")
+        assert first is not None
+        assert second is not None
+        pane.show_event(app.view.log, first, app.view.event)
+        pane.show_event(app.view.log, second, app.view.event)
+        await pilot.pause()
+        (summary,) = pane.query("#detail-summary")
+        assert summary.source == second.summary  # type: ignore[attr-defined]
+        assert summary.display is bool(second.summary)
+        pane.show_event(app.view.log, first, app.view.event)
+        await pilot.pause()
+        assert summary.display
+        assert "Kosovo Police" in summary.source  # type: ignore[attr-defined]
+
+
 async def test_detail_pane_shows_summary_facts_related_and_sources(tmp_path: Path) -> None:
     async with browse(log_file(tmp_path)) as (app, pilot):
         app.timeline.move_to_id("banjska")

@@ -2,6 +2,10 @@
 
 User text is only ever placed in ``rich.text.Text`` objects or handed to the
 Markdown widget as Markdown; it is never parsed as Textual markup.
+
+The Markdown widget (and the Markdown parser it brings) is imported and mounted
+when the first event is shown, not with the browser: ~40 ms of its first paint.
+The thread that loads the log imports it beforehand (``tui.loading``).
 """
 
 from __future__ import annotations
@@ -15,13 +19,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from briefer.terminal import printable
 from briefer.tui.kinds import kind_glyph, kind_rich_style
 
 if TYPE_CHECKING:
+    from textual.widgets import Markdown
+
     from briefer.model import Event, EventLog
 
 __all__ = ["DetailPane"]
@@ -66,8 +72,7 @@ class DetailPane(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static("Select an event to see it here.", id="detail-empty")
         yield Static(id="detail-title")
-        yield Static(id="detail-facts")
-        yield Markdown(id="detail-summary", open_links=False)
+        yield Static(id="detail-facts")  # the summary's Markdown goes after it (_summary)
         yield Static("Related", classes="detail-heading", id="detail-related-heading")
         yield OptionList(id="detail-related")
         yield Static("Sources", classes="detail-heading", id="detail-sources-heading")
@@ -124,9 +129,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             _field(facts, "Figures", printable("; ".join(parts)))
         self.query_one("#detail-facts", Static).update(facts)
 
-        summary = self.query_one("#detail-summary", Markdown)
-        summary.display = bool(event.summary)
-        summary.update(printable(event.summary or "", lines=True))
+        self._summary(printable(event.summary or "", lines=True))
 
         related = self.query_one("#detail-related", OptionList)
         related.clear_options()
@@ -180,6 +183,19 @@ class DetailPane(VerticalScroll, can_focus=True):
         message.stop()
         if message.option.id:
             self.post_message(self.JumpTo(message.option.id))
+
+    def _summary(self, text: str) -> None:
+        """Show ``text`` (Markdown) below the facts, mounting the widget the first time."""
+        from textual.widgets import Markdown
+
+        found = self.query("#detail-summary")
+        if found:
+            summary = found.first(Markdown)
+            summary.update(text)
+        else:
+            summary = Markdown(text, id="detail-summary", open_links=False)
+            self.mount(summary, after="#detail-facts")
+        summary.display = bool(text)
 
     def on_markdown_link_clicked(self, message: Markdown.LinkClicked) -> None:
         message.stop()
