@@ -112,27 +112,38 @@ async def test_notifications_are_text_not_markup(tmp_path: Path) -> None:
 
 
 async def test_the_summary_widget_comes_with_the_first_event_shown(tmp_path: Path) -> None:
-    from briefer.tui.detail import DetailPane
+    from textual.app import App, ComposeResult
 
-    async with browse(log_file(tmp_path)) as (app, pilot):
-        assert app.view is not None
-        pane = DetailPane()
-        await app.screen.mount(pane)
+    from briefer.tui.detail import DetailPane
+    from briefer.tui.view import LogView
+
+    class PaneApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DetailPane()
+
+    view = LogView(load_valid(log_file(tmp_path)), CLOCK)
+    first, second = view.event("banjska"), view.event("kfor-enters")
+    assert first is not None
+    assert second is not None
+    app = PaneApp()
+    async with app.run_test() as pilot:
+        pane = app.query_one(DetailPane)
+        await pilot.pause()
         assert not pane.query("#detail-summary")  # nothing shown yet: no Markdown widget
         # two events in a row, before the widget the first one mounted is even ready
-        first, second = app.view.event("banjska"), app.view.event("kfor-enters")
-        assert first is not None
-        assert second is not None
-        pane.show_event(app.view.log, first, app.view.event)
-        pane.show_event(app.view.log, second, app.view.event)
+        pane.show_event(view.log, first, view.event)
+        pane.show_event(view.log, second, view.event)
+        await wait_for(pilot, lambda: bool(pane.query("#detail-summary")))
         await pilot.pause()
         (summary,) = pane.query("#detail-summary")
         assert summary.source == second.summary  # type: ignore[attr-defined]
         assert summary.display is bool(second.summary)
-        pane.show_event(app.view.log, first, app.view.event)
+        pane.show_event(view.log, first, view.event)
         await pilot.pause()
         assert summary.display
         assert "Kosovo Police" in summary.source  # type: ignore[attr-defined]
+        pane.show_event(view.log, None, view.event)
+        assert not summary.display
 
 
 async def test_detail_pane_shows_summary_facts_related_and_sources(tmp_path: Path) -> None:

@@ -68,6 +68,10 @@ class DetailPane(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.event: Event | None = None
+        #: The summary's widget, once mounted (it is, when the first event is shown).
+        self._summary_widget: Markdown | None = None
+        self._summary_mounting = False
+        self._summary_text = ""
 
     def compose(self) -> ComposeResult:
         yield Static("Select an event to see it here.", id="detail-empty")
@@ -185,17 +189,26 @@ class DetailPane(VerticalScroll, can_focus=True):
             self.post_message(self.JumpTo(message.option.id))
 
     def _summary(self, text: str) -> None:
-        """Show ``text`` (Markdown) below the facts, mounting the widget the first time."""
+        """Show ``text`` (Markdown) below the facts; the first time, mount the widget
+        (its newest text is shown once it is mounted)."""
+        self._summary_text = text
+        if self._summary_widget is not None:
+            self._summary_widget.update(text)
+            self._summary_widget.display = bool(text)
+        elif not self._summary_mounting:
+            self._summary_mounting = True
+            self.call_later(self._mount_summary)
+
+    async def _mount_summary(self) -> None:
         from textual.widgets import Markdown
 
-        found = self.query("#detail-summary")
-        if found:
-            summary = found.first(Markdown)
-            summary.update(text)
-        else:
-            summary = Markdown(text, id="detail-summary", open_links=False)
-            self.mount(summary, after="#detail-facts")
-        summary.display = bool(text)
+        widget = Markdown(id="detail-summary", open_links=False)
+        widget.display = False
+        await self.mount(widget, after="#detail-facts")
+        self._summary_widget = widget
+        if self.event is not None:
+            widget.display = bool(self._summary_text)
+            await widget.update(self._summary_text)  # awaited: quitting meanwhile is quiet
 
     def on_markdown_link_clicked(self, message: Markdown.LinkClicked) -> None:
         message.stop()
