@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from briefer import reading
@@ -20,6 +21,7 @@ from briefer.reading import Reuse
 from briefer.results import Deadline, FileRead, LoadResult, Parsed
 
 if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this module
+    from briefer.fastread.split import Split
     from briefer.filestamps import Stamps
     from briefer.preview import Preview
     from briefer.schema import LogReader
@@ -151,8 +153,18 @@ def _parse(
     header: dict[str, Any] = {}
     patterns: list[str] = []
     try:
+        ahead = None
+        if parts and fast and with_log and early is not None:
+            ahead = partial(_read_main_ahead, early=early)
         main_text = reading.read_file(
-            reader, data, display, main=True, fast=fast, keep_events=with_log, cache=parts
+            reader,
+            data,
+            display,
+            main=True,
+            fast=fast,
+            keep_events=with_log,
+            cache=parts,
+            ahead=ahead,
         )
         if main_text is None:
             return Parsed(LoadResult(None, tuple(reader.problems)), patterns, inputs)
@@ -321,6 +333,37 @@ def _read_ahead(
 
     size = sum(len(data) for path, data in files if path in ahead.first)
     return reading.First(run, frozenset(ahead.first), size)
+
+
+def _read_main_ahead(
+    reader: LogReader, data: bytes, layout: Split, display: str, *, early: Early
+) -> None:
+    """Give ``early`` the preview of a log of one large file, read from the runs of its
+    events list that hold the events around its moment (:class:`briefer.nearby.Ahead`,
+    each run of items taken as a file), before the whole list is read. Nothing when the
+    log includes files (their events may be anywhere) or that cannot be done cheaply."""
+    from briefer.fastread.parallel import read_run
+    from briefer.fastread.split import CHUNK_BYTES
+    from briefer.nearby import Ahead
+
+    if reader.includes or any(p.severity == "error" for p in reader.problems):
+        return
+    try:
+        # Runs of about a chunk each (a few lines looked for: each run's items are found
+        # only if it is read), as the runs of several processes are cut.
+        cuts = layout.runs(data, max(1, (layout.body_end - layout.body_start) // CHUNK_BYTES))
+        view = memoryview(data)
+        runs = {str(i): run for i, run in enumerate(cuts)}
+        base = _log_of(reader, reader.header, reader.includes, display, ())
+        ahead = Ahead(base, [(n, view[a:b]) for n, (a, b) in runs.items()], early.now)
+        found = ahead.run(lambda n: read_run(reader, data, layout, runs[n], display, True))
+    except Exception:  # as a declined run: the whole read says what is wrong
+        return
+    if found is not None:
+        shown, parts = found
+        problems = [*reader.problems, *(p for part in parts.values() for p in part.problems)]
+        if not any(p.severity == "error" for p in problems):
+            early.give(LoadResult(shown.log, tuple(_ordered(problems, display))), shown)
 
 
 def _capture_pattern(header: dict[str, Any], pattern: str) -> bool:

@@ -1,12 +1,13 @@
-"""A split log's events near a moment, read before the rest: a cold start's first screen.
+"""A large log's events near a moment, read before the rest: a cold start's first screen.
 
 Parsing a 100,000-event log takes seconds even on every core; the browser's
 first screen needs only the events around today (:mod:`briefer.preview`). In
 a log split into included files, those are usually in one or two of them (a
-year's file, this month's). Which ones is told from the files' text without
-parsing it: every event's ``date:`` value starts with the day (or the month,
-or the year) it starts on, so the earliest days a file's ``date:`` values
-name bound the days its events start on.
+year's file, this month's); in a log of one large file, in a few runs of its
+events list (each run of items is then taken as a file here). Which ones is
+told from their text without parsing it: every event's ``date:`` value starts
+with the day (or the month, or the year) it starts on, so the earliest days a
+file's ``date:`` values name bound the days its events start on.
 
 The bound is kept on the safe side: a ``date:`` value that does not start
 with a year (an open start ``../2008``, a value on its own line) leaves the
@@ -54,7 +55,7 @@ SHARE = 0.34
 MIN_BYTES = 1 << 20
 
 
-def days_of(data: bytes) -> Span:
+def days_of(data: bytes | memoryview) -> Span:
     """The days the events in ``data`` (a file's bytes) may start on, a day each way (a
     date's day depends on the time zone)."""
     found = set(_DATE.findall(data))
@@ -91,7 +92,9 @@ class Ahead:
     :meth:`run` reads them, and whatever else the preview turns out to need.
     """
 
-    def __init__(self, base: EventLog, files: Sequence[tuple[str, bytes]], now: float) -> None:
+    def __init__(
+        self, base: EventLog, files: Sequence[tuple[str, bytes | memoryview]], now: float
+    ) -> None:
         self.base, self.now = base, now
         self.order = [path for path, _data in files]
         self.sizes = {path: len(data) for path, data in files}

@@ -19,6 +19,7 @@ from briefer.files import Match, read_log_file
 from briefer.model import Event
 
 if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this module
+    from briefer import fastread
     from briefer.filestamps import Stamps
     from briefer.schema import LogReader
     from briefer.schema.parts import FilePart
@@ -96,12 +97,13 @@ def read_file(
     fast: bool,
     keep_events: bool = True,
     cache: bool = False,
+    ahead: fastread.Ahead | None = None,
 ) -> SourceText | None:
     """Walk one file into ``reader``; None when it has no document to walk (reported).
 
     With ``fast``, the fast reader does (raising Unsupported for a file only the
-    reference path reads exactly); otherwise PyYAML composes the file and the
-    schema walks its nodes.
+    reference path reads exactly; ``ahead``: see ``fastread.read_file``); otherwise PyYAML
+    composes the file and the schema walks its nodes.
     """
     from briefer.yamlread import SourceText, decode
 
@@ -109,7 +111,7 @@ def read_file(
         from briefer import fastread
 
         return fastread.read_file(
-            reader, data, display, main=main, keep_events=keep_events, cache=cache
+            reader, data, display, main=main, keep_events=keep_events, cache=cache, ahead=ahead
         )
     text, problem = decode(data, display)
     if problem is not None:

@@ -222,3 +222,65 @@ def test_a_small_split_log_is_not_read_ahead(tmp_path: Path) -> None:
     given, walks = early_parse(path, MOMENTS["recent"])
     assert given == []
     assert len(walks) == 6
+
+
+@pytest.fixture(scope="module")
+def single(generated_log: Path) -> tuple[Path, EventLog]:
+    return generated_log, load_valid(generated_log)
+
+
+@pytest.mark.parametrize("forked", [False, True])
+@pytest.mark.parametrize("moment", sorted(MOMENTS))
+def test_a_single_file_s_preview_is_read_ahead_from_a_few_runs_of_its_events(
+    single: tuple[Path, EventLog], moment: str, forked: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefer.fastread import parallel
+
+    path, log = single
+    if forked:  # the runs read ahead while another process reads the second half
+        monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    runs: list[tuple[int, int]] = []
+    read_run = parallel.read_run
+
+    def counted(*args: object) -> object:
+        runs.append(args[3])  # type: ignore[arg-type]
+        return read_run(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "read_run", counted)
+    given: list[tuple[Preview, int]] = []
+    now = MOMENTS[moment]
+    parsed = parse(
+        str(path),
+        path.read_bytes(),
+        parts=True,
+        stamps=Stamps(str(path)),
+        early=Early(lambda _result, shown: given.append((shown, len(runs))), now),
+    )
+    assert parsed.result.log == log
+    expected = preview_of(log, now)
+    assert expected is not None
+    assert len(given) == 1
+    shown, read = given[0]
+    assert [e.id for e in shown.log.events] == [e.id for e in expected.log.events]
+    assert (shown.first, shown.last) == (expected.first, expected.last)
+    assert shown.total == UNKNOWN
+    size = len(path.read_bytes())
+    assert sum(b - a for a, b in runs[:read]) <= size // 3  # a few runs of the list
+
+
+def test_a_single_file_with_includes_is_read_ahead_by_its_files_only(tmp_path: Path) -> None:
+    path = _split(tmp_path)
+    # the main file keeps events of its own, from every year
+    main = path.read_text(encoding="utf-8").replace("events: []\n", "events:\n")
+    first = sorted((tmp_path / "events.d").glob("*.yaml"))[0]
+    body = first.read_text(encoding="utf-8").removeprefix("events:\n")
+    first.unlink()
+    path.write_text(main + body, encoding="utf-8")
+    log = load_valid(path)
+    now = MOMENTS["recent"]
+    given, _walks = early_parse(path, now)
+    expected = preview_of(log, now)
+    assert expected is not None
+    assert len(given) == 1
+    shown = given[0][1]
+    assert [e.id for e in shown.log.events] == [e.id for e in expected.log.events]

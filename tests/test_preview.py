@@ -11,7 +11,7 @@ import pytest
 from briefer import cache
 from briefer.loader import announced, fill_cache, load_log
 from briefer.model import EventLog
-from briefer.preview import Preview, preview_of
+from briefer.preview import UNKNOWN, Preview, preview_of
 from briefer.results import LoadResult
 from tests.helpers import generate_log, load_valid
 
@@ -164,9 +164,10 @@ def test_the_loader_announces_the_preview_before_it_writes_the_cache(
     assert found is not None
     part, shown = found
     assert part.log is shown.log
-    assert shown.total == len(log.events)
+    # a log this large is read ahead (see test_nearby): how many events in all is not known
+    assert shown.total == UNKNOWN
     assert {e.id for e in shown.log.events} < {e.id for e in log.events}
-    assert part.problems == load_log(str(path)).problems
+    assert set(part.problems) <= set(load_log(str(path)).problems)
     # the next time the cache holds the log: nothing parsed, nothing announced
     again = Announcements(entry)
     fill_cache(str(path), announce=again)

@@ -24,6 +24,8 @@ is read. A file without a plain ``events:`` list is read as one skeleton.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from briefer.fastread.split import Split, split
@@ -31,7 +33,11 @@ from briefer.schema.walk import LogReader
 from briefer.yamlfast import FastDocument, Unsupported, _odd
 from briefer.yamlread import SourceText
 
-__all__ = ["Unsupported", "read_file"]
+#: Called with the file's walk (its other sections read), its bytes, its layout and its
+#: name, before its events are read (see ``briefer.loader``: a cold start's preview).
+Ahead = Callable[[LogReader, bytes, Split, str], None]
+
+__all__ = ["Ahead", "Unsupported", "read_file"]
 
 
 def read_file(
@@ -42,12 +48,14 @@ def read_file(
     main: bool,
     keep_events: bool = True,
     cache: bool = False,
+    ahead: Ahead | None = None,
 ) -> SourceText:
     """Walk one file (the main one, or an included one) into ``state``; its skeleton's text.
 
     Without ``keep_events`` (a check) the events may be left out of ``state.events``
     (what the checks across files need of them is kept); with ``cache`` the events list
-    goes through the per-file cache. Raises Unsupported for
+    goes through the per-file cache; ``ahead`` is called before a large events list is
+    read (not when the cache holds it). Raises Unsupported for
     anything the reference path must read (the state is then to be thrown away)."""
     if data.startswith(b"\xef\xbb\xbf"):
         raise Unsupported  # a byte-order mark: rare, and it shifts every offset
@@ -69,7 +77,7 @@ def read_file(
     else:
         state.walk_included(root)
     if parts is not None:
-        _read_events(state, data, parts, display, keep_events=keep_events, cache=cache)
+        _read_events(state, data, parts, display, keep_events=keep_events, cache=cache, ahead=ahead)
     return source
 
 
@@ -95,6 +103,7 @@ def _read_events(
     *,
     keep_events: bool = True,
     cache: bool = False,
+    ahead: Ahead | None = None,
 ) -> None:
     """Each chunk of the events list, parsed, read and dropped; a large list by several
     processes at once where that is safe (:mod:`briefer.fastread.parallel`); with
@@ -103,8 +112,17 @@ def _read_events(
     from briefer.fastread.cached import read_cached
     from briefer.fastread.chunks import read_chunks
 
+    called: list[bool] = []
+
+    def first() -> None:  # once
+        if ahead is not None and not called:
+            called.append(True)
+            ahead(state, data, parts, display)
+
     def read(into: LogReader) -> None:
-        if not parallel.read(into, data, parts, display, keep_events=keep_events):
+        # Read ahead while the other processes start on the list, or else first.
+        if not parallel.read(into, data, parts, display, keep_events=keep_events, first=first):
+            first()
             read_chunks(into, data, parts.bounds(data), display, keep=keep_events)
 
     if cache:

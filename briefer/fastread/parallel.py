@@ -31,6 +31,7 @@ import pickle
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 
 from briefer.fastread.chunks import read_chunks
@@ -66,9 +67,11 @@ def read(
     *,
     keep_events: bool,
     count: int | None = None,
+    first: Callable[[], None] | None = None,
 ) -> bool:
     """Read the events list of ``parts`` into ``state`` with several processes; False (and
-    ``state`` untouched) when this one should read it alone."""
+    ``state`` untouched) when this one should read it alone. ``first`` is called here
+    once the other processes have started (and only then), before this one's run."""
     if count is None:
         count = workers(parts.body_end - parts.body_start)
     if count < 2:
@@ -87,6 +90,8 @@ def read(
                 _child(w, state, data, parts, run, display, keep_events)
             os.close(w)
             children.append((pid, r))
+        if first is not None:
+            first()
         got.append(read_run(state, data, parts, runs[0], display, keep_events))
         while children:
             part = _receive(*children.pop(0))
