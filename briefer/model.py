@@ -178,14 +178,11 @@ class Event:
         return self.kind in FORWARD_KINDS
 
     #: Cache of ``haystack``; filled on first use, never compared or printed.
-    _haystack: bytes | None = field(default=None, init=False, repr=False, compare=False)
+    _haystack: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
-    def haystack(self) -> bytes:
-        """Lower-case text that bare query words search (title, summary, actors, place,
-        tags) in UTF-8: a word is in it if and only if its own UTF-8 is. Half the memory
-        of a string holding a letter beyond Latin-1 (``č``), as most texts of a Balkan
-        log do, and read back from the cache without decoding."""
+    def haystack(self) -> str:
+        """Lower-case text that bare query words search: title, summary, actors, place, tags."""
         if self._haystack is not None:
             return self._haystack
         parts = [self.title, self.summary, *self.actors, *self.tags]
@@ -193,7 +190,7 @@ class Event:
             parts.append(self.location.name)
             if self.location.region:
                 parts.append(self.location.region)
-        text = "\n".join(parts).lower().encode()
+        text = "\n".join(parts).lower()
         object.__setattr__(self, "_haystack", text)
         return text
 

@@ -143,7 +143,7 @@ async def test_a_log_parsed_elsewhere_reloads_when_edited(tmp_path: Path) -> Non
     async with browse(path, poll=0.05, elsewhere=True) as (app, pilot):
         app.timeline.move_to_id("banjska")
         path.write_text(LOG.replace("exchange fire", "exchange heavy fire"))
-        await wait_for(pilot, lambda: app.view is not None and b"heavy" in app.view.index.texts[2])
+        await wait_for(pilot, lambda: app.view is not None and "heavy" in app.view.index.texts[2])
         await pilot.press("enter")
         markdown = app.query_one("#detail-summary")
         assert "exchange heavy fire" in markdown.source  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@
 
 Built once per load, off the event loop (:class:`~briefer.tui.view.LogView`):
 
-- each event's lower-case search text (``Event.haystack``, UTF-8), in one flat list;
+- each event's lower-case search text (``Event.haystack``), in one flat list;
 - for each query field (after the log is shown: :meth:`SearchIndex.build_groups`,
   or at its first query if that comes sooner), the events grouped by the one
   attribute its predicate
@@ -96,7 +96,7 @@ class SearchIndex:
 
     def __init__(self, events: Sequence[Event]) -> None:
         self.events = events
-        self.texts: list[bytes] = [e.haystack for e in events]
+        self.texts: list[str] = [e.haystack for e in events]
         #: Attribute → its groups, as they are built.
         self.groups: dict[str, _Groups] = {}
 
@@ -121,7 +121,7 @@ class SearchIndex:
         checks = [
             # Free text on the flat list of texts, as select does; a field's predicate is
             # negated already for a negated term.
-            self._text_test(term.value.lower().encode(), term.negate)
+            self._text_test(term.value.lower(), term.negate)
             if term.field is None
             else self._event_test(pred)
             for term, pred in zip(query.terms, query.predicates, strict=True)
@@ -134,7 +134,7 @@ class SearchIndex:
 
         return test
 
-    def _text_test(self, low: bytes, negate: bool) -> Callable[[int], bool]:
+    def _text_test(self, low: str, negate: bool) -> Callable[[int], bool]:
         texts = self.texts
 
         def test(i: int) -> bool:
@@ -166,7 +166,7 @@ class SearchIndex:
         for term, pred in terms:
             attr = FIELD_ATTRS.get(term.field) if term.field is not None else None
             if term.field is None:
-                low = term.value.lower().encode()
+                low = term.value.lower()
                 if isinstance(picked, range):
                     picked = [i for i, h in enumerate(texts) if (low in h) != term.negate]
                 elif term.negate:
