@@ -284,3 +284,28 @@ def test_a_single_file_with_includes_is_read_ahead_by_its_files_only(tmp_path: P
     assert len(given) == 1
     shown = given[0][1]
     assert [e.id for e in shown.log.events] == [e.id for e in expected.log.events]
+
+
+def test_an_error_in_a_file_read_ahead_gives_no_preview_and_its_own_message(
+    tmp_path: Path,
+) -> None:
+    path = _split(tmp_path)
+    last = sorted((tmp_path / "events.d").glob("*.yaml"))[-1]
+    text = last.read_text(encoding="utf-8")
+    at = text.index("    title: ")
+    last.write_text(text[:at] + "    title: [not, a, title]" + text[text.index("\n", at) :])
+    line = text[:at].count("\n") + 1
+    given: list[Preview] = []
+    parsed = parse(
+        str(path),
+        path.read_bytes(),
+        parts=True,
+        stamps=Stamps(str(path)),
+        early=Early(lambda _result, shown: given.append(shown), MOMENTS["after"]),
+    )
+    assert given == []
+    assert parsed.result.log is None
+    # the reference reader's words and position, as without the read-ahead
+    (problem,) = parsed.result.problems
+    assert str(problem).startswith(f"{last}:{line}:12: error: event '")
+    assert str(problem).endswith("': title must be text, not a list")
