@@ -102,12 +102,13 @@ def early_parse(path: Path, now: float) -> tuple[list[tuple[LoadResult, Preview,
     return given, walks
 
 
-@pytest.mark.parametrize("moment", sorted(MOMENTS))
-def test_the_preview_read_ahead_is_the_whole_log_s_from_a_few_files(
-    split: tuple[Path, EventLog], moment: str
-) -> None:
-    path, log = split
-    now = MOMENTS[moment]
+def same_as_whole(
+    path: Path, now: float, log: EventLog | None = None
+) -> tuple[LoadResult, Preview, int, list[str]]:
+    """Parse ``path`` (whose log is ``log``) cold with a read-ahead for ``now``: the one
+    preview given is the whole log's. It, its result, how many files were parsed when it
+    was given, and every file parsed."""
+    log = load_valid(path) if log is None else log
     given, walks = early_parse(path, now)
     expected = preview_of(log, now)
     assert expected is not None
@@ -115,6 +116,15 @@ def test_the_preview_read_ahead_is_the_whole_log_s_from_a_few_files(
     result, shown, read = given[0]
     assert [e.id for e in shown.log.events] == [e.id for e in expected.log.events]
     assert (shown.first, shown.last) == (expected.first, expected.last)
+    return result, shown, read, walks
+
+
+@pytest.mark.parametrize("moment", sorted(MOMENTS))
+def test_the_preview_read_ahead_is_the_whole_log_s_from_a_few_files(
+    split: tuple[Path, EventLog], moment: str
+) -> None:
+    path, log = split
+    result, shown, read, walks = same_as_whole(path, MOMENTS[moment], log)
     assert shown.total == UNKNOWN
     assert result.log is shown.log
     assert result.problems == ()
@@ -136,18 +146,12 @@ def test_a_moment_between_two_files_reads_the_files_on_each_side(tmp_path: Path)
             for line in lines
         ]
         later.write_text("".join(moved), encoding="utf-8")
-    log = load_valid(path)
     gap = datetime.datetime(2040, 1, 1, tzinfo=datetime.UTC).timestamp()
-    expected = preview_of(log, gap)
+    expected = preview_of(load_valid(path), gap)
     assert expected is not None
-    assert expected.first is not None
+    assert expected.first is not None  # events on each side
     assert expected.last is not None
-    given, _walks = early_parse(path, gap)
-    assert len(given) == 1
-    shown = given[0][1]
-    assert [e.id for e in shown.log.events] == [e.id for e in expected.log.events]
-    assert (shown.first, shown.last) == (expected.first, expected.last)
-    assert given[0][2] <= 4
+    assert same_as_whole(path, gap)[2] <= 4
 
 
 def test_a_file_with_an_open_start_is_read_ahead_and_counted(tmp_path: Path) -> None:
@@ -158,15 +162,8 @@ def test_a_file_with_an_open_start_is_read_ahead_and_counted(tmp_path: Path) -> 
     at = text.index("    date: ")
     end = text.index("\n", at)
     first.write_text(text[:at] + "    date: ../2023-11-20" + text[end:], encoding="utf-8")
-    log = load_valid(path)
-    now = MOMENTS["recent"]
-    given, _walks = early_parse(path, now)
-    expected = preview_of(log, now)
-    assert expected is not None
-    assert len(given) == 1
-    shown = given[0][1]
-    assert [e.id for e in shown.log.events] == [e.id for e in expected.log.events]
-    assert given[0][2] <= PARTS // 3 + 1  # the unbounded file, and those around the moment
+    # the unbounded file, and those around the moment
+    assert same_as_whole(path, MOMENTS["recent"])[2] <= PARTS // 3 + 1
 
 
 def test_files_that_each_span_the_whole_log_are_not_read_ahead(tmp_path: Path) -> None:
@@ -276,14 +273,7 @@ def test_a_single_file_with_includes_is_read_ahead_by_its_files_only(tmp_path: P
     body = first.read_text(encoding="utf-8").removeprefix("events:\n")
     first.unlink()
     path.write_text(main + body, encoding="utf-8")
-    log = load_valid(path)
-    now = MOMENTS["recent"]
-    given, _walks = early_parse(path, now)
-    expected = preview_of(log, now)
-    assert expected is not None
-    assert len(given) == 1
-    shown = given[0][1]
-    assert [e.id for e in shown.log.events] == [e.id for e in expected.log.events]
+    assert same_as_whole(path, MOMENTS["recent"])[2] <= PARTS // 3
 
 
 def test_an_error_in_a_file_read_ahead_gives_no_preview_and_its_own_message(
