@@ -84,10 +84,11 @@ def _day(moment: float | None, default: int) -> int:
 
 
 class Ahead:
-    """Reading a split log's files ahead of the rest, for its preview at ``now``.
+    """Reading a log's files (or runs of one file's events) ahead of the rest, for its
+    preview at ``now``.
 
-    ``base`` is the log as its main file alone gives it; ``files`` are the included
-    files' (path, bytes), in order. :attr:`first` says which files to read first
+    ``base`` is the log as it is without them; ``files`` are their (name, bytes), in
+    order. :attr:`first` says which files to read first
     (None when reading ahead would read too much of the log to gain anything); then
     :meth:`run` reads them, and whatever else the preview turns out to need.
     """
