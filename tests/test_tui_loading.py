@@ -284,6 +284,7 @@ async def test_a_cold_split_log_shows_the_events_read_ahead_until_the_rest_is_re
             assert current_id(app) == "e2010-699"  # today's place: the newest event
             status = str(app.query_one("#filter-status").render())
             assert status == "500 events so far, reading the rest…"
+            assert str(app.query_one("#header-clock").render()) == "Wed 22 Nov 2023 08:00:00 UTC"
             await pilot.press("n")
             notes = [n.message for n in app._notifications]
             assert notes == ["Still reading the whole log; try again in a moment."]

@@ -257,6 +257,7 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
         self.result = loaded.result
         self.loading_total = total
         self._show_view(loaded.view)
+        self._tick()  # the clock, now that the log's time zone is known
 
     def _loaded(self, loaded: Loaded) -> None:
         result, view = loaded.result, loaded.view
