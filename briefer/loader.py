@@ -90,8 +90,9 @@ def parse(
     event's id is: what adding an event needs, read as cheaply as a check.
 
     ``early`` (with ``parts``) is given a preview of the log at its moment, made from
-    the included files that hold the events around it (:mod:`briefer.nearby`) before
-    the other files are read; not when those would be much of the log.
+    the included files (or, in a log of one file, the runs of its events list) that
+    hold the events around it (:mod:`briefer.nearby`) before the rest is read; not when
+    those would be much of the log.
     """
     from briefer.yamlread import Unsupported, fast_available
 
@@ -325,10 +326,7 @@ def _read_ahead(
         except Exception:  # as a prefilled part: the walk reads it again, and says what is wrong
             return got
         if found is not None:
-            shown, parts = found
-            problems = [*reader.problems, *(p for part in parts.values() for p in part.problems)]
-            if not any(p.severity == "error" for p in problems):
-                early.give(LoadResult(shown.log, tuple(_ordered(problems, base.path))), shown)
+            _give(early, reader, *found)
         return got
 
     size = sum(len(data) for path, data in files if path in ahead.first)
@@ -360,10 +358,15 @@ def _read_main_ahead(
     except Exception:  # as a declined run: the whole read says what is wrong
         return
     if found is not None:
-        shown, parts = found
-        problems = [*reader.problems, *(p for part in parts.values() for p in part.problems)]
-        if not any(p.severity == "error" for p in problems):
-            early.give(LoadResult(shown.log, tuple(_ordered(problems, display))), shown)
+        _give(early, reader, *found)
+
+
+def _give(early: Early, reader: LogReader, shown: Preview, parts: Mapping[str, FilePart]) -> None:
+    """Give ``early`` the preview read ahead, with the problems found so far (the main
+    file's and those ``parts`` read for it); nothing if there is an error among them."""
+    problems = [*reader.problems, *(p for part in parts.values() for p in part.problems)]
+    if not any(p.severity == "error" for p in problems):
+        early.give(LoadResult(shown.log, tuple(_ordered(problems, shown.log.path))), shown)
 
 
 def _capture_pattern(header: dict[str, Any], pattern: str) -> bool:

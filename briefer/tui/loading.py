@@ -43,14 +43,14 @@ RELOAD_HERE_UP_TO = 8 << 20
 
 #: Run in the other process: load the log through the cache (filling it), keep nothing.
 _FILL = "import sys; from briefer.loader import fill_cache; fill_cache(sys.argv[1])"
-#: Lowering a process's priority by N, where the system has priorities.
-_NICE = "import os; getattr(os, 'nice', lambda n: 0)({}); "
-#: The same, writing a parsed log's preview to standard output before it fills the cache;
-#: a little below the browser's priority: while the preview is on screen, drawing it
-#: comes before parsing the rest (on a busy machine, it would wait its turn).
-_FILL_SHOWING = _NICE.format(10) + _FILL[:-1] + ", announce=sys.stdout.buffer)"
-#: The same at a low priority: nobody waits for it.
-_FILL_NICE = _NICE.format(10) + _FILL
+#: Below the browser's priority, where the system has priorities: the screen comes first.
+_NICE = "import os; getattr(os, 'nice', lambda n: 0)(10); "
+#: The same, writing a parsed log's preview to standard output before it fills the cache,
+#: at a low priority: while the preview is on screen, drawing it comes before parsing the
+#: rest.
+_FILL_SHOWING = _NICE + _FILL[:-1] + ", announce=sys.stdout.buffer)"
+#: The same at a low priority, without a preview: nobody waits for it.
+_FILL_NICE = _NICE + _FILL
 #: A preview announced larger than this is not one (a 100,000-event log's is ~1 MB).
 _PREVIEW_CAP = 256 << 20
 
