@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefer.dates import get_timezone
-from briefer.model import EventLog
+from briefer.model import EventLog, search_form
 from briefer.query import FIELDS, QUERY_FIELDS, QueryError, help_lines, parse_query, refines
 from briefer.query.fields import _checked
 from tests.helpers import NOW, load_valid, write
@@ -241,6 +241,26 @@ def test_terms_record_what_was_parsed() -> None:
     ]
     assert q
     assert not parse_query("   ")
+
+
+#: Letters of one, two, three and four UTF-8 bytes, and a lone surrogate (a YAML escape can
+#: make one): the search form must find each needle exactly where the text holds it.
+_LETTERS = st.sampled_from(list("aAzZ \nčČšŽđЖж中\U0001f600\ud800éÉ"))
+
+
+@given(st.text(_LETTERS, max_size=12), st.text(_LETTERS, max_size=4))
+@settings(max_examples=400, deadline=None)
+def test_search_form_finds_a_needle_where_the_text_holds_it(text: str, needle: str) -> None:
+    assert (search_form(needle) in search_form(text)) == (needle.lower() in text.lower())
+
+
+def test_search_form_keeps_a_letter_beyond_latin1_to_one_byte_a_character() -> None:
+    text = "Zvečan " * 20
+    form = search_form(text)
+    assert not form.isascii()
+    assert max(map(ord, form)) < 256  # stored one byte a letter
+    assert search_form("ZVEČ") in form
+    assert search_form("zvec") not in form
 
 
 def test_select_agrees_with_filter_on_every_matching_case(log: EventLog) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
 from briefer.errors import did_you_mean
-from briefer.model import Event, EventLog
+from briefer.model import Event, EventLog, search_form
 from briefer.query.fields import BY_NAME, FIELDS
 from briefer.query.terms import CompileContext, Predicate, QueryError, Term
 
@@ -57,7 +57,7 @@ class Query:
         picked: Sequence[int] = range(len(events)) if candidates is None else candidates
         for term, pred in zip(self.terms, self.predicates, strict=True):
             if term.field is None and not term.negate:
-                low = term.value.lower()
+                low = term.needle
                 if candidates is None and isinstance(picked, range):
                     picked = [i for i, h in enumerate(haystacks) if low in h]
                 else:
@@ -215,5 +215,5 @@ def _negated(pred: Predicate) -> Predicate:
 
 
 def _free_text(value: str) -> Predicate:
-    low = value.lower()
+    low = search_form(value)
     return lambda e: low in e.haystack

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from briefer.model import Event
+from briefer.model import Event, search_form
 
 __all__ = ["CompileContext", "Predicate", "QueryError", "Term"]
 
@@ -34,6 +34,11 @@ class Term:
     value: str
     negate: bool
     column: int
+
+    @property
+    def needle(self) -> str:
+        """The value as a free-text term looks for it in ``Event.haystack``."""
+        return search_form(self.value)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Built once per load, off the event loop (:class:`~briefer.tui.view.LogView`):
 
-- each event's lower-case search text (``Event.haystack``), in one flat list;
+- each event's search text (``Event.haystack``, in ``search_form``), in one flat list;
 - for each query field (after the log is shown: :meth:`SearchIndex.build_groups`,
   or at its first query if that comes sooner), the events grouped by the one
   attribute its predicate
@@ -121,7 +121,7 @@ class SearchIndex:
         checks = [
             # Free text on the flat list of texts, as select does; a field's predicate is
             # negated already for a negated term.
-            self._text_test(term.value.lower(), term.negate)
+            self._text_test(term.needle, term.negate)
             if term.field is None
             else self._event_test(pred)
             for term, pred in zip(query.terms, query.predicates, strict=True)
@@ -166,7 +166,7 @@ class SearchIndex:
         for term, pred in terms:
             attr = FIELD_ATTRS.get(term.field) if term.field is not None else None
             if term.field is None:
-                low = term.value.lower()
+                low = term.needle
                 if isinstance(picked, range):
                     picked = [i for i, h in enumerate(texts) if (low in h) != term.negate]
                 elif term.negate:
