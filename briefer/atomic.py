@@ -33,6 +33,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 __all__ = [
     "JOURNAL",
@@ -135,12 +136,19 @@ class Staged:
             chunks: Sequence[bytes] = [data.encode("utf-8")]
         else:
             chunks = [data] if isinstance(data, bytes) else data
+        with self.writing(path, mode=mode) as f:
+            for chunk in chunks:
+                f.write(chunk)
+
+    @contextmanager
+    def writing(self, path: Path, *, mode: int | None = None) -> Iterator[BinaryIO]:
+        """Stage ``path`` as what is written to the file given, for data made while it is
+        written (a large pickle need not be held whole in memory first)."""
         tmp = self.temp_for(path)
         if mode is not None:
             self._modes[tmp] = mode
         with open(tmp, "wb") as f:
-            for chunk in chunks:
-                f.write(chunk)
+            yield f
             f.flush()
             os.fsync(f.fileno())
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from briefer import cache
-from briefer.atomic import write_atomic
+from briefer.atomic import staged_files
 from briefer.schema.parts import FilePart
 
 __all__ = ["MAX_ENTRIES", "kept", "lookup", "part_key", "store"]
@@ -93,9 +93,35 @@ def _loads(payload: bytes) -> object:
         return None
 
 
-def _section(payload: bytes) -> list[bytes]:
-    digest = hashlib.blake2b(payload, digest_size=20).hexdigest()
-    return [f"{digest} {len(payload)}\n".encode("ascii"), payload]
+#: A section's ``DIGEST LENGTH`` line as :func:`store` writes it: the length padded to a
+#: fixed width, so that the line can be written before its payload and filled in after.
+_HEADER = len(f"{'0' * 40} {'0' * 20}\n")
+
+
+class _Digesting:
+    """A file to write to that digests what goes through it."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f = f
+        self.digest = hashlib.blake2b(digest_size=20)
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self.f.write(data)
+
+
+def _dump(f: BinaryIO, value: object) -> None:
+    """Pickle ``value`` as one section, straight into ``f``: a large file's events make
+    a pickle of tens of megabytes, which the browser would otherwise hold whole while
+    it reloads an edit."""
+    start = f.tell()
+    f.write(b" " * _HEADER)
+    out = _Digesting(f)
+    pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+    end = f.tell()
+    f.seek(start)
+    f.write(f"{out.digest.hexdigest()} {end - start - _HEADER:020d}\n".encode("ascii"))
+    f.seek(end)
 
 
 def store(key: str, part: FilePart) -> None:
@@ -104,13 +130,13 @@ def store(key: str, part: FilePart) -> None:
     Two sections: the part without its events, then the events, so that a
     check reads the first alone.
     """
-    index = pickle.dumps(replace(part, events=[]), protocol=pickle.HIGHEST_PROTOCOL)
-    events = pickle.dumps(part.events, protocol=pickle.HIGHEST_PROTOCOL)
     folder = _folder()
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        sections = [_MAGIC, *_section(index), *_section(events)]
-        write_atomic(folder / f"{key}.pickle", sections, mode=0o600)
+        with staged_files() as stage, stage.writing(folder / f"{key}.pickle", mode=0o600) as f:
+            f.write(_MAGIC)
+            _dump(f, replace(part, events=[]))
+            _dump(f, part.events)
     except OSError:
         return
     _prune(folder)

@@ -143,6 +143,34 @@ def test_a_damaged_or_foreign_entry_is_a_miss(
     both_ways(split_log, monkeypatch)
 
 
+def test_an_entry_reads_back_as_it_was_stored(
+    split_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefer import cache, filecache
+
+    both_ways(split_log, monkeypatch)
+    entry = sorted((cache.cache_dir() / "files").glob("*.pickle"))[0]
+    part = filecache.lookup(entry.stem)
+    assert part is not None
+    assert part.events
+    filecache.store("again", part)
+    assert filecache.lookup("again") == part
+    index = filecache.lookup("again", with_events=False)
+    assert index is not None
+    assert index.events == []
+    # Each section's line comes first, its length padded to one width.
+    raw = (cache.cache_dir() / "files" / "again.pickle").read_bytes()
+    lines = raw.split(b"\n", 3)
+    digest, length = lines[1].split()
+    assert len(digest) == 40
+    assert len(length) == 20
+    # A flipped byte in the first section's payload is a miss too.
+    start = len(lines[0]) + len(lines[1]) + 2
+    flipped = raw[:start] + bytes([raw[start] ^ 1]) + raw[start + 1 :]
+    (cache.cache_dir() / "files" / "again.pickle").write_bytes(flipped)
+    assert filecache.lookup("again") is None
+
+
 def test_the_folder_is_kept_to_its_size(split_log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from briefer import cache, filecache
 
