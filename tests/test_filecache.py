@@ -230,3 +230,34 @@ def test_included_files_read_by_several_processes_give_the_same_log(
     walked.clear()
     assert parse(split_log.name, data, parts=True, with_log=with_log).result == shared
     assert walked == []  # every part is kept now
+
+
+def test_id_positions_keep_each_file_line_and_column_through_merges_and_pickling() -> None:
+    import pickle
+
+    from briefer.model import Pos
+    from briefer.schema.state import IdPositions
+
+    first, second, whole = IdPositions(), IdPositions(), IdPositions()
+    first.add("a", "events.d/2024.yaml", 3, 5)
+    first.add("b", "events.d/2024.yaml", 2**27, 2**28 - 1)  # the largest line and column
+    second.add("c", "events.d/2025.yaml", 1, 1)
+    second["d"] = Pos("events.d/2025.yaml", 70_000, 300)
+    for part in (second, first, first):  # the second file comes first; merging twice is a no-op
+        whole.merge(pickle.loads(pickle.dumps(part)))
+    expected = {
+        "a": Pos("events.d/2024.yaml", 3, 5),
+        "b": Pos("events.d/2024.yaml", 2**27, 2**28 - 1),
+        "c": Pos("events.d/2025.yaml", 1, 1),
+        "d": Pos("events.d/2025.yaml", 70_000, 300),
+    }
+    assert dict(whole.items()) == expected
+    assert whole.keys() & first.keys() == {"a", "b"}
+    # Several files at once, and equality whatever the files' numbering.
+    again = IdPositions()
+    again.add("z", "events.yaml", 9, 9)
+    again.merge(whole)
+    assert dict(again.items()) == {**expected, "z": Pos("events.yaml", 9, 9)}
+    del again["z"]
+    assert again == whole
+    assert again != first

@@ -105,7 +105,9 @@ def _seeded(log: EventLog, event_pos: Mapping[str, Pos]) -> object:
     reader.header["timezone"] = log.timezone
     reader.metrics = dict(log.metrics)
     reader.source_id_pos = {sid: s.pos for sid, s in log.sources.items()}
-    reader.event_pos = IdPositions({eid: (p.file, p.line, p.col) for eid, p in event_pos.items()})
+    reader.event_pos = IdPositions()
+    for eid, p in event_pos.items():
+        reader.event_pos.add(eid, p.file, p.line, p.col)
     reader.judgment_pos = {j.id: j.pos for j in log.judgments}
     reader.indicator_pos = {i: ind.pos for i, ind in log.indicators.items()}
     return reader
