@@ -26,6 +26,8 @@ from typing import BinaryIO
 
 from briefer import cache
 from briefer.atomic import staged_files
+from briefer.frozen import Columns
+from briefer.model import Event
 from briefer.schema.parts import FilePart
 
 __all__ = ["MAX_ENTRIES", "kept", "lookup", "part_key", "store"]
@@ -136,7 +138,7 @@ def store(key: str, part: FilePart) -> None:
         with staged_files() as stage, stage.writing(folder / f"{key}.pickle", mode=0o600) as f:
             f.write(_MAGIC)
             _dump(f, replace(part, events=[]))
-            _dump(f, part.events)
+            _dump(f, Columns(Event, part.events))
     except OSError:
         return
     _prune(folder)

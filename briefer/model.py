@@ -7,14 +7,14 @@ without anyone mutating it by accident.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import tzinfo
 from enum import StrEnum
 from functools import cached_property
 from typing import Literal, NamedTuple
 
 from briefer.dates import EDate, get_timezone
-from briefer.frozen import fast_pickle
+from briefer.frozen import Columns, fast_pickle
 
 __all__ = [
     "BUILTIN_KINDS",
@@ -282,7 +282,21 @@ class EventLog:
         """Events by id."""
         return {e.id: e for e in self.events}
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Its fields (not by_id, which is made again when asked for), the events as columns.
+        state: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
+        state["events"] = Columns(Event, self.events)
+        return _log_from, (state,)
+
     @property
     def tzinfo(self) -> tzinfo:
         """The log's time zone."""
         return get_timezone(self.timezone)
+
+
+def _log_from(state: dict[str, object]) -> EventLog:
+    """The log :meth:`EventLog.__reduce__` pickled (its events come as a list)."""
+    events = state["events"]
+    if not isinstance(events, list):
+        raise TypeError("an event log's events must unpickle as a list")
+    return EventLog(**{**state, "events": tuple(events)})  # type: ignore[arg-type]
