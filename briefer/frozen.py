@@ -18,9 +18,10 @@ from __future__ import annotations
 import dataclasses
 import operator
 from collections.abc import Callable, Sequence
+from itertools import chain
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Columns", "fast_pickle", "from_columns"]
+__all__ = ["CHUNK", "Columns", "fast_pickle", "from_columns"]
 
 T = TypeVar("T")
 
@@ -47,12 +48,35 @@ def fast_pickle(cls: type[T]) -> type[T]:
     return cls
 
 
+#: Objects a :class:`Columns` pickles together (see there).
+CHUNK = 2048
+
+
 class Columns(Generic[T]):
     """A sequence of one fast_pickle class's objects, to be pickled as one list per field.
 
-    It unpickles as a plain list of the objects (:func:`from_columns`). Values the
-    objects share (one date for a day's events) are still pickled once.
+    It unpickles as a plain list of the objects. Values the objects share (one
+    date for a day's events) are still pickled once. The lists are cut into
+    chunks of :data:`CHUNK` objects, each made into its objects before the next
+    is read: unpickling a list of 100,000 strings is tens of milliseconds of C
+    that holds the interpreter's lock, and a browser reading its log in a thread
+    would freeze that long.
     """
+
+    __slots__ = ("cls", "items")
+
+    def __init__(self, cls: type[T], items: Sequence[T]) -> None:
+        self.cls = cls
+        self.items = items
+
+    def __reduce__(self) -> tuple[Callable[..., list[T]], tuple[tuple[_Chunk[T], ...]]]:
+        items = self.items
+        chunks = (_Chunk(self.cls, items[i : i + CHUNK]) for i in range(0, len(items), CHUNK))
+        return _joined, (tuple(chunks),)
+
+
+class _Chunk(Generic[T]):
+    """One chunk of a :class:`Columns`: it unpickles as a list of its objects."""
 
     __slots__ = ("cls", "items")
 
@@ -66,8 +90,15 @@ class Columns(Generic[T]):
         return from_columns, (self.cls, columns)
 
 
+def _joined(chunks: tuple[list[T], ...]) -> list[T]:
+    """The chunks' objects, in order, in one list."""
+    if not all(isinstance(chunk, list) for chunk in chunks):
+        raise ValueError("chunks of objects expected")
+    return list(chain.from_iterable(chunks))
+
+
 def from_columns(cls: type[T], columns: tuple[list[Any], ...]) -> list[T]:
-    """The objects :class:`Columns` pickled; ValueError if the columns do not fit ``cls``."""
+    """The objects of one chunk; ValueError if the columns do not fit ``cls``."""
     names, make = _MAKERS[cls]
     if len(columns) != len(names) or len({len(c) for c in columns}) > 1:
         raise ValueError(f"columns of {len(names)} fields expected")

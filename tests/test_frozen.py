@@ -7,7 +7,7 @@ from dataclasses import FrozenInstanceError, dataclass, fields
 
 import pytest
 
-from briefer.frozen import Columns, fast_pickle, from_columns
+from briefer.frozen import CHUNK, Columns, fast_pickle, from_columns
 
 
 @fast_pickle
@@ -46,11 +46,12 @@ def test_the_state_is_the_field_values_and_must_have_their_number() -> None:
 
 def test_columns_unpickle_as_a_list_of_equal_values_sharing_what_they_shared() -> None:
     shared = ("p", "q")
-    items = [Three(i, None if i % 2 else "b", shared) for i in range(5)]
+    # More than a chunk's worth, and not a whole number of chunks.
+    items = [Three(i, None if i % 2 else "b", shared) for i in range(2 * CHUNK + 5)]
     again = pickle.loads(pickle.dumps(Columns(Three, items), protocol=pickle.HIGHEST_PROTOCOL))
     assert again == items
     assert all(type(t) is Three for t in again)
-    assert again[0].c is again[4].c  # one tuple, as before
+    assert again[0].c is again[-1].c  # one tuple, as before, across chunks
     assert pickle.loads(pickle.dumps(Columns(One, []))) == []
     with pytest.raises(FrozenInstanceError):
         again[0].a = 7
@@ -61,6 +62,10 @@ def test_columns_that_do_not_fit_the_class_are_refused() -> None:
         from_columns(Three, ([1], ["b"]))
     with pytest.raises(ValueError, match="columns of 3 fields"):
         from_columns(Three, ([1, 2], ["b"], [()]))
+    columns, (chunks,) = Columns(Three, [Three(1, "b")]).__reduce__()
+    assert columns(tuple(pickle.loads(pickle.dumps(c)) for c in chunks)) == [Three(1, "b")]
+    with pytest.raises(ValueError, match="chunks of objects"):
+        columns(("not a chunk",))
 
 
 def test_an_event_log_pickles_its_events_as_columns_and_not_its_index() -> None:
