@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from briefer import reading
 from briefer.files import Match, expand_includes, read_log_file
-from briefer.model import BUILTIN_KINDS, EventLog, Pos, Problem
+from briefer.model import BUILTIN_KINDS, Event, EventLog, Pos, Problem
 from briefer.reading import Reuse
 from briefer.results import Deadline, FileRead, LoadResult, Parsed
 
@@ -37,7 +37,8 @@ class Early(NamedTuple):
     now: float
 
 
-__all__ = ["LoadResult", "Parsed", "Reuse", "announced", "fill_cache", "load_index", "load_log"]
+__all__ = ["LoadResult", "Parsed", "Reuse", "announced", "event_order", "fill_cache"]
+__all__ += ["load_index", "load_log"]
 __all__ += ["Early", "parse", "time_problems"]
 __all__ += ["with_time_problems"]
 
@@ -248,6 +249,12 @@ def _parse(
     return Parsed(LoadResult(log, problems, deadlines), patterns, inputs, where)
 
 
+def event_order(event: Event) -> tuple[object, ...]:
+    """Where an event goes in a log: by its earliest bound, then precision (coarser first),
+    then id."""
+    return (*event.date.sort_key, event.id)
+
+
 def _log_of(
     reader: LogReader,
     header: dict[str, Any],
@@ -258,7 +265,7 @@ def _log_of(
     with_events: bool = True,
 ) -> EventLog:
     """The log the walk in ``reader`` has read so far (``inputs``: its included files)."""
-    events = sorted(reader.events, key=lambda e: (*e.date.sort_key, e.id)) if with_events else []
+    events = sorted(reader.events, key=event_order) if with_events else []
     return EventLog(
         path=display,
         title=header.get("title") or "",

@@ -34,7 +34,8 @@ _KEEP = re.compile(rb"[|>][0-9]?\+")
 #: An included file's name as shown → the key of the part it was read as (its bytes' digest
 #: and how the main file says to read it: ``filecache.part_key``), and the events read then
 #: (still in memory, e.g. the browser's): a file whose key is the same is not parsed again.
-Reuse = Mapping[str, tuple[str, Sequence[Event]]]
+#: Events None: another process holds them, and the log comes without that file's events.
+Reuse = Mapping[str, tuple[str, Sequence[Event] | None]]
 
 
 class First(NamedTuple):
@@ -173,7 +174,7 @@ def included_part(
         # Its events are in memory already: only the rest of its part is read back.
         part = filecache.lookup(key, with_events=False)
         if part is not None:
-            part.events = list(kept[1])
+            part.events = list(kept[1] or ())
     if part is None and digest:
         part = filecache.lookup(key, with_events=with_events)
     if part is None and data is None:
@@ -207,7 +208,7 @@ def grown_part(
     display: str,
     data: bytes,
     grown: tuple[int, str],
-    kept: tuple[str, Sequence[Event]] | None = None,
+    kept: tuple[str, Sequence[Event] | None] | None = None,
 ) -> FilePart | None:
     """The part of an included file that has only had items appended to its events list
     since it was ``grown`` = (size, digest): its old part, kept in the per-file cache
@@ -261,11 +262,11 @@ def grown_part(
         return None
     tz_name = main.header.get("timezone", "UTC")
     old_key = filecache.part_key(display, digest, tz_name, main.kinds)
-    if kept is not None and kept[0] == old_key:
+    if kept is not None and kept[1] is not None and kept[0] == old_key:
         old = filecache.lookup(old_key, with_events=False)
         if old is not None:
             old.events = list(kept[1])
-    else:
+    else:  # the old part is stored again with the new items: it needs its events
         old = filecache.lookup(old_key, with_events=True)
     if old is None or any(p.severity == "error" for p in old.problems):
         return None

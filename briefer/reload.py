@@ -14,19 +14,20 @@ gives for the same files (the tests compare them).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from briefer.loader import display_name, parse, with_time_problems
+from briefer.loader import display_name, event_order, parse, with_time_problems
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from briefer.model import Event, EventLog
     from briefer.preview import Preview
+    from briefer.reading import Reuse
     from briefer.results import LoadResult
 
-__all__ = ["Loaded", "cached_log", "reload_log"]
+__all__ = ["Loaded", "cached_log", "reload_elsewhere", "reload_log", "serve_reload"]
 
 
 @dataclass(frozen=True)
@@ -84,23 +85,112 @@ def reload_log(
     whole-log entry is written without its body (a check reads it; the next
     first load builds the body from the parts), so no large log is pickled here.
     """
-    from briefer import cache, filecache
+    by_file = _by_file(previous)
+    keys = _reuse_keys(previous, includes)
+    return _reload(path, {shown: (key, by_file.get(shown, [])) for shown, key in keys.items()}, now)
+
+
+def reload_elsewhere(
+    path: str, previous: EventLog, includes: tuple[tuple[str, str], ...], *, now: int | None = None
+) -> Loaded:
+    """:func:`reload_log`, its reading done by another process.
+
+    That process reads back what the steps across files need of every unchanged
+    file (their ids, references and problems: tens of megabytes at 100,000
+    events, which this process would keep as free memory it seldom reuses),
+    parses the changed files and sends back the log without the unchanged
+    files' events; they are taken from ``previous`` here. The same result as
+    :func:`reload_log` (the tests compare them), which is what runs if the
+    other process cannot.
+    """
+    import pickle
+    import subprocess
+    import sys
+
+    keys = _reuse_keys(previous, includes)
+    request = pickle.dumps((path, keys, now), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _SERVE],
+            input=request,
+            capture_output=True,
+            check=False,
+        )
+        answer = pickle.loads(done.stdout) if done.returncode == 0 else None
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        answer = None
+    if not isinstance(answer, Loaded):
+        return reload_log(path, previous, includes, now=now)
+    log = answer.result.log
+    if log is None:  # a broken log: its problems are the whole answer
+        return answer
+    held = _held(log, answer.includes, keys)
+    by_file = _by_file(previous)
+    events = [e for e in log.events if e.pos.file not in held]
+    for shown in held:
+        events += by_file.get(shown, ())
+    events.sort(key=event_order)
+    whole = replace(log, events=tuple(events))
+    return Loaded(replace(answer.result, log=whole), answer.includes)
+
+
+#: What the other process of :func:`reload_elsewhere` runs.
+_SERVE = "from briefer.reload import serve_reload; serve_reload()"
+
+
+def serve_reload() -> None:
+    """The other process of :func:`reload_elsewhere`: a request on standard input, the
+    log without the events the requester holds on standard output (both pickled)."""
+    import pickle
+    import sys
+
+    path, keys, now = pickle.load(sys.stdin.buffer)
+    found = _reload(path, {shown: (key, None) for shown, key in keys.items()}, now)
+    sys.stdout.buffer.write(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _by_file(log: EventLog) -> defaultdict[str, list[Event]]:
+    """The log's events by the file they are in (in the log's order)."""
+    by_file: defaultdict[str, list[Event]] = defaultdict(list)
+    for event in log.events:
+        by_file[event.pos.file].append(event)
+    return by_file
+
+
+def _reuse_keys(previous: EventLog, includes: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each included file of ``previous`` → the key its part was read under: its digest,
+    and the time zone and kinds of the main file then (only the main file declares them)."""
+    from briefer import filecache
+
+    tz, kinds = previous.timezone, previous.kinds
+    return {
+        shown: filecache.part_key(shown, digest, tz, kinds)
+        for shown, (_path, digest) in zip(previous.files[1:], includes, strict=False)
+    }
+
+
+def _held(log: EventLog, includes: tuple[tuple[str, str], ...], keys: dict[str, str]) -> set[str]:
+    """The included files of ``log`` whose part has the key the requester read it under:
+    the same bytes read the same way, so the same events as the requester's."""
+    from briefer import filecache
+
+    tz, kinds = log.timezone, log.kinds
+    return {
+        shown
+        for shown, (_path, digest) in zip(log.files[1:], includes, strict=False)
+        if keys.get(shown) == filecache.part_key(shown, digest, tz, kinds)
+    }
+
+
+def _reload(path: str, reuse: Reuse, now: int | None) -> Loaded:
+    """The log at ``path`` read again with ``reuse`` (see :func:`reload_log`)."""
+    from briefer import cache
     from briefer.files import read_log_file
     from briefer.filestamps import Stamps
     from briefer.model import Pos, Problem
     from briefer.results import LoadResult
 
     display = display_name(path)
-    by_file: defaultdict[str, list[Event]] = defaultdict(list)
-    for event in previous.events:
-        by_file[event.pos.file].append(event)
-    # The key each file's part was read under: its digest, and the time zone and kinds
-    # of the main file then (the log's own: only the main file declares them).
-    tz, kinds = previous.timezone, previous.kinds
-    reuse = {
-        shown: (filecache.part_key(shown, digest, tz, kinds), by_file.get(shown, []))
-        for shown, (_path, digest) in zip(previous.files[1:], includes, strict=False)
-    }
     stamps = Stamps(path)
     try:
         data = read_log_file(path)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from briefer.loader import load_log
-from briefer.reload import cached_log, reload_log
+from briefer.reload import cached_log, reload_elsewhere, reload_log
 from briefer.tui.loading import fill_cache
 from tests.helpers import REPO, browse, count_grown, count_walks, generate_log, wait_for
 
@@ -186,6 +186,34 @@ async def test_the_browser_reads_an_edit_of_one_included_file_in_place(
         await wait_for(pilot, lambda: not any(w.group == "fill" for w in app.workers), timeout=60)
 
 
+async def test_the_browser_has_an_edit_of_a_large_log_read_by_another_process(
+    split_log: Path, walked: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefer.reload
+
+    served: list[str] = []
+    real = briefer.reload.reload_elsewhere
+
+    def counting(path: str, *args: Any, **kwargs: Any) -> Any:
+        served.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(briefer.reload, "reload_elsewhere", counting)
+    async with browse(split_log / "events.yaml", poll=0.05, elsewhere=True) as (app, pilot):
+        assert app.view is not None
+        before = app.view.log.by_id
+        source = next(iter(app.view.log.sources))
+        append_event(split_log / "events.d" / "part-001.yaml", "there", source, "2026-06-01")
+        await wait_for(pilot, lambda: app.view is not None and "there" in app.view.index_by_id)
+        assert served == [str(split_log / "events.yaml")]
+        assert walked == []  # nothing parsed in this process
+        assert app.result == load_log("events.yaml", use_cache=False)
+        kept = [e for e in app.view.log.events if e.pos.file == "events.d/part-000.yaml"]
+        assert kept
+        assert all(e is before[e.id] for e in kept)
+        await wait_for(pilot, lambda: not any(w.group == "fill" for w in app.workers), timeout=60)
+
+
 async def test_a_warm_browser_start_reads_the_cache_without_another_process(
     split_log: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -239,3 +267,72 @@ def test_events_read_under_another_time_zone_are_not_taken_back(
     back = reload_log("events.yaml", other.result.log, other.includes)
     assert back.result == load_log("events.yaml", use_cache=False)
     assert back.result == first
+
+
+@pytest.mark.parametrize(
+    "edit", ["append", "rewrite", "invalid", "new file", "file gone", "time zone", "nothing"]
+)
+def test_a_reload_read_by_another_process_matches_a_fresh_load(
+    split_log: Path, edit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefer.reload
+
+    def not_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("read in this process")
+
+    monkeypatch.setattr(briefer.reload, "reload_log", not_here)
+    includes: list[tuple[str, str]] = []
+    first = load_log("events.yaml", includes=includes)
+    assert first.log is not None
+    source = next(iter(first.log.sources))
+    parts = split_log / "events.d"
+    main = split_log / "events.yaml"
+    if edit == "append":  # the other process reads only the new item, and keeps the whole part
+        append_event(parts / "part-002.yaml", "appended", source)
+    elif edit == "rewrite":
+        text = (parts / "part-002.yaml").read_text(encoding="utf-8")
+        (parts / "part-002.yaml").write_text(text.replace("title: ", "title: Now ", 1))
+    elif edit == "invalid":
+        append_event(parts / "part-001.yaml", "broken", "no-such-source")
+    elif edit == "new file":
+        (parts / "part-004.yaml").write_text("events:\n", encoding="utf-8")
+        append_event(parts / "part-004.yaml", "in-a-new-file", source)
+    elif edit == "file gone":
+        (parts / "part-003.yaml").unlink()
+    elif edit == "time zone":
+        text = main.read_text(encoding="utf-8")
+        main.write_text(text.replace("timezone: Europe/Belgrade", "timezone: Asia/Tokyo"))
+    again = reload_elsewhere("events.yaml", first.log, tuple(includes))
+    fresh = load_log("events.yaml", use_cache=False)
+    assert again.result == fresh
+    if edit == "invalid":
+        assert again.result.log is None
+        return
+    assert again.result.log is not None
+    if edit == "nothing":
+        assert again.result == first
+    # What it left in the cache gives the same log to the next load.
+    assert load_log("events.yaml") == fresh
+    # The events of files that did not change are the very objects held before.
+    old = first.log.by_id
+    same = [e for e in again.result.log.events if e.pos.file == "events.d/part-000.yaml"]
+    assert same
+    assert all((e is old[e.id]) == (edit != "time zone") for e in same)
+    # And in place, from what it gave: the same again.
+    assert reload_log("events.yaml", again.result.log, again.includes).result == fresh
+
+
+def test_a_reload_whose_other_process_fails_is_read_here(
+    split_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefer.reload
+
+    includes: list[tuple[str, str]] = []
+    first = load_log("events.yaml", includes=includes)
+    assert first.log is not None
+    append_event(
+        split_log / "events.d" / "part-002.yaml", "appended", next(iter(first.log.sources))
+    )
+    monkeypatch.setattr(briefer.reload, "_SERVE", "raise SystemExit(3)")
+    again = reload_elsewhere("events.yaml", first.log, tuple(includes))
+    assert again.result == load_log("events.yaml", use_cache=False)

@@ -207,7 +207,9 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
         loaded: Loaded | None = None
         if self.use_cache and reload_here(before, last):
             assert last is not None
-            loaded = await asyncio.to_thread(load_again, path, last, now=now, before=before)
+            loaded = await asyncio.to_thread(
+                load_again, path, last, now=now, before=before, spawn_from=self.spawn_from
+            )
             self._fill_worker()  # the next start reads the whole log from the cache again
         elif self.use_cache and parse_elsewhere(
             before, first=self.result is None, spawn_from=self.spawn_from

@@ -10,9 +10,10 @@ other process had to parse has its preview (:mod:`briefer.preview`) sent back
 through a pipe before that process writes the cache, and shown at once
 (:func:`preview_from`).
 
-Once a log is shown, an edit of some of its included files is read here, in
-the thread (:func:`load_again`): the events of unchanged files are taken from
-the log shown, and only the changed files are parsed.
+Once a log is shown, an edit of some of its included files is read again
+(:func:`load_again`): the events of unchanged files are taken from the log
+shown, and only the changed files are parsed, in the thread, or for a large
+log by another process.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ if TYPE_CHECKING:  # imported by the load, off the way to the first paint
 __all__ = ["SPAWN_FROM", "Loaded", "Signature", "fill_cache", "load", "parse_elsewhere", "stat"]
 __all__ += ["load_again", "load_cached", "preview_from", "reload_here", "watched_files"]
 
-#: Logs this large (their files together, in bytes) are parsed in another process.
+#: Logs this large (their files together, in bytes) are parsed in another process, and
+#: read again there after an edit.
 SPAWN_FROM = 1 << 20
 #: A shown log is read again in the browser's thread when its main file and its changed
 #: included files come to at most this many bytes (a year of a 100,000-event log is ~2 MB).
@@ -142,16 +144,28 @@ def load_cached(
 
 
 def load_again(
-    log_path: str, last: Loaded, *, now: Callable[[], float], before: Signature
+    log_path: str,
+    last: Loaded,
+    *,
+    now: Callable[[], float],
+    before: Signature,
+    spawn_from: int = SPAWN_FROM,
 ) -> Loaded:
-    """:func:`load` after an edit, parsing only the files changed since ``last`` (a valid log)."""
+    """:func:`load` after an edit, parsing only the files changed since ``last`` (a valid log).
+
+    A large log is read by another process (:func:`briefer.reload.reload_elsewhere`):
+    what the unchanged files' parts say would be read back here otherwise, and the
+    memory kept afterwards.
+    """
     assert last.view is not None
+    elsewhere = sum(max(size, 0) for _path, _mtime, size in before) >= spawn_from
 
     def read() -> tuple[LoadResult, tuple[tuple[str, str], ...]]:
-        from briefer.reload import reload_log
+        from briefer.reload import reload_elsewhere, reload_log
 
         assert last.view is not None
-        found = reload_log(log_path, last.view.log, last.includes, now=int(now()))
+        again = reload_elsewhere if elsewhere else reload_log
+        found = again(log_path, last.view.log, last.includes, now=int(now()))
         return found.result, found.includes
 
     loaded = _prepared(log_path, read, now, before)
