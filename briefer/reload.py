@@ -13,6 +13,7 @@ gives for the same files (the tests compare them).
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -85,7 +86,9 @@ def reload_log(
     whole-log entry is written without its body (a check reads it; the next
     first load builds the body from the parts), so no large log is pickled here.
     """
-    by_file = _by_file(previous)
+    by_file: defaultdict[str, list[Event]] = defaultdict(list)
+    for event in previous.events:
+        by_file[event.pos.file].append(event)
     keys = _reuse_keys(previous, includes)
     return _reload(path, {shown: (key, by_file.get(shown, [])) for shown, key in keys.items()}, now)
 
@@ -125,12 +128,11 @@ def reload_elsewhere(
     if log is None:  # a broken log: its problems are the whole answer
         return answer
     held = _held(log, answer.includes, keys)
-    by_file = _by_file(previous)
-    events = [e for e in log.events if e.pos.file not in held]
-    for shown in held:
-        events += by_file.get(shown, ())
-    events.sort(key=event_order)
-    whole = replace(log, events=tuple(events))
+    # Both in the log's order already: merged, one event at a time (sorting them again
+    # would make every event's sort key at once, ~10 MB at 100,000 events).
+    kept = [e for e in previous.events if e.pos.file in held]
+    fresh = [e for e in log.events if e.pos.file not in held]
+    whole = replace(log, events=tuple(heapq.merge(kept, fresh, key=event_order)))
     return Loaded(replace(answer.result, log=whole), answer.includes)
 
 
@@ -147,14 +149,6 @@ def serve_reload() -> None:
     path, keys, now = pickle.load(sys.stdin.buffer)
     found = _reload(path, {shown: (key, None) for shown, key in keys.items()}, now)
     sys.stdout.buffer.write(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _by_file(log: EventLog) -> defaultdict[str, list[Event]]:
-    """The log's events by the file they are in (in the log's order)."""
-    by_file: defaultdict[str, list[Event]] = defaultdict(list)
-    for event in log.events:
-        by_file[event.pos.file].append(event)
-    return by_file
 
 
 def _reuse_keys(previous: EventLog, includes: tuple[tuple[str, str], ...]) -> dict[str, str]:
