@@ -102,6 +102,24 @@ def test_an_empty_filter_shows_every_event_after_many_others() -> None:
     assert list(shown) == matching
 
 
+def test_recent_results_hold_a_few_logs_worth_of_indices_and_narrow_the_same() -> None:
+    from briefer.tui.view import RECENT_SIZE, LogView
+
+    log = load_valid(SHIPPED)
+    view = LogView(log, NOW)
+    wide = ["-zzz", "-zzy", "-zzx", "-zzw", "-zzv", "-zzu", "k", "ko", "kos"]
+    for text in wide:  # each of the first six shows every event
+        view.apply(text, now=NOW)
+    held = [s for s in view._recent.values() if not isinstance(s, range)]
+    assert sum(map(len, held)) <= RECENT_SIZE * len(view)
+    assert "kos" in view._recent  # the newest stays
+    assert "-zzz" not in view._recent  # the oldest went
+    shown = view.apply("kosovo", now=NOW).shown
+    assert shown is not None
+    query = parse_log_query("kosovo", log, now=NOW)
+    assert list(shown) == [i for i, e in enumerate(log.events) if query.matches(e)]
+
+
 def test_groups_built_in_slices_are_the_groups_built_at_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

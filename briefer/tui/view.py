@@ -33,8 +33,11 @@ __all__ = [
 ]
 
 
-#: How many recent filter results are kept to narrow the next one from.
+#: How many recent filter results are kept to narrow the next one from, and how many
+#: indices they may hold together, in logs' worth: 32 results of most of a large log
+#: came to ~12 MB, where the last few do nearly all the narrowing.
 RECENT = 32
+RECENT_SIZE = 4
 
 #: The start of an open-started date (``../2008``): before everything else.
 _OPEN = -(2**62)
@@ -137,10 +140,13 @@ class LogView:
         shown = array(
             "i", self.index.select(query, None if candidates is self._all else candidates)
         )
-        self._recent.pop(text, None)
-        self._recent[text] = shown
-        if len(self._recent) > RECENT:
-            del self._recent[next(iter(self._recent))]
+        recent = self._recent
+        recent.pop(text, None)
+        recent[text] = shown
+        held = sum(len(s) for s in recent.values() if not isinstance(s, range))
+        while len(recent) > 1 and (len(recent) > RECENT or held > RECENT_SIZE * len(self)):
+            oldest = recent.pop(next(iter(recent)))
+            held -= 0 if isinstance(oldest, range) else len(oldest)
         return FilterOutcome(text, shown)
 
     def _candidates(self, text: str) -> Sequence[int]:
