@@ -17,16 +17,27 @@ from __future__ import annotations
 
 import dataclasses
 import operator
-from collections.abc import Callable, Sequence
-from itertools import chain
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from itertools import accumulate, chain
 from typing import Any, Generic, TypeVar
 
-__all__ = ["CHUNK", "Columns", "fast_pickle", "from_columns"]
+__all__ = ["CHUNK", "Columns", "Texts", "fast_pickle", "from_columns", "made", "maker", "packing"]
+__all__ += ["text_columns"]
 
 T = TypeVar("T")
 
 #: Each fast_pickle class's field names, and a function making one from its field values.
 _MAKERS: dict[type, tuple[tuple[str, ...], Callable[..., Any]]] = {}
+#: The fields of a class that :class:`Columns` pickles as :class:`Texts`.
+_TEXTS: dict[type, frozenset[str]] = {}
+
+#: A chunk's columns → its objects, made otherwise than :func:`from_columns` would (see
+#: :func:`packing`), by class.
+Packer = Callable[[tuple[Any, ...]], list[Any]]
+_PACKERS: ContextVar[Mapping[type, Packer] | None] = ContextVar("packers", default=None)
 
 
 def fast_pickle(cls: type[T]) -> type[T]:
@@ -44,7 +55,7 @@ def fast_pickle(cls: type[T]) -> type[T]:
 
     setattr(cls, "__getstate__", __getstate__)  # noqa: B010 - assigning dunders on purpose
     setattr(cls, "__setstate__", _setstate(setters))  # noqa: B010
-    _MAKERS[cls] = (names, _maker(cls, setters))
+    _MAKERS[cls] = (names, maker(cls, setters))
     return cls
 
 
@@ -84,10 +95,58 @@ class _Chunk(Generic[T]):
         self.cls = cls
         self.items = items
 
-    def __reduce__(self) -> tuple[Callable[..., list[T]], tuple[type[T], tuple[list[Any], ...]]]:
+    def __reduce__(self) -> tuple[Callable[..., list[T]], tuple[type[T], tuple[Any, ...]]]:
         names, _make = _MAKERS[self.cls]
-        columns = tuple(list(map(operator.attrgetter(name), self.items)) for name in names)
+        texts = _TEXTS.get(self.cls, ())
+        columns = tuple(
+            Texts.of(values) if name in texts else list(values)
+            for name in names
+            for values in [map(operator.attrgetter(name), self.items)]
+        )
         return from_columns, (self.cls, columns)
+
+
+class Texts:
+    """A column of strings as one UTF-8 buffer and where each string ends.
+
+    Pickled as two flat values rather than a string object each, and emptied
+    once read (:func:`from_columns`): a column of long strings that a program
+    keeps otherwise (the browser compresses summaries) is never held as strings.
+    """
+
+    __slots__ = ("data", "ends")
+
+    def __init__(self, data: bytearray, ends: array[int]) -> None:
+        self.data = data
+        self.ends = ends
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Texts:
+        """The column of these strings."""
+        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+        return cls(bytearray(b"".join(encoded)), array("I", accumulate(map(len, encoded))))
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __iter__(self) -> Iterator[str]:
+        data, start = self.data, 0
+        for end in self.ends:
+            yield data[start:end].decode("utf-8", "surrogatepass")
+            start = end
+
+    def clear(self) -> None:
+        """Let go of the buffer."""
+        del self.data[:]
+        del self.ends[:]
+
+    def __reduce__(self) -> tuple[type[Texts], tuple[bytearray, array[int]]]:
+        return Texts, (self.data, self.ends)
+
+
+def text_columns(cls: type, *names: str) -> None:
+    """Have :class:`Columns` pickle these string fields of ``cls`` as :class:`Texts`."""
+    _TEXTS[cls] = frozenset(names)
 
 
 def _joined(chunks: tuple[list[T], ...]) -> list[T]:
@@ -97,23 +156,43 @@ def _joined(chunks: tuple[list[T], ...]) -> list[T]:
     return list(chain.from_iterable(chunks))
 
 
-def from_columns(cls: type[T], columns: tuple[list[Any], ...]) -> list[T]:
+def from_columns(cls: type[T], columns: tuple[Any, ...]) -> list[T]:
     """The objects of one chunk; ValueError if the columns do not fit ``cls``.
 
-    The columns are emptied: the unpickler would keep every list it made until the
-    whole load is done (13 MB at 100,000 events), and only the objects are needed.
+    The columns (lists, or :class:`Texts`) are emptied: the unpickler would keep
+    every list it made until the whole load is done (13 MB at 100,000 events), and
+    only the objects are needed.
     """
     names, make = _MAKERS[cls]
     if len(columns) != len(names) or len({len(c) for c in columns}) > 1:
         raise ValueError(f"columns of {len(names)} fields expected")
-    made = list(map(make, *columns))
+    packers = _PACKERS.get()
+    packer = None if packers is None else packers.get(cls)
+    objects = list(map(make, *columns)) if packer is None else packer(columns)
     for column in columns:
         column.clear()
-    return made
+    return objects
 
 
-def _maker(cls: type[T], setters: tuple[Callable[[Any, Any], None], ...]) -> Callable[..., T]:
-    """A function of every field's value, in order, making one ``cls`` (no ``__init__``)."""
+def made(cls: type[T], values: Sequence[Any]) -> T:
+    """One ``cls`` of these field values, in order (what unpickles one of a subclass)."""
+    return _MAKERS[cls][1](*values)  # type: ignore[no-any-return]
+
+
+@contextmanager
+def packing(cls: type[T], packer: Packer) -> Iterator[None]:
+    """Within: the objects of ``cls`` that :class:`Columns` unpickle (in this thread or
+    context) are made by ``packer``, from their chunk's columns, which it must not keep."""
+    token = _PACKERS.set({**(_PACKERS.get() or {}), cls: packer})
+    try:
+        yield
+    finally:
+        _PACKERS.reset(token)
+
+
+def maker(cls: type[T], setters: Sequence[Callable[[Any, Any], None]]) -> Callable[..., T]:
+    """A function of one value for each setter, in order, making one ``cls`` (no
+    ``__init__``): ``setters`` are its slots' descriptors' ``__set__``."""
     values = ", ".join(f"v{i}" for i in range(len(setters)))
     calls = "".join(f"    s{i}(self, v{i})\n" for i in range(len(setters)))
     source = f"def make({values}):\n    self = new(cls)\n{calls}    return self\n"

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Literal, NamedTuple
 
 from briefer.dates import EDate, get_timezone
-from briefer.frozen import Columns, fast_pickle
+from briefer.frozen import Columns, fast_pickle, text_columns
 
 __all__ = [
     "BUILTIN_KINDS",
@@ -208,6 +208,10 @@ class Event:
         text = search_form("\n".join(parts))
         object.__setattr__(self, "_haystack", text)
         return text
+
+
+# An event's summary is pickled with the others' as one text (see briefer.packed).
+text_columns(Event, "summary")
 
 
 @dataclass(frozen=True)
