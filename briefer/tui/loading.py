@@ -204,10 +204,13 @@ def _prepared(
     # the event loop (~70 and ~40 ms), and first: a preview is shown before ``read`` ends.
     importlib.import_module("pendulum")
     importlib.import_module("textual.widgets._markdown")
+    from briefer.packed import packed_summaries
+
     collecting = gc.isenabled()
     gc.disable()
     try:
-        found = read()
+        with packed_summaries():  # the events' summaries compressed, shown one at a time
+            found = read()
         if found is None:
             return None
         result, includes = found
