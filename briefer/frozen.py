@@ -22,17 +22,29 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import accumulate, chain
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-__all__ = ["CHUNK", "Columns", "Texts", "fast_pickle", "from_columns", "made", "maker", "packing"]
-__all__ += ["text_columns"]
+__all__ = ["CHUNK", "Codec", "Columns", "Texts", "fast_pickle", "from_columns", "made", "maker"]
+__all__ += ["packing", "special_columns"]
 
 T = TypeVar("T")
 
 #: Each fast_pickle class's field names, and a function making one from its field values.
 _MAKERS: dict[type, tuple[tuple[str, ...], Callable[..., Any]]] = {}
-#: The fields of a class that :class:`Columns` pickles as :class:`Texts`.
-_TEXTS: dict[type, frozenset[str]] = {}
+
+
+class Codec(Protocol):
+    """How :class:`Columns` pickles one field of a class (:func:`special_columns`): ``of``
+    makes a column of the values (picklable, sized, iterable as the values again, and
+    emptied by ``clear``)."""
+
+    def of(self, values: Iterable[Any]) -> Any:
+        """The column of these values."""
+        ...
+
+
+#: The fields of a class that :class:`Columns` pickles otherwise than as a list.
+_SPECIAL: dict[type, dict[str, Codec]] = {}
 
 #: A chunk's columns → its objects, made otherwise than :func:`from_columns` would (see
 #: :func:`packing`), by class.
@@ -97,9 +109,9 @@ class _Chunk(Generic[T]):
 
     def __reduce__(self) -> tuple[Callable[..., list[T]], tuple[type[T], tuple[Any, ...]]]:
         names, _make = _MAKERS[self.cls]
-        texts = _TEXTS.get(self.cls, ())
+        special = _SPECIAL.get(self.cls, {})
         columns = tuple(
-            Texts.of(values) if name in texts else list(values)
+            special[name].of(values) if name in special else list(values)
             for name in names
             for values in [map(operator.attrgetter(name), self.items)]
         )
@@ -144,9 +156,10 @@ class Texts:
         return Texts, (self.data, self.ends)
 
 
-def text_columns(cls: type, *names: str) -> None:
-    """Have :class:`Columns` pickle these string fields of ``cls`` as :class:`Texts`."""
-    _TEXTS[cls] = frozenset(names)
+def special_columns(cls: type, **codecs: Codec) -> None:
+    """Have :class:`Columns` pickle these fields of ``cls`` through their codecs (as
+    ``summary=Texts``)."""
+    _SPECIAL[cls] = codecs
 
 
 def _joined(chunks: tuple[list[T], ...]) -> list[T]:
@@ -159,7 +172,7 @@ def _joined(chunks: tuple[list[T], ...]) -> list[T]:
 def from_columns(cls: type[T], columns: tuple[Any, ...]) -> list[T]:
     """The objects of one chunk; ValueError if the columns do not fit ``cls``.
 
-    The columns (lists, or :class:`Texts`) are emptied: the unpickler would keep
+    The columns (lists, or a :class:`Codec`'s) are emptied: the unpickler would keep
     every list it made until the whole load is done (13 MB at 100,000 events), and
     only the objects are needed.
     """

@@ -6,7 +6,8 @@ without anyone mutating it by accident.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import tzinfo
 from enum import StrEnum
@@ -14,7 +15,7 @@ from functools import cached_property
 from typing import Literal, NamedTuple
 
 from briefer.dates import EDate, get_timezone
-from briefer.frozen import Columns, fast_pickle, text_columns
+from briefer.frozen import Columns, Texts, fast_pickle, special_columns
 
 __all__ = [
     "BUILTIN_KINDS",
@@ -29,6 +30,7 @@ __all__ = [
     "Location",
     "Metric",
     "Pos",
+    "Positions",
     "Problem",
     "Source",
     "search_form",
@@ -74,6 +76,51 @@ class Pos(NamedTuple):
     def __str__(self) -> str:
         # Line 0 means "the file as a whole" (it could not be read at all).
         return self.file if self.line == 0 else f"{self.file}:{self.line}:{self.col}"
+
+
+#: A line and column packed into one int, line first (both stay below 2**28: no file of
+#: more than 256 MiB is read).
+LINE_SHIFT = 28
+COLUMN_MASK = (1 << LINE_SHIFT) - 1
+
+
+class Positions:
+    """A column of positions, pickled flat (:func:`briefer.frozen.special_columns`): the
+    files named, each position's file by number, and its line and column in one int."""
+
+    __slots__ = ("files", "numbers", "where")
+
+    def __init__(self, files: list[str], numbers: array[int], where: array[int]) -> None:
+        self.files = files
+        self.numbers = numbers
+        self.where = where
+
+    @classmethod
+    def of(cls, positions: Iterable[Pos]) -> Positions:
+        """The column of these positions."""
+        known: dict[str, int] = {}
+        numbers, where = array("I"), array("Q")
+        for file, line, col in positions:
+            numbers.append(known.setdefault(file, len(known)))
+            where.append(line << LINE_SHIFT | col)
+        return cls(list(known), numbers, where)
+
+    def __len__(self) -> int:
+        return len(self.where)
+
+    def __iter__(self) -> Iterator[Pos]:
+        files = self.files
+        for number, at in zip(self.numbers, self.where, strict=True):
+            yield Pos(files[number], at >> LINE_SHIFT, at & COLUMN_MASK)
+
+    def clear(self) -> None:
+        """Let go of the arrays."""
+        self.files.clear()
+        del self.numbers[:]
+        del self.where[:]
+
+    def __reduce__(self) -> tuple[type[Positions], tuple[list[str], array[int], array[int]]]:
+        return Positions, (self.files, self.numbers, self.where)
 
 
 Severity = Literal["error", "warning"]
@@ -210,8 +257,9 @@ class Event:
         return text
 
 
-# An event's summary is pickled with the others' as one text (see briefer.packed).
-text_columns(Event, "summary")
+# Pickled flat, with the others' (see briefer.packed): the summaries as one text, the
+# positions as numbers.
+special_columns(Event, summary=Texts, pos=Positions)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefer.frozen import CHUNK, Texts
-from briefer.model import Event, EventLog
+from briefer.model import Event, EventLog, Pos, Positions
 from briefer.packed import BLOCK, PackedEvent, packed_summaries
 from tests.helpers import browse, generate_log, load_valid, log_file, wait_for
 
@@ -36,6 +36,7 @@ def test_a_log_unpickled_packed_equals_the_log_and_gives_every_summary_back(log:
         packed = pickle.loads(data)
     assert {type(e) for e in packed.events} == {PackedEvent}
     assert [e.summary for e in packed.events] == [e.summary for e in log.events]
+    assert [e.pos for e in packed.events] == [e.pos for e in log.events]
     assert packed == log  # both ways: an Event compares with the PackedEvent it stands for
     assert log == packed
     assert packed.events[500] != log.events[501]
@@ -63,6 +64,22 @@ def test_a_text_column_gives_its_strings_back_and_lets_go_of_them() -> None:
     column.clear()
     assert len(column) == 0
     assert not column.data
+
+
+def test_a_position_column_gives_its_positions_back_and_lets_go_of_them() -> None:
+    positions = [
+        Pos("events.yaml", 3, 5),
+        Pos("events.d/2024.yaml", 2**27, 2**28 - 1),  # the largest line and column
+        Pos("events.yaml", 1, 1),
+        Pos("events.d/Zvečan.yaml", 70_000, 300),
+    ]
+    column = pickle.loads(pickle.dumps(Positions.of(positions), protocol=pickle.HIGHEST_PROTOCOL))
+    assert len(column) == 4
+    assert list(column) == positions
+    assert column.files == ["events.yaml", "events.d/2024.yaml", "events.d/Zvečan.yaml"]
+    column.clear()
+    assert len(column) == 0
+    assert not column.files
 
 
 def test_a_packed_log_reads_one_summary_among_many_blocks_in_any_order(log: EventLog) -> None:

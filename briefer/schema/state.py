@@ -14,7 +14,17 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from briefer.dates import DateError, EDate, parse_date
 from briefer.durations import parse_duration
-from briefer.model import BUILTIN_KINDS, Event, Indicator, Judgment, Metric, Pos, Source
+from briefer.model import (
+    BUILTIN_KINDS,
+    COLUMN_MASK,
+    LINE_SHIFT,
+    Event,
+    Indicator,
+    Judgment,
+    Metric,
+    Pos,
+    Source,
+)
 from briefer.slugs import slugify
 from briefer.urls import shown, url_problem
 from briefer.wallclock import wall_clock_notes
@@ -96,11 +106,9 @@ class RefBlock:
         return (self.reference(i) for i in range(len(self.what)))
 
 
-#: An id's position packed into one int: its file's number, then its line, then its column
-#: (lines and columns stay below 2**28: no file of more than 256 MiB is read).
-_LINE_SHIFT = 28
+#: An id's position packed into one int: its file's number, then its line and column (as
+#: ``briefer.model.LINE_SHIFT`` packs them).
 _FILE_SHIFT = 56
-_MASK = (1 << _LINE_SHIFT) - 1
 
 
 class IdPositions(MutableMapping[str, Pos]):
@@ -133,7 +141,9 @@ class IdPositions(MutableMapping[str, Pos]):
 
     def __getitem__(self, key: str) -> Pos:
         at = self._at[key]
-        return Pos(self._files[at >> _FILE_SHIFT], (at >> _LINE_SHIFT) & _MASK, at & _MASK)
+        return Pos(
+            self._files[at >> _FILE_SHIFT], (at >> LINE_SHIFT) & COLUMN_MASK, at & COLUMN_MASK
+        )
 
     def __setitem__(self, key: str, pos: Pos) -> None:
         self.add(key, pos.file, pos.line, pos.col)
@@ -168,7 +178,7 @@ class IdPositions(MutableMapping[str, Pos]):
         """``self[key] = Pos(file, line, col)``, without making the Pos."""
         files = self._files
         number = len(files) - 1 if files and files[-1] == file else self._number(file)
-        self._at[key] = number << _FILE_SHIFT | line << _LINE_SHIFT | col
+        self._at[key] = number << _FILE_SHIFT | line << LINE_SHIFT | col
 
     def merge(self, other: IdPositions) -> None:
         """Add every id of ``other`` (at C speed when it names one file, as a part does)."""
