@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from briefer import reading
 from briefer.files import Match, expand_includes, read_log_file
-from briefer.model import BUILTIN_KINDS, Event, EventLog, Pos, Problem
+from briefer.model import BUILTIN_KINDS, EventLog, Pos, Problem, event_order
 from briefer.reading import Reuse
 from briefer.results import Deadline, FileRead, LoadResult, Parsed
 
@@ -37,8 +37,7 @@ class Early(NamedTuple):
     now: float
 
 
-__all__ = ["LoadResult", "Parsed", "Reuse", "announced", "event_order", "fill_cache"]
-__all__ += ["load_index", "load_log"]
+__all__ = ["LoadResult", "Parsed", "Reuse", "announced", "fill_cache", "load_index", "load_log"]
 __all__ += ["Early", "parse", "time_problems"]
 __all__ += ["with_time_problems"]
 
@@ -247,12 +246,6 @@ def _parse(
     log = _log_of(reader, header, patterns, display, inputs, with_events=with_log)
     where = None if with_log else reader.event_pos
     return Parsed(LoadResult(log, problems, deadlines), patterns, inputs, where)
-
-
-def event_order(event: Event) -> tuple[object, ...]:
-    """Where an event goes in a log: by its earliest bound, then precision (coarser first),
-    then id."""
-    return (*event.date.sort_key, event.id)
 
 
 def _log_of(

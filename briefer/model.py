@@ -33,6 +33,7 @@ __all__ = [
     "Positions",
     "Problem",
     "Source",
+    "event_order",
     "search_form",
 ]
 
@@ -255,6 +256,12 @@ class Event:
         text = search_form("\n".join(parts))
         object.__setattr__(self, "_haystack", text)
         return text
+
+
+def event_order(event: Event) -> tuple[object, ...]:
+    """Where an event goes in a log: by its earliest bound, then precision (coarser first),
+    then id."""
+    return (*event.date.sort_key, event.id)
 
 
 # Pickled flat, with the others' (see briefer.packed): the summaries as one text, the

@@ -18,7 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from briefer.loader import display_name, event_order, parse, with_time_problems
+from briefer.loader import display_name, parse, with_time_problems
+from briefer.model import event_order
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -9,7 +9,7 @@ import pytest
 from briefer.model import EventLog
 from briefer.query import FIELDS, parse_log_query
 from briefer.tui.search import FIELD_ATTRS, SearchIndex
-from tests.helpers import NOW, load_valid
+from tests.helpers import NOW, generate_log, load_valid
 
 LOGS = Path(__file__).parent / "data" / "logs"
 SHIPPED = Path(__file__).parent.parent / "events.yaml"
@@ -118,6 +118,20 @@ def test_recent_results_hold_a_few_logs_worth_of_indices_and_narrow_the_same() -
     assert shown is not None
     query = parse_log_query("kosovo", log, now=NOW)
     assert list(shown) == [i for i, e in enumerate(log.events) if query.matches(e)]
+
+
+def test_every_event_id_finds_its_own_index(tmp_path: Path) -> None:
+    from briefer.tui.view import LogView
+
+    log = load_valid(generate_log(3000, tmp_path / "events.yaml"))  # many events a day
+    view = LogView(log, NOW)
+    assert [view.index_by_id[e.id] for e in log.events] == list(range(len(log.events)))
+    assert len(view.index_by_id) == len(log.events)
+    assert set(view.index_by_id) == {e.id for e in log.events}
+    assert "no-such-event" not in view.index_by_id
+    assert view.index_by_id.get("no-such-event", -1) == -1
+    with pytest.raises(KeyError):
+        view.index_by_id["no-such-event"]
 
 
 def test_groups_built_in_slices_are_the_groups_built_at_once(
