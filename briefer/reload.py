@@ -112,15 +112,25 @@ def reload_elsewhere(
     import sys
 
     keys = _reuse_keys(previous, includes)
-    request = pickle.dumps((path, keys, now), protocol=pickle.HIGHEST_PROTOCOL)
+    answer = None
     try:
-        done = subprocess.run(
+        # The answer is read as it comes: a large edited file's events make megabytes.
+        with subprocess.Popen(
             [sys.executable, "-c", _SERVE],
-            input=request,
-            capture_output=True,
-            check=False,
-        )
-        answer = pickle.loads(done.stdout) if done.returncode == 0 else None
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        ) as process:
+            assert process.stdin is not None
+            assert process.stdout is not None
+            with process.stdin:
+                pickle.dump((path, keys, now), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                answer = pickle.load(process.stdout)
+            finally:
+                process.stdout.read()  # to its end, whatever came
+        if process.returncode != 0:
+            answer = None
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         answer = None
     if not isinstance(answer, Loaded):
