@@ -264,9 +264,9 @@ def event_order(event: Event) -> tuple[object, ...]:
     return (*event.date.sort_key, event.id)
 
 
-# Pickled flat, with the others' (see briefer.packed): the summaries as one text, the
-# positions as numbers.
-special_columns(Event, summary=Texts, pos=Positions)
+# Pickled flat, with the others' (see briefer.packed): the titles and summaries as one text
+# each, the positions as numbers.
+special_columns(Event, title=Texts, summary=Texts, pos=Positions)
 
 
 @dataclass(frozen=True)

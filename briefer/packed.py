@@ -1,12 +1,12 @@
-"""Events whose summaries are kept compressed: how the browser holds a large log.
+"""Events kept compactly: how the browser holds a large log.
 
 A summary is the largest part of most events (a 100,000-event log's summaries
 take ~30 MB as strings), yet the browser shows one at a time, in the detail
-pane. Loaded within :func:`packed_summaries`, the events a cache entry gives are
+pane. Loaded within :func:`packed_events`, the events a cache entry gives are
 :class:`PackedEvent` s: their summaries are compressed together, a block of
 :data:`BLOCK` at a time, and one is opened again when it is asked for; their
-positions are kept as a file and one int each (8 MB less at 100,000 events).
-Such an event is equal to, hashes like and pickles as the
+titles are kept in UTF-8 by the same blocks, and their positions as a file and
+one int each. Such an event is equal to, hashes like and pickles as the
 :class:`~briefer.model.Event` it stands for.
 """
 
@@ -23,48 +23,67 @@ from typing import Any
 from briefer.frozen import Texts, made, maker, packing
 from briefer.model import COLUMN_MASK, LINE_SHIFT, Event, Pos, Positions
 
-__all__ = ["BLOCK", "PackedEvent", "Summaries", "packed_summaries"]
+__all__ = ["BLOCK", "PackedEvent", "Summaries", "Titles", "packed_events"]
 
-#: Summaries compressed together (one opened again costs ~0.1 ms).
+#: Events whose titles and summaries are kept together, in one block of each (a summary
+#: block opened again costs ~0.1 ms).
 BLOCK = 256
 
 _NAMES = tuple(f.name for f in fields(Event))
+_TITLE = _NAMES.index("title")
 _SUMMARY = _NAMES.index("summary")
 _POS = _NAMES.index("pos")
-#: The slots an Event keeps its summary and position in; a PackedEvent keeps its block and
-#: its file there.
+#: The slots an Event keeps its title, summary and position in; a PackedEvent keeps its
+#: blocks and its file there.
+_TITLE_SLOT = Event.__dict__["title"]
 _SUMMARY_SLOT = Event.__dict__["summary"]
 _POS_SLOT = Event.__dict__["pos"]
 _COMPARED = attrgetter(*(f.name for f in fields(Event) if f.compare))
 
 
-class Summaries:
-    """Some events' summaries, compressed together."""
+class Titles:
+    """Some events' titles, in UTF-8, one after the other (a third of their strings' memory:
+    most titles of a log of the Balkans hold a letter beyond Latin-1, two bytes each)."""
 
     __slots__ = ("_data", "_ends")
 
     def __init__(self, data: bytes | bytearray, ends: array[int]) -> None:
-        """``data``: the summaries in UTF-8, one after the other; ``ends``: where each ends."""
-        self._data = zlib.compress(data, 1)
+        """``data``: the texts in UTF-8, one after the other; ``ends``: where each ends."""
+        self._data = bytes(data)
         self._ends = ends
+
+    def _whole(self) -> bytes:
+        return self._data
 
     def __len__(self) -> int:
         return len(self._ends)
 
     def __getitem__(self, index: int) -> str:
-        whole = _opened(self)
+        whole = self._whole()
         start = self._ends[index - 1] if index else 0
         return whole[start : self._ends[index]].decode("utf-8", "surrogatepass")
 
 
-def _blocks(texts: Texts) -> list[Summaries]:
-    """A column's summaries by blocks of :data:`BLOCK`, compressed."""
+class Summaries(Titles):
+    """Some events' summaries, compressed together."""
+
+    __slots__ = ()
+
+    def __init__(self, data: bytes | bytearray, ends: array[int]) -> None:
+        super().__init__(zlib.compress(data, 1), ends)
+
+    def _whole(self) -> bytes:
+        return _opened(self)
+
+
+def _blocks(texts: Texts, kind: type[Titles]) -> list[Titles]:
+    """A column's texts by blocks of :data:`BLOCK`."""
     data, ends, blocks = texts.data, texts.ends, []
     for first in range(0, len(ends), BLOCK):
         start = ends[first - 1] if first else 0
         mine = ends[first : first + BLOCK]
         stop = mine[-1]
-        blocks.append(Summaries(data[start:stop], array("I", [end - start for end in mine])))
+        blocks.append(kind(data[start:stop], array("I", [end - start for end in mine])))
     return blocks
 
 
@@ -89,6 +108,11 @@ class PackedEvent(Event):
     __slots__ = ("_at", "_where")
     _at: int
     _where: int
+
+    @property
+    def title(self) -> str:
+        block: Titles = _TITLE_SLOT.__get__(self, Event)
+        return block[self._at]
 
     @property
     def summary(self) -> str:
@@ -122,24 +146,26 @@ _make_packed = maker(
 
 
 def _packed(columns: tuple[Any, ...]) -> list[Event]:
-    """A chunk's events, made from its columns, their summaries compressed by blocks."""
-    summaries = columns[_SUMMARY]
-    if not isinstance(summaries, Texts):  # not pickled as one text: made so here
-        summaries = Texts.of(summaries)
+    """A chunk's events, made from its columns: their titles and summaries by blocks (the
+    summaries compressed), their positions as files and ints."""
+    values = list(columns)
+    count = len(values[0])
+    for field, kind in ((_TITLE, Titles), (_SUMMARY, Summaries)):
+        texts = columns[field]
+        if not isinstance(texts, Texts):  # not pickled as one text: made so here
+            texts = Texts.of(texts)
+        blocks = _blocks(texts, kind)
+        values[field] = [blocks[i // BLOCK] for i in range(count)]
     positions = columns[_POS]
     if not isinstance(positions, Positions):
         positions = Positions.of(positions)
-    count = len(summaries)
-    blocks = _blocks(summaries)
-    values = list(columns)
-    values[_SUMMARY] = [blocks[i // BLOCK] for i in range(count)]
     values[_POS] = list(map(positions.files.__getitem__, positions.numbers))
     at = [i % BLOCK for i in range(count)]
     return list(map(_make_packed, *values, at, positions.where))
 
 
 @contextmanager
-def packed_summaries() -> Iterator[None]:
+def packed_events() -> Iterator[None]:
     """Within: the events unpickled (a cache entry, another process's) are packed."""
     with packing(Event, _packed):
         yield

@@ -11,7 +11,7 @@ import pytest
 
 from briefer.frozen import CHUNK, Texts
 from briefer.model import Event, EventLog, Pos, Positions
-from briefer.packed import BLOCK, PackedEvent, packed_summaries
+from briefer.packed import BLOCK, PackedEvent, packed_events
 from tests.helpers import browse, generate_log, load_valid, log_file, wait_for
 
 #: Summaries a pickle must give back exactly: empty, beyond Latin-1, four bytes a letter, a
@@ -26,17 +26,18 @@ def log(tmp_path_factory: pytest.TempPathFactory) -> EventLog:
     generated = load_valid(generate_log(CHUNK + BLOCK + 7, folder / "events.yaml"))
     events = list(generated.events)
     for i, text in enumerate(ODD):
-        events[i * 500] = replace(events[i * 500], summary=text)
+        events[i * 500] = replace(events[i * 500], summary=text, title=text or "t")
     return replace(generated, events=tuple(events))
 
 
 def test_a_log_unpickled_packed_equals_the_log_and_gives_every_summary_back(log: EventLog) -> None:
     data = pickle.dumps(log, protocol=pickle.HIGHEST_PROTOCOL)
-    with packed_summaries():
+    with packed_events():
         packed = pickle.loads(data)
     assert {type(e) for e in packed.events} == {PackedEvent}
     assert [e.summary for e in packed.events] == [e.summary for e in log.events]
     assert [e.pos for e in packed.events] == [e.pos for e in log.events]
+    assert [e.title for e in packed.events] == [e.title for e in log.events]
     assert packed == log  # both ways: an Event compares with the PackedEvent it stands for
     assert log == packed
     assert packed.events[500] != log.events[501]
@@ -46,7 +47,7 @@ def test_a_log_unpickled_packed_equals_the_log_and_gives_every_summary_back(log:
 
 
 def test_a_packed_event_pickles_as_the_event_it_stands_for(log: EventLog) -> None:
-    with packed_summaries():
+    with packed_events():
         packed = pickle.loads(pickle.dumps(log, protocol=pickle.HIGHEST_PROTOCOL))
     again = pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
     assert {type(e) for e in again.events} == {Event}
@@ -83,7 +84,7 @@ def test_a_position_column_gives_its_positions_back_and_lets_go_of_them() -> Non
 
 
 def test_a_packed_log_reads_one_summary_among_many_blocks_in_any_order(log: EventLog) -> None:
-    with packed_summaries():
+    with packed_events():
         packed = pickle.loads(pickle.dumps(log, protocol=pickle.HIGHEST_PROTOCOL))
     for i in [len(log.events) - 1, 0, BLOCK, BLOCK - 1, CHUNK, 500, CHUNK + 1, 2300]:
         assert packed.events[i].summary == log.events[i].summary

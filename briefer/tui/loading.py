@@ -204,12 +204,12 @@ def _prepared(
     # the event loop (~70 and ~40 ms), and first: a preview is shown before ``read`` ends.
     importlib.import_module("pendulum")
     importlib.import_module("textual.widgets._markdown")
-    from briefer.packed import packed_summaries
+    from briefer.packed import packed_events
 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with packed_summaries():  # the events' summaries compressed, shown one at a time
+        with packed_events():  # kept compactly: summaries compressed, titles in UTF-8
             found = read()
         if found is None:
             return None
