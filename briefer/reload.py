@@ -13,6 +13,7 @@ gives for the same files (the tests compare them).
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -139,12 +140,23 @@ def reload_elsewhere(
     if log is None:  # a broken log: its problems are the whole answer
         return answer
     held = _held(log, answer.includes, keys)
-    # Both in the log's order already: merged, one event at a time (sorting them again
-    # would make every event's sort key at once, ~10 MB at 100,000 events).
     kept = [e for e in previous.events if e.pos.file in held]
     fresh = [e for e in log.events if e.pos.file not in held]
-    whole = replace(log, events=tuple(heapq.merge(kept, fresh, key=event_order)))
+    whole = replace(log, events=tuple(_merged(kept, fresh)))
     return Loaded(replace(answer.result, log=whole), answer.includes)
+
+
+def _merged(kept: list[Event], fresh: list[Event]) -> list[Event]:
+    """Two lists of events in the log's order, merged. Only the stretch of ``kept`` that
+    ``fresh`` spans is merged event by event (an edited year of a log split by years spans
+    none of the others'); sorting them all again would make every event's sort key at
+    once (~10 MB at 100,000 events)."""
+    if not (kept and fresh):
+        return kept or fresh
+    low = bisect.bisect_left(kept, event_order(fresh[0]), key=event_order)
+    high = bisect.bisect_right(kept, event_order(fresh[-1]), lo=low, key=event_order)
+    middle = heapq.merge(kept[low:high], fresh, key=event_order)
+    return [*kept[:low], *middle, *kept[high:]]
 
 
 #: What the other process of :func:`reload_elsewhere` runs.

@@ -336,3 +336,22 @@ def test_a_reload_whose_other_process_fails_is_read_here(
     monkeypatch.setattr(briefer.reload, "_SERVE", "raise SystemExit(3)")
     again = reload_elsewhere("events.yaml", first.log, tuple(includes))
     assert again.result == load_log("events.yaml", use_cache=False)
+
+
+def test_events_in_order_merge_into_the_log_order(split_log: Path) -> None:
+    from briefer.reload import _merged
+
+    log = load_log("events.yaml").log
+    assert log is not None
+    events = list(log.events)
+    for fresh_of in (
+        lambda i: i % 3 == 0,  # spread over the whole log
+        lambda i: 100 <= i < 140,  # one stretch in the middle
+        lambda i: i < 10,  # before everything else
+        lambda i: i >= len(events) - 10,  # after
+        lambda i: False,
+        lambda i: True,
+    ):
+        fresh = [e for i, e in enumerate(events) if fresh_of(i)]
+        kept = [e for i, e in enumerate(events) if not fresh_of(i)]
+        assert _merged(kept, fresh) == events
