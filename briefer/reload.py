@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from briefer.reading import Reuse
     from briefer.results import LoadResult
 
-__all__ = ["Loaded", "cached_log", "reload_elsewhere", "reload_log", "serve_reload"]
+__all__ = ["Loaded", "cached_log", "reload_elsewhere", "reload_log", "serve_reload", "settle"]
 
 
 @dataclass(frozen=True)
@@ -109,31 +110,34 @@ def reload_elsewhere(
     other process cannot.
     """
     import pickle
-    import subprocess
     import sys
 
+    settle()
     keys = _reuse_keys(previous, includes)
     answer = None
     try:
-        # The answer is read as it comes: a large edited file's events make megabytes.
-        with subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "-c", _SERVE],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-        ) as process:
-            assert process.stdin is not None
-            assert process.stdout is not None
-            with process.stdin:
-                pickle.dump((path, keys, now), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            try:
-                answer = pickle.load(process.stdout)
-            finally:
-                process.stdout.read()  # to its end, whatever came
-        if process.returncode != 0:
-            answer = None
+        )
+    except OSError:
+        return reload_log(path, previous, includes, now=now)
+    assert process.stdin is not None
+    assert process.stdout is not None
+    try:
+        with process.stdin:
+            pickle.dump((path, keys, now), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        # Read as it comes (a large edited file's events make megabytes), to the end: the
+        # process closes its end before it writes the cache, which it goes on with.
+        with process.stdout:
+            answer = pickle.load(process.stdout)
+            if process.stdout.read():
+                answer = None
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         answer = None
+    _writing.append(process)  # it writes the cache now: see settle()
     if not isinstance(answer, Loaded):
         return reload_log(path, previous, includes, now=now)
     log = answer.result.log
@@ -159,6 +163,22 @@ def _merged(kept: list[Event], fresh: list[Event]) -> list[Event]:
     return [*kept[:low], *middle, *kept[high:]]
 
 
+#: The processes of :func:`reload_elsewhere` that may still be writing the cache.
+_writing: list[subprocess.Popen[bytes]] = []
+
+
+def settle(timeout: float = 30) -> None:
+    """Wait (up to ``timeout`` seconds each) for the processes of earlier reloads to have
+    written the cache: another program filling it after them then has the last word."""
+    while _writing:
+        process = _writing.pop()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 #: What the other process of :func:`reload_elsewhere` runs.
 _SERVE = "from briefer.reload import serve_reload; serve_reload()"
 
@@ -166,12 +186,22 @@ _SERVE = "from briefer.reload import serve_reload; serve_reload()"
 def serve_reload() -> None:
     """The other process of :func:`reload_elsewhere`: a request on standard input, the
     log without the events the requester holds on standard output (both pickled)."""
+    import os
     import pickle
     import sys
 
+    def answer(found: Loaded) -> None:
+        out = sys.stdout.buffer
+        pickle.dump(found, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+        # The pipe's end closed (standard output is the null device from here on): the
+        # requester goes on while the cache is written.
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, out.fileno())
+        os.close(null)
+
     path, keys, now = pickle.load(sys.stdin.buffer)
-    found = _reload(path, {shown: (key, None) for shown, key in keys.items()}, now)
-    sys.stdout.buffer.write(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+    _reload(path, {shown: (key, None) for shown, key in keys.items()}, now, then=answer)
 
 
 def _reuse_keys(previous: EventLog, includes: tuple[tuple[str, str], ...]) -> dict[str, str]:
@@ -199,8 +229,12 @@ def _held(log: EventLog, includes: tuple[tuple[str, str], ...], keys: dict[str, 
     }
 
 
-def _reload(path: str, reuse: Reuse, now: int | None) -> Loaded:
-    """The log at ``path`` read again with ``reuse`` (see :func:`reload_log`)."""
+def _reload(
+    path: str, reuse: Reuse, now: int | None, *, then: Callable[[Loaded], None] | None = None
+) -> Loaded:
+    """The log at ``path`` read again with ``reuse`` (see :func:`reload_log`). With ``then``,
+    it is given the result before the cache is written (which a large log's ids make
+    ~0.2 s), and the cache is written after."""
     from briefer import cache
     from briefer.files import read_log_file
     from briefer.filestamps import Stamps
@@ -213,10 +247,16 @@ def _reload(path: str, reuse: Reuse, now: int | None) -> Loaded:
         data = read_log_file(path)
     except OSError as exc:
         problem = Problem(Pos(display, 0, 0), "error", f"cannot read: {exc.strerror}")
-        return Loaded(LoadResult(None, (problem,)), ())
+        loaded = Loaded(LoadResult(None, (problem,)), ())
+        if then is not None:
+            then(loaded)
+        return loaded
     parsed = parse(path, data, display, parts=True, stamps=stamps, reuse=reuse)
+    read = tuple((i.path, i.digest or cache.file_digest(i.data)) for i in parsed.inputs)
+    loaded = Loaded(with_time_problems(parsed.result, display, now), read)
+    if then is not None:
+        then(loaded)
     cache.store(path, display, data, parsed, with_log=False)
     stamps.keep_only([i.path for i in parsed.inputs])
     stamps.save()
-    read = tuple((i.path, i.digest or cache.file_digest(i.data)) for i in parsed.inputs)
-    return Loaded(with_time_problems(parsed.result, display, now), read)
+    return loaded

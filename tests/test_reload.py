@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from briefer.loader import load_log
-from briefer.reload import cached_log, reload_elsewhere, reload_log
+from briefer.reload import cached_log, reload_elsewhere, reload_log, settle
 from briefer.tui.loading import fill_cache
 from tests.helpers import REPO, browse, count_grown, count_walks, generate_log, wait_for
 
@@ -303,6 +303,8 @@ def test_a_reload_read_by_another_process_matches_a_fresh_load(
         text = main.read_text(encoding="utf-8")
         main.write_text(text.replace("timezone: Europe/Belgrade", "timezone: Asia/Tokyo"))
     again = reload_elsewhere("events.yaml", first.log, tuple(includes))
+    settle()  # its process writes the cache after it answered
+    assert not briefer.reload._writing
     fresh = load_log("events.yaml", use_cache=False)
     assert again.result == fresh
     if edit == "invalid":

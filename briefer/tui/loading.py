@@ -279,6 +279,11 @@ async def fill_cache(
     as the other process has it, before it writes the cache.
     """
     script = _FILL_NICE if background else _FILL if preview is None else _FILL_SHOWING
+    # A reload's other process may still be writing the cache: this one writes after it.
+    # (No reload has run if its module was never imported: not imported here for that.)
+    reload = sys.modules.get("briefer.reload")
+    if reload is not None:
+        await asyncio.to_thread(reload.settle)
     try:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
