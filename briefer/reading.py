@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -25,8 +26,27 @@ if TYPE_CHECKING:  # the schema is imported when a log is parsed, not with this 
     from briefer.schema.parts import FilePart
     from briefer.yamlread import SourceText
 
-__all__ = ["First", "Reuse", "grown_part", "included_part", "prefill_parts", "read_file"]
+__all__ = ["First", "Reuse", "grown_part", "included_part", "noting_growth", "prefill_parts"]
+__all__ += ["read_file"]
 __all__ += ["walk_included"]
+
+#: Where :func:`noting_growth` notes the files grown from a version another process holds.
+_GROWN: ContextVar[dict[str, int] | None] = ContextVar("grown", default=None)
+
+
+@contextlib.contextmanager
+def noting_growth() -> Iterator[dict[str, int]]:
+    """Within: an included file that has only grown since the version whose events another
+    process holds (a :class:`Reuse` entry without events, of the old key) is noted in the
+    dict given, with how many of its events that process holds: its first ones, in the
+    file's order, are those."""
+    grown: dict[str, int] = {}
+    token = _GROWN.set(grown)
+    try:
+        yield grown
+    finally:
+        _GROWN.reset(token)
+
 
 #: A block scalar's header that keeps its trailing empty lines (``|+``, ``>2+``).
 _KEEP = re.compile(rb"[|>][0-9]?\+")
@@ -270,6 +290,7 @@ def grown_part(
         old = filecache.lookup(old_key, with_events=True)
     if old is None or any(p.severity == "error" for p in old.problems):
         return None
+    held = len(old.events) if kept is not None and kept[0] == old_key else None
     whole = LogReader(tz=main.tz, kinds=set(main.kinds))
     try:
         whole.begin(SourceText(display, layout.skeleton.decode("utf-8")), props=False)
@@ -280,6 +301,9 @@ def grown_part(
         return None
     if not (absorb(whole, old) and absorb(whole, new)):
         return None  # an id the old items have: the whole file's walk words it
+    noted = _GROWN.get()
+    if noted is not None and held is not None:
+        noted[display] = held
     return part_of(whole)
 
 

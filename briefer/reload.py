@@ -16,12 +16,14 @@ from __future__ import annotations
 import bisect
 import heapq
 import subprocess
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from briefer.loader import display_name, parse, with_time_problems
 from briefer.model import event_order
+from briefer.reading import noting_growth
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -138,16 +140,26 @@ def reload_elsewhere(
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         answer = None
     _writing.append(process)  # it writes the cache now: see settle()
-    if not isinstance(answer, Loaded):
+    if not (
+        isinstance(answer, tuple)
+        and len(answer) == 2
+        and isinstance(answer[0], Loaded)
+        and isinstance(answer[1], dict)
+    ):
         return reload_log(path, previous, includes, now=now)
-    log = answer.result.log
+    found: Loaded = answer[0]
+    grown: dict[str, int] = answer[1]
+    log = found.result.log
     if log is None:  # a broken log: its problems are the whole answer
-        return answer
-    held = _held(log, answer.includes, keys)
-    kept = [e for e in previous.events if e.pos.file in held]
+        return found
+    held = _held(log, found.includes, keys)
+    # A file that only grew came with its new events alone: the others are held here.
+    kept = [e for e in previous.events if e.pos.file in held or e.pos.file in grown]
+    if Counter(e.pos.file for e in kept if e.pos.file in grown) != grown:
+        return reload_log(path, previous, includes, now=now)  # not the version it grew from
     fresh = [e for e in log.events if e.pos.file not in held]
     whole = replace(log, events=tuple(_merged(kept, fresh)))
-    return Loaded(replace(answer.result, log=whole), answer.includes)
+    return Loaded(replace(found.result, log=whole), found.includes)
 
 
 def _merged(kept: list[Event], fresh: list[Event]) -> list[Event]:
@@ -192,7 +204,7 @@ def serve_reload() -> None:
 
     def answer(found: Loaded) -> None:
         out = sys.stdout.buffer
-        pickle.dump(found, out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((_without_held(found, grown), grown), out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
         # The pipe's end closed (standard output is the null device from here on): the
         # requester goes on while the cache is written.
@@ -201,7 +213,22 @@ def serve_reload() -> None:
         os.close(null)
 
     path, keys, now = pickle.load(sys.stdin.buffer)
-    _reload(path, {shown: (key, None) for shown, key in keys.items()}, now, then=answer)
+    with noting_growth() as grown:
+        _reload(path, {shown: (key, None) for shown, key in keys.items()}, now, then=answer)
+
+
+def _without_held(found: Loaded, grown: dict[str, int]) -> Loaded:
+    """``found`` without the events of files that only grew that the requester holds: the
+    first ``grown[file]`` of that file's, in the file's order."""
+    log = found.result.log
+    if log is None or not grown:
+        return found
+    held: set[int] = set()
+    for shown, count in grown.items():
+        mine = sorted((e for e in log.events if e.pos.file == shown), key=attrgetter("pos"))
+        held.update(map(id, mine[:count]))
+    events = tuple(e for e in log.events if id(e) not in held)
+    return Loaded(replace(found.result, log=replace(log, events=events)), found.includes)
 
 
 def _reuse_keys(previous: EventLog, includes: tuple[tuple[str, str], ...]) -> dict[str, str]:

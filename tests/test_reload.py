@@ -320,6 +320,10 @@ def test_a_reload_read_by_another_process_matches_a_fresh_load(
     same = [e for e in again.result.log.events if e.pos.file == "events.d/part-000.yaml"]
     assert same
     assert all((e is old[e.id]) == (edit != "time zone") for e in same)
+    if edit == "append":  # and those of a file that only grew: the new event alone came
+        grown = [e for e in again.result.log.events if e.pos.file == "events.d/part-002.yaml"]
+        assert [e.id for e in grown if e.id not in old] == ["appended"]
+        assert all(e is old[e.id] for e in grown if e.id != "appended")
     # And in place, from what it gave: the same again.
     assert reload_log("events.yaml", again.result.log, again.includes).result == fresh
 
