@@ -33,6 +33,7 @@ from briefer.tui.loading import (
     Loaded,
     Signature,
     fill_cache,
+    give_back_memory,
     load,
     load_again,
     load_cached,
@@ -237,6 +238,8 @@ class BrieferApp(CaptureActions, TradecraftActions, JobActions):
     @work(exclusive=True, group="index")
     async def _index_worker(self, view: LogView) -> None:
         await asyncio.to_thread(view.index.build_groups)  # off the way to the log's first frame
+        # The view this one replaced is gone by now: what the C heap kept of it goes back.
+        await asyncio.to_thread(give_back_memory)
 
     @work(exclusive=True, group="fill")
     async def _fill_worker(self) -> None:

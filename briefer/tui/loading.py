@@ -34,7 +34,8 @@ if TYPE_CHECKING:  # imported by the load, off the way to the first paint
     from briefer.tui.view import LogView
 
 __all__ = ["SPAWN_FROM", "Loaded", "Signature", "fill_cache", "load", "parse_elsewhere", "stat"]
-__all__ += ["load_again", "load_cached", "preview_from", "reload_here", "watched_files"]
+__all__ += ["give_back_memory", "load_again", "load_cached", "preview_from", "reload_here"]
+__all__ += ["watched_files"]
 
 #: Logs this large (their files together, in bytes) are parsed in another process, and
 #: read again there after an edit.
@@ -220,7 +221,7 @@ def _prepared(
         if collecting:
             gc.freeze()
             gc.enable()
-    _give_back_memory()
+    give_back_memory()
     files = watched_files(log_path, result.log, result.problems)
     after = stat(files)
     # A file saved while we read it: load again at the next poll.
@@ -228,7 +229,7 @@ def _prepared(
     return Loaded(result, view, () if changed_meanwhile else after, includes)
 
 
-def _give_back_memory() -> None:
+def give_back_memory() -> None:
     """Hand the C heap's free pages back to the system, where the C library can (glibc).
 
     A load frees what it read on the way (a reload, every other file's ids and
