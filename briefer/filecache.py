@@ -19,7 +19,8 @@ import contextlib
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
@@ -30,7 +31,7 @@ from briefer.frozen import Columns
 from briefer.model import Event
 from briefer.schema.parts import FilePart
 
-__all__ = ["MAX_ENTRIES", "kept", "lookup", "part_key", "store"]
+__all__ = ["MAX_ENTRIES", "deferring", "kept", "lookup", "part_key", "store", "store_all"]
 
 _MAGIC = b"briefer-file-part 2\n"
 #: Entries kept: enough for a few versions of every file of a large split log.
@@ -126,12 +127,38 @@ def _dump(f: BinaryIO, value: object) -> None:
     f.seek(end)
 
 
+#: Where :func:`deferring` keeps the parts to be stored later.
+_LATER: ContextVar[list[tuple[str, FilePart]] | None] = ContextVar("later", default=None)
+
+
+@contextlib.contextmanager
+def deferring() -> Iterator[list[tuple[str, FilePart]]]:
+    """Within: :func:`store` keeps the parts in the list given rather than writing them;
+    :func:`store_all` writes them (a process that answers first, then writes the cache)."""
+    later: list[tuple[str, FilePart]] = []
+    token = _LATER.set(later)
+    try:
+        yield later
+    finally:
+        _LATER.reset(token)
+
+
+def store_all(parts: list[tuple[str, FilePart]]) -> None:
+    """Store the parts :func:`deferring` kept."""
+    for key, part in parts:
+        store(key, part)
+
+
 def store(key: str, part: FilePart) -> None:
     """File ``part`` under ``key``; a cache that cannot be written only costs speed.
 
     Two sections: the part without its events, then the events, so that a
     check reads the first alone.
     """
+    later = _LATER.get()
+    if later is not None:
+        later.append((key, part))
+        return
     folder = _folder()
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)

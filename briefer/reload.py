@@ -17,6 +17,7 @@ import bisect
 import heapq
 import subprocess
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from briefer.preview import Preview
     from briefer.reading import Reuse
     from briefer.results import LoadResult
+    from briefer.schema.parts import FilePart
 
 __all__ = ["Loaded", "cached_log", "reload_elsewhere", "reload_log", "serve_reload", "settle"]
 
@@ -260,9 +262,9 @@ def _reload(
     path: str, reuse: Reuse, now: int | None, *, then: Callable[[Loaded], None] | None = None
 ) -> Loaded:
     """The log at ``path`` read again with ``reuse`` (see :func:`reload_log`). With ``then``,
-    it is given the result before the cache is written (which a large log's ids make
-    ~0.2 s), and the cache is written after."""
-    from briefer import cache
+    it is given the result before the cache is written (the changed files' parts, and
+    the whole-log entry, which a large log's ids make ~0.2 s), and the cache after."""
+    from briefer import cache, filecache
     from briefer.files import read_log_file
     from briefer.filestamps import Stamps
     from briefer.model import Pos, Problem
@@ -278,11 +280,14 @@ def _reload(
         if then is not None:
             then(loaded)
         return loaded
-    parsed = parse(path, data, display, parts=True, stamps=stamps, reuse=reuse)
+    later: list[tuple[str, FilePart]] = []
+    with filecache.deferring() if then is not None else nullcontext(later) as later:
+        parsed = parse(path, data, display, parts=True, stamps=stamps, reuse=reuse)
     read = tuple((i.path, i.digest or cache.file_digest(i.data)) for i in parsed.inputs)
     loaded = Loaded(with_time_problems(parsed.result, display, now), read)
     if then is not None:
         then(loaded)
+    filecache.store_all(later)  # the changed files' parts, when kept for after the answer
     cache.store(path, display, data, parsed, with_log=False)
     stamps.keep_only([i.path for i in parsed.inputs])
     stamps.save()

@@ -261,3 +261,22 @@ def test_id_positions_keep_each_file_line_and_column_through_merges_and_pickling
     del again["z"]
     assert again == whole
     assert again != first
+
+
+def test_parts_stored_while_deferring_are_written_when_asked(
+    split_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefer import cache, filecache
+
+    both_ways(split_log, monkeypatch)
+    entry = sorted((cache.cache_dir() / "files").glob("*.pickle"))[0]
+    part = filecache.lookup(entry.stem)
+    assert part is not None
+    with filecache.deferring() as later:
+        filecache.store("later", part)
+    assert later == [("later", part)]
+    assert not filecache.kept("later")
+    filecache.store("now", part)  # outside: written at once
+    assert filecache.kept("now")
+    filecache.store_all(later)
+    assert filecache.lookup("later") == part
