@@ -58,8 +58,9 @@ __all__ = ["BrieferApp"]
 #: Below this width the side column moves under the timeline.
 NARROW = 110
 #: How often (seconds) the log's files are looked at for changes: a stat() of each,
-#: well under a millisecond for a hundred files, so an edit shows within half a second.
-POLL_INTERVAL = 0.5
+#: well under a millisecond for a hundred files, so an edit is noticed within a quarter
+#: of a second (a large log's reload takes a second more).
+POLL_INTERVAL = 0.25
 
 
 class BrieferApp(CaptureActions, TradecraftActions, JobActions):
