@@ -143,9 +143,9 @@ def test_a_damaged_or_foreign_entry_is_a_miss(
     both_ways(split_log, monkeypatch)
 
 
-def test_an_entry_reads_back_as_it_was_stored(
-    split_log: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def stored_part(split_log: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """One file's part, as the per-file cache holds it (the cache filled first)."""
     from briefer import cache, filecache
 
     both_ways(split_log, monkeypatch)
@@ -153,6 +153,13 @@ def test_an_entry_reads_back_as_it_was_stored(
     part = filecache.lookup(entry.stem)
     assert part is not None
     assert part.events
+    return part
+
+
+def test_an_entry_reads_back_as_it_was_stored(stored_part: Any) -> None:
+    from briefer import cache, filecache
+
+    part = stored_part
     filecache.store("again", part)
     assert filecache.lookup("again") == part
     index = filecache.lookup("again", with_events=False)
@@ -263,15 +270,10 @@ def test_id_positions_keep_each_file_line_and_column_through_merges_and_pickling
     assert again != first
 
 
-def test_parts_stored_while_deferring_are_written_when_asked(
-    split_log: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from briefer import cache, filecache
+def test_parts_stored_while_deferring_are_written_when_asked(stored_part: Any) -> None:
+    from briefer import filecache
 
-    both_ways(split_log, monkeypatch)
-    entry = sorted((cache.cache_dir() / "files").glob("*.pickle"))[0]
-    part = filecache.lookup(entry.stem)
-    assert part is not None
+    part = stored_part
     with filecache.deferring() as later:
         filecache.store("later", part)
     assert later == [("later", part)]
