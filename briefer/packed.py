@@ -42,7 +42,7 @@ _COMPARED = attrgetter(*(f.name for f in fields(Event) if f.compare))
 
 
 class Titles:
-    """Some events' titles, in UTF-8, one after the other (a third of their strings' memory:
+    """Some events' titles, in UTF-8, one after the other (about half their strings' memory:
     most titles of a log of the Balkans hold a letter beyond Latin-1, two bytes each)."""
 
     __slots__ = ("_data", "_ends")
@@ -102,8 +102,9 @@ def _opened(block: Summaries) -> bytes:
 
 
 class PackedEvent(Event):
-    """An :class:`~briefer.model.Event` whose summary is kept in a :class:`Summaries` block,
-    and its position as its file and one int (a third of a Pos's memory)."""
+    """An :class:`~briefer.model.Event` whose title and summary are kept in blocks with its
+    neighbours' (:class:`Titles`, :class:`Summaries`), and its position as its file and one
+    int (a third of a Pos's memory)."""
 
     __slots__ = ("_at", "_where")
     _at: int

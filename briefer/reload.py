@@ -8,7 +8,9 @@ and all). A program that still holds the previous version does better:
 reads back only the rest of that file's part (its ids, references and
 problems: what the steps across files need), parses the changed files, and
 runs the steps across files again. The result is the one :func:`load_log`
-gives for the same files (the tests compare them).
+gives for the same files (the tests compare them). :func:`reload_elsewhere`
+has another process do that reading, and send back only the events that
+program lacks, so that it never holds the other files' parts.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import bisect
 import heapq
 import subprocess
 from collections import Counter, defaultdict
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -156,8 +158,9 @@ def reload_elsewhere(
         return found
     held = _held(log, found.includes, keys)
     # A file that only grew came with its new events alone: the others are held here.
-    kept = [e for e in previous.events if e.pos.file in held or e.pos.file in grown]
-    if Counter(e.pos.file for e in kept if e.pos.file in grown) != grown:
+    kept_from = held | grown.keys()
+    kept = [e for e in previous.events if e.pos.file in kept_from]
+    if Counter(file for e in kept if (file := e.pos.file) in grown) != grown:
         return reload_log(path, previous, includes, now=now)  # not the version it grew from
     fresh = [e for e in log.events if e.pos.file not in held]
     whole = replace(log, events=tuple(_merged(kept, fresh)))
@@ -280,14 +283,17 @@ def _reload(
         if then is not None:
             then(loaded)
         return loaded
-    later: list[tuple[str, FilePart]] = []
-    with filecache.deferring() if then is not None else nullcontext(later) as later:
+    # With ``then``, the changed files' parts are kept for after it.
+    keeping: AbstractContextManager[list[tuple[str, FilePart]]] = (
+        filecache.deferring() if then is not None else nullcontext([])
+    )
+    with keeping as later:
         parsed = parse(path, data, display, parts=True, stamps=stamps, reuse=reuse)
     read = tuple((i.path, i.digest or cache.file_digest(i.data)) for i in parsed.inputs)
     loaded = Loaded(with_time_problems(parsed.result, display, now), read)
     if then is not None:
         then(loaded)
-    filecache.store_all(later)  # the changed files' parts, when kept for after the answer
+    filecache.store_all(later)
     cache.store(path, display, data, parsed, with_log=False)
     stamps.keep_only([i.path for i in parsed.inputs])
     stamps.save()

@@ -232,10 +232,10 @@ def _prepared(
 def give_back_memory() -> None:
     """Hand the C heap's free pages back to the system, where the C library can (glibc).
 
-    A load frees what it read on the way (a reload, every other file's ids and
-    references: tens of megabytes at 100,000 events), and the C library would keep
-    those pages for the process's later use, which a browser seldom has. The call
-    runs without the interpreter's lock (ctypes lets it go).
+    A load frees what it read on the way (the cache's columns, a reload's answer, the
+    view it replaced: megabytes at 100,000 events), and the C library would keep those
+    pages for the process's later use, which a browser seldom has. The call runs
+    without the interpreter's lock (ctypes lets it go).
     """
     if sys.platform != "linux":
         return
