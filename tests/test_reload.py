@@ -214,6 +214,37 @@ async def test_the_browser_has_an_edit_of_a_large_log_read_by_another_process(
         await wait_for(pilot, lambda: not any(w.group == "fill" for w in app.workers), timeout=60)
 
 
+async def test_the_views_an_edit_replaced_are_let_go(
+    split_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+    import weakref
+
+    from briefer.tui import view as views_module
+
+    made: list[weakref.ref[Any]] = []
+    real = views_module.LogView.__init__
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        real(self, *args, **kwargs)
+        made.append(weakref.ref(self))
+
+    monkeypatch.setattr(views_module.LogView, "__init__", counting)
+    async with browse(split_log / "events.yaml", poll=0.05) as (app, pilot):
+        assert app.view is not None
+        source = next(iter(app.view.log.sources))
+        for n in range(3):
+            append_event(split_log / "events.d" / "part-001.yaml", f"gone-{n}", source)
+            await wait_for(
+                pilot, lambda n=n: app.view is not None and f"gone-{n}" in app.view.index_by_id
+            )
+            await wait_for(pilot, lambda: not any(w.group == "index" for w in app.workers))
+        await wait_for(pilot, lambda: not any(w.group == "fill" for w in app.workers), timeout=60)
+        gc.collect()
+        alive = [ref() for ref in made if ref() is not None]
+        assert alive == [app.view]  # each view a reload replaced is gone
+
+
 async def test_a_warm_browser_start_reads_the_cache_without_another_process(
     split_log: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
