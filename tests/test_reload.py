@@ -233,11 +233,13 @@ async def test_the_views_an_edit_replaced_are_let_go(
     async with browse(split_log / "events.yaml", poll=0.05) as (app, pilot):
         assert app.view is not None
         source = next(iter(app.view.log.sources))
-        for n in range(3):
-            append_event(split_log / "events.d" / "part-001.yaml", f"gone-{n}", source)
-            await wait_for(
-                pilot, lambda n=n: app.view is not None and f"gone-{n}" in app.view.index_by_id
-            )
+        for name in ("gone-1", "gone-2", "gone-3"):
+            append_event(split_log / "events.d" / "part-001.yaml", name, source)
+
+            def shown(name: str = name) -> bool:
+                return app.view is not None and name in app.view.index_by_id
+
+            await wait_for(pilot, shown)
             await wait_for(pilot, lambda: not any(w.group == "index" for w in app.workers))
         await wait_for(pilot, lambda: not any(w.group == "fill" for w in app.workers), timeout=60)
         gc.collect()
