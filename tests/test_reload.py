@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from briefer.loader import load_log
+from briefer.loader import LoadResult, load_log
+from briefer.model import EventLog
 from briefer.reload import cached_log, reload_elsewhere, reload_log, settle
 from briefer.tui.loading import fill_cache
 from tests.helpers import REPO, browse, count_grown, count_walks, generate_log, wait_for
@@ -52,25 +53,32 @@ def append_event(path: Path, event_id: str, source: str, date: str = "2024-01-01
     path.write_text(text + addition + f"    sources: [{source}]\n", encoding="utf-8")
 
 
+def first_load() -> tuple[LoadResult, EventLog, tuple[tuple[str, str], ...]]:
+    """The split log loaded (filling the cache): the result, its log, and the (path, digest)
+    of each included file it was read from."""
+    includes: list[tuple[str, str]] = []
+    first = load_log("events.yaml", includes=includes)
+    assert first.log is not None
+    return first, first.log, tuple(includes)
+
+
 @pytest.mark.parametrize("edit", ["append", "rewrite"])
 def test_a_reload_parses_only_the_changed_file_and_matches_a_fresh_load(
     split_log: Path, walked: list[str], monkeypatch: pytest.MonkeyPatch, edit: str
 ) -> None:
     grown = count_grown(monkeypatch)
-    includes: list[tuple[str, str]] = []
-    first = load_log("events.yaml", includes=includes)
-    assert first.log is not None
+    _first, log, includes = first_load()
     assert len(includes) == 4
     assert len(walked) == 4
     walked.clear()
 
-    source = next(iter(first.log.sources))
+    source = next(iter(log.sources))
     changed = split_log / "events.d" / "part-002.yaml"
     if edit == "rewrite":  # an edit before the end: the file is read whole
         text = changed.read_text(encoding="utf-8")
         changed.write_text(text.replace("title: ", "title: Now ", 1), encoding="utf-8")
     append_event(changed, "appended", source)
-    again = reload_log("events.yaml", first.log, tuple(includes))
+    again = reload_log("events.yaml", log, includes)
     if edit == "append":  # only the new item is read
         assert (walked, grown) == ([], ["events.d/part-002.yaml"])
     else:
@@ -79,12 +87,12 @@ def test_a_reload_parses_only_the_changed_file_and_matches_a_fresh_load(
     assert again.result.log is not None
     assert "appended" in again.result.log.by_id
     # The events of the other files are the very objects shown before: nothing re-read.
-    old = first.log.by_id
+    old = log.by_id
     kept = [e for e in again.result.log.events if e.pos.file != "events.d/part-002.yaml"]
     assert kept
     assert all(e is old[e.id] for e in kept)
     assert again.includes[2][1] != includes[2][1]
-    assert again.includes[:2] == tuple(includes[:2])
+    assert again.includes[:2] == includes[:2]
 
     # Nothing changed since: nothing parsed, the same result.
     walked.clear()
@@ -101,9 +109,7 @@ def test_a_reload_counts_unchanged_files_as_kept_before_parsing_any(
     """The parallel prefill (which forks for a large log) is offered only the changed file."""
     from briefer import filecache, prefill
 
-    includes: list[tuple[str, str]] = []
-    first = load_log("events.yaml", includes=includes)
-    assert first.log is not None
+    _first, log, includes = first_load()
     missing: list[str] = []
     real = prefill.prefill
 
@@ -116,9 +122,9 @@ def test_a_reload_counts_unchanged_files_as_kept_before_parsing_any(
         return real(tz_name, kinds, wanted, read, first)  # type: ignore[arg-type]
 
     monkeypatch.setattr(prefill, "prefill", spy)
-    source = next(iter(first.log.sources))
+    source = next(iter(log.sources))
     append_event(split_log / "events.d" / "part-003.yaml", "appended", source)
-    again = reload_log("events.yaml", first.log, tuple(includes))
+    again = reload_log("events.yaml", log, includes)
     assert again.result.log is not None
     assert missing == ["events.d/part-003.yaml"]
 
@@ -126,11 +132,9 @@ def test_a_reload_counts_unchanged_files_as_kept_before_parsing_any(
 def test_a_reload_reports_an_invalid_edit_as_a_fresh_load_does(
     split_log: Path, walked: list[str]
 ) -> None:
-    includes: list[tuple[str, str]] = []
-    first = load_log("events.yaml", includes=includes)
-    assert first.log is not None
+    _first, log, includes = first_load()
     append_event(split_log / "events.d" / "part-001.yaml", "broken", "no-such-source")
-    again = reload_log("events.yaml", first.log, tuple(includes))
+    again = reload_log("events.yaml", log, includes)
     assert again.result.log is None
     assert again.result == load_log("events.yaml", use_cache=False)
     assert any("unknown source 'no-such-source'" in p.message for p in again.result.errors)
@@ -141,14 +145,12 @@ def test_the_cache_alone_answers_when_current_and_else_says_so(
 ) -> None:
     assert cached_log("events.yaml") is None  # never loaded: nothing to read, nothing parsed
     assert walked == []
-    includes: list[tuple[str, str]] = []
-    first = load_log("events.yaml", includes=includes)
+    first, log, includes = first_load()
     found = cached_log("events.yaml")
     assert found is not None
     assert found.result == first
-    assert found.includes == tuple(includes)
-    assert first.log is not None
-    append_event(split_log / "events.d" / "part-000.yaml", "later", next(iter(first.log.sources)))
+    assert found.includes == includes
+    append_event(split_log / "events.d" / "part-000.yaml", "later", next(iter(log.sources)))
     assert cached_log("events.yaml") is None
 
 
@@ -287,12 +289,10 @@ def test_events_read_under_another_time_zone_are_not_taken_back(
     main = split_log / "events.yaml"
     text = main.read_text(encoding="utf-8")
     assert "timezone: Europe/Belgrade" in text
-    includes: list[tuple[str, str]] = []
-    first = load_log("events.yaml", includes=includes)
-    assert first.log is not None
+    first, log, includes = first_load()
     main.write_text(text.replace("timezone: Europe/Belgrade", "timezone: Asia/Tokyo"))
     walked.clear()
-    other = reload_log("events.yaml", first.log, tuple(includes))
+    other = reload_log("events.yaml", log, includes)
     assert len(walked) == 4  # every file read again under the new zone
     assert other.result == load_log("events.yaml", use_cache=False)
     assert other.result.log is not None
@@ -314,10 +314,8 @@ def test_a_reload_read_by_another_process_matches_a_fresh_load(
         raise AssertionError("read in this process")
 
     monkeypatch.setattr(briefer.reload, "reload_log", not_here)
-    includes: list[tuple[str, str]] = []
-    first = load_log("events.yaml", includes=includes)
-    assert first.log is not None
-    source = next(iter(first.log.sources))
+    first, log, includes = first_load()
+    source = next(iter(log.sources))
     parts = split_log / "events.d"
     main = split_log / "events.yaml"
     if edit == "append":  # the other process reads only the new item, and keeps the whole part
@@ -335,7 +333,7 @@ def test_a_reload_read_by_another_process_matches_a_fresh_load(
     elif edit == "time zone":
         text = main.read_text(encoding="utf-8")
         main.write_text(text.replace("timezone: Europe/Belgrade", "timezone: Asia/Tokyo"))
-    again = reload_elsewhere("events.yaml", first.log, tuple(includes))
+    again = reload_elsewhere("events.yaml", log, includes)
     settle()  # its process writes the cache after it answered
     assert not briefer.reload._writing
     fresh = load_log("events.yaml", use_cache=False)
@@ -349,7 +347,7 @@ def test_a_reload_read_by_another_process_matches_a_fresh_load(
     # What it left in the cache gives the same log to the next load.
     assert load_log("events.yaml") == fresh
     # The events of files that did not change are the very objects held before.
-    old = first.log.by_id
+    old = log.by_id
     same = [e for e in again.result.log.events if e.pos.file == "events.d/part-000.yaml"]
     assert same
     assert all((e is old[e.id]) == (edit != "time zone") for e in same)
@@ -366,14 +364,10 @@ def test_a_reload_whose_other_process_fails_is_read_here(
 ) -> None:
     import briefer.reload
 
-    includes: list[tuple[str, str]] = []
-    first = load_log("events.yaml", includes=includes)
-    assert first.log is not None
-    append_event(
-        split_log / "events.d" / "part-002.yaml", "appended", next(iter(first.log.sources))
-    )
+    _first, log, includes = first_load()
+    append_event(split_log / "events.d" / "part-002.yaml", "appended", next(iter(log.sources)))
     monkeypatch.setattr(briefer.reload, "_SERVE", "raise SystemExit(3)")
-    again = reload_elsewhere("events.yaml", first.log, tuple(includes))
+    again = reload_elsewhere("events.yaml", log, includes)
     assert again.result == load_log("events.yaml", use_cache=False)
 
 

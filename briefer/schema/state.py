@@ -132,8 +132,6 @@ class IdPositions(MutableMapping[str, Pos]):
 
     def _number(self, file: str) -> int:
         files = self._files
-        if files and files[-1] == file:  # ids come file by file
-            return len(files) - 1
         if file in files:
             return files.index(file)
         files.append(file)
@@ -176,7 +174,7 @@ class IdPositions(MutableMapping[str, Pos]):
 
     def add(self, key: str, file: str, line: int, col: int) -> None:
         """``self[key] = Pos(file, line, col)``, without making the Pos."""
-        files = self._files
+        files = self._files  # ids come file by file: the last file first
         number = len(files) - 1 if files and files[-1] == file else self._number(file)
         self._at[key] = number << _FILE_SHIFT | line << LINE_SHIFT | col
 
