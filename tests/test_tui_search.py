@@ -130,8 +130,12 @@ def test_every_event_id_finds_its_own_index(tmp_path: Path) -> None:
     assert set(view.index_by_id) == {e.id for e in log.events}
     assert "no-such-event" not in view.index_by_id
     assert view.index_by_id.get("no-such-event", -1) == -1
+    assert 7 not in view.index_by_id
     with pytest.raises(KeyError):
         view.index_by_id["no-such-event"]
+    # The view's own table: the log's dict of every event by id is never made.
+    assert view.event(log.events[-1].id) is log.events[-1]
+    assert "by_id" not in vars(log)
 
 
 def test_groups_built_in_slices_are_the_groups_built_at_once(

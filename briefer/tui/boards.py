@@ -6,7 +6,7 @@ after it, is not shown yet, as in an as-of brief (SPEC §7).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -90,9 +90,12 @@ def revisions(log: EventLog, judgment: Judgment, now: float) -> tuple[JudgmentEn
     return tuple(_entry(log, j) for j in history(judgment, by_id, int(now)))
 
 
-def basis_of(log: EventLog, judgment: Judgment) -> tuple[list[Event], list[Source]]:
-    """The events and the sources a judgment rests on, in the order it names them."""
-    events = [log.by_id[ref] for ref in judgment.basis if ref in log.by_id]
+def basis_of(
+    log: EventLog, judgment: Judgment, event_of: Callable[[str], Event | None]
+) -> tuple[list[Event], list[Source]]:
+    """The events and the sources a judgment rests on, in the order it names them;
+    ``event_of`` finds an event of ``log`` by id (``LogView.event``)."""
+    events = [e for ref in judgment.basis if (e := event_of(ref)) is not None]
     sources = [log.sources[ref] for ref in judgment.basis if ref in log.sources]
     return events, sources
 

@@ -6,6 +6,7 @@ objects; it is never parsed as Textual markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.table import Table
@@ -16,7 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from briefer.model import EventLog, Judgment
+from briefer.model import Event, EventLog, Judgment
 from briefer.terminal import printable
 from briefer.tradecraft.grades import RELIABILITY
 from briefer.tui.boards import JudgmentEntry, basis_of, day_text, judgment_entries, revisions
@@ -53,6 +54,8 @@ class JudgmentsScreen(FramedScreen[str | None]):
     def __init__(self, view: LogView, now: float) -> None:
         super().__init__()
         self.event_log: EventLog = view.log
+        #: The shown log's event with an id (the view's table, not a dict of every event).
+        self.event_of: Callable[[str], Event | None] = view.event
         self.now = now
         self.entries: tuple[JudgmentEntry, ...] = judgment_entries(self.event_log, now)
         #: The judgment whose history and basis are shown, if any.
@@ -138,7 +141,7 @@ class JudgmentsScreen(FramedScreen[str | None]):
         self.query_one("#judgment-title", Static).update(title)
         self.query_one("#judgment-history", Static).update(_history_text(chain))
 
-        events, sources = basis_of(self.event_log, judgment)
+        events, sources = basis_of(self.event_log, judgment, self.event_of)
         basis = self.query_one("#judgment-basis", OptionList)
         basis.clear_options()
         tz = self.event_log.tzinfo
@@ -179,7 +182,7 @@ class JudgmentsScreen(FramedScreen[str | None]):
 
     def set_view(self, view: LogView, now: float) -> None:
         """A reload: list the judgments again, and show the open one afresh if it is still there."""
-        self.event_log, self.now = view.log, now
+        self.event_log, self.event_of, self.now = view.log, view.event, now
         self.entries = judgment_entries(self.event_log, now)
         self._fill_list()
         shown = self.shown
