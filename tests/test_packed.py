@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefer.frozen import CHUNK, Texts
-from briefer.model import Event, EventLog, Pos, Positions
+from briefer.model import Event, EventLog, Location, Pos, Positions
 from briefer.packed import BLOCK, PackedEvent, packed_events
 from tests.helpers import browse, generate_log, load_valid, log_file, wait_for
 
@@ -44,6 +44,27 @@ def test_a_log_unpickled_packed_equals_the_log_and_gives_every_summary_back(log:
     assert packed.events[500].haystack == log.events[500].haystack
     # Outside, as everywhere but the browser: plain events.
     assert {type(e) for e in pickle.loads(data).events} == {Event}
+
+
+def test_equal_places_and_actors_unpickled_packed_are_one_object(log: EventLog) -> None:
+    # Apart in the pickle (as in the per-file cache's parts), equal values become one.
+    events = list(log.events)
+    place = Location("Zvečan", "Mitrovica", 42.91, 20.84)
+    names = ["KFOR", "EULEX"]
+    for i in range(0, len(events), 97):
+        again = Location("Zvečan", "Mitrovica", 42.91, 20.84)
+        events[i] = replace(events[i], location=again, actors=tuple(names))
+    apart = replace(log, events=tuple(events))
+    data = pickle.dumps(apart, protocol=pickle.HIGHEST_PROTOCOL)
+    plain = pickle.loads(data).events[::97]
+    assert len({id(e.location) for e in plain}) > 1
+    assert len({id(e.actors) for e in plain}) > 1
+    with packed_events():
+        packed = pickle.loads(data)
+    assert packed == apart
+    assert len({id(e.location) for e in packed.events[::97]}) == 1
+    assert packed.events[0].location == place
+    assert len({id(e.actors) for e in packed.events[::97]}) == 1
 
 
 def test_a_packed_event_pickles_as_the_event_it_stands_for(log: EventLog) -> None:
