@@ -55,6 +55,7 @@ __all__ = [
     "key_of_digest",
     "key_of_path",
     "lookup",
+    "shaping_modules",
     "store",
 ]
 
@@ -91,20 +92,16 @@ def _entry_path(path: str) -> Path:
     return cache_dir() / "logs" / f"{key_of_path(path)}.pickle"
 
 
-def _code_stamp() -> str:
-    """Size and mtime of the modules that shape a parsed log.
-
-    A released version already changes the key; this also catches an edited
-    source tree (an editable install) whose version string did not move.
-    """
+def shaping_modules() -> list[str]:
+    """The modules that shape a parsed log (and how it is pickled), as paths in the package."""
     here = Path(__file__).parent
-    parts = []
-    for name in (
+    return [
         "cache.py",
         "dates.py",
         "durations.py",
         "filecache.py",
         "files.py",
+        "frozen.py",
         "loader.py",
         "model.py",
         "preview.py",
@@ -118,7 +115,18 @@ def _code_stamp() -> str:
         "wallclock.py",
         "yamlfast.py",
         "yamlread.py",
-    ):
+    ]
+
+
+def _code_stamp() -> str:
+    """Size and mtime of the modules that shape a parsed log (:func:`shaping_modules`).
+
+    A released version already changes the key; this also catches an edited
+    source tree (an editable install) whose version string did not move.
+    """
+    here = Path(__file__).parent
+    parts = []
+    for name in shaping_modules():
         try:
             st = (here / name).stat()
             parts.append(f"{st.st_size}:{st.st_mtime_ns}")

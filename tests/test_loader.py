@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import time
@@ -153,6 +154,24 @@ def test_pickled_log_round_trips_with_shared_values(tmp_path: Path) -> None:
     # equal actors, places and citations are one object each, in memory and in the cache
     citations = [c for e in again.events for c in e.sources]
     assert len({id(c) for c in citations}) == len(set(citations))
+
+
+def test_every_module_a_pickled_log_names_is_in_the_cache_key() -> None:
+    # An edited module that shapes the pickle (a class it names) makes old entries misses.
+    result = load_log(str(REPO / "events.yaml"), use_cache=False, now=NOW)
+    named: set[str] = set()
+
+    class Recording(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> object:
+            named.add(module)
+            return super().find_class(module, name)
+
+    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    Recording(io.BytesIO(data)).load()
+    ours = {m.removeprefix("briefer.").replace(".", "/") + ".py" for m in named}
+    ours = {m for m in ours if (REPO / "briefer" / m).exists()}
+    assert {"model.py", "frozen.py", "dates.py"} <= ours
+    assert ours <= set(cache.shaping_modules())
 
 
 def test_corrupt_cache_entries_are_misses(tmp_path: Path) -> None:
