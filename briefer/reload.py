@@ -203,9 +203,14 @@ _SERVE = "from briefer.reload import serve_reload; serve_reload()"
 def serve_reload() -> None:
     """The other process of :func:`reload_elsewhere`: a request on standard input, the
     log without the events the requester holds on standard output (both pickled)."""
+    import gc
     import os
     import pickle
     import sys
+
+    # It reads back tens of thousands of objects and exits: the collector's passes over
+    # them would cost a fifth of the answer's time, and find nothing to free.
+    gc.disable()
 
     def answer(found: Loaded) -> None:
         out = sys.stdout.buffer
