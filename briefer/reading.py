@@ -195,7 +195,12 @@ def included_part(
         part = filecache.lookup(key, with_events=False)
         if part is not None:
             part.events = list(kept[1] or ())
-    if part is None and digest:
+    # Another process holds this file's events as they were (see ``Reuse``): a file that has
+    # only grown since is read as grown even when a part of its new bytes is kept (an edit
+    # undone and made again), so that only its new events go back to that process.
+    theirs = kept is not None and kept[1] is None and kept[0] != key
+    grown_first = theirs and fast and grown is not None and data is not None
+    if part is None and digest and not grown_first:
         part = filecache.lookup(key, with_events=with_events)
     if part is None and data is None:
         data = read_log_file(path)
@@ -210,6 +215,8 @@ def included_part(
             filecache.store(key, part)
             if not with_events:
                 part = replace(part, events=[])
+    if part is None and grown_first:
+        part = filecache.lookup(key, with_events=with_events)
     if part is None:
         assert data is not None
         alone = LogReader(tz=main.tz, kinds=set(main.kinds))

@@ -303,7 +303,17 @@ def test_events_read_under_another_time_zone_are_not_taken_back(
 
 
 @pytest.mark.parametrize(
-    "edit", ["append", "rewrite", "invalid", "new file", "file gone", "time zone", "nothing"]
+    "edit",
+    [
+        "append",
+        "append again",
+        "rewrite",
+        "invalid",
+        "new file",
+        "file gone",
+        "time zone",
+        "nothing",
+    ],
 )
 def test_a_reload_read_by_another_process_matches_a_fresh_load(
     split_log: Path, edit: str, monkeypatch: pytest.MonkeyPatch
@@ -314,12 +324,18 @@ def test_a_reload_read_by_another_process_matches_a_fresh_load(
         raise AssertionError("read in this process")
 
     monkeypatch.setattr(briefer.reload, "reload_log", not_here)
-    first, log, includes = first_load()
-    source = next(iter(log.sources))
     parts = split_log / "events.d"
     main = split_log / "events.yaml"
-    if edit == "append":  # the other process reads only the new item, and keeps the whole part
-        append_event(parts / "part-002.yaml", "appended", source)
+    grown = parts / "part-002.yaml"
+    if edit == "append again":  # made, read (its part kept), undone: then made again below
+        before = grown.read_text(encoding="utf-8")
+        append_event(grown, "appended", next(iter(first_load()[1].sources)))
+        assert load_log("events.yaml").log is not None
+        grown.write_text(before, encoding="utf-8")
+    first, log, includes = first_load()
+    source = next(iter(log.sources))
+    if edit.startswith("append"):  # the other process reads only the new item, keeps the part
+        append_event(grown, "appended", source)
     elif edit == "rewrite":
         text = (parts / "part-002.yaml").read_text(encoding="utf-8")
         (parts / "part-002.yaml").write_text(text.replace("title: ", "title: Now ", 1))
@@ -351,10 +367,10 @@ def test_a_reload_read_by_another_process_matches_a_fresh_load(
     same = [e for e in again.result.log.events if e.pos.file == "events.d/part-000.yaml"]
     assert same
     assert all((e is old[e.id]) == (edit != "time zone") for e in same)
-    if edit == "append":  # and those of a file that only grew: the new event alone came
-        grown = [e for e in again.result.log.events if e.pos.file == "events.d/part-002.yaml"]
-        assert [e.id for e in grown if e.id not in old] == ["appended"]
-        assert all(e is old[e.id] for e in grown if e.id != "appended")
+    if edit.startswith("append"):  # and those of a file that only grew: the new event alone came
+        mine = [e for e in again.result.log.events if e.pos.file == "events.d/part-002.yaml"]
+        assert [e.id for e in mine if e.id not in old] == ["appended"]
+        assert all(e is old[e.id] for e in mine if e.id != "appended")
     # And in place, from what it gave: the same again.
     assert reload_log("events.yaml", again.result.log, again.includes).result == fresh
 
