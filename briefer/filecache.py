@@ -29,11 +29,13 @@ from briefer import cache
 from briefer.atomic import staged_files
 from briefer.frozen import Columns
 from briefer.model import Event
-from briefer.schema.parts import FilePart
+from briefer.schema.parts import FilePart, MainPart
 
-__all__ = ["MAX_ENTRIES", "deferring", "kept", "lookup", "part_key", "store", "store_all"]
+__all__ = ["MAX_ENTRIES", "deferring", "kept", "lookup", "lookup_main", "part_key", "store"]
+__all__ += ["store_all"]
 
 _MAGIC = b"briefer-file-part 2\n"
+_MAIN_MAGIC = b"briefer-main-part 1\n"
 #: Entries kept: enough for a few versions of every file of a large split log.
 MAX_ENTRIES = 4000
 
@@ -74,6 +76,18 @@ def lookup(key: str, *, with_events: bool = True) -> FilePart | None:
     except OSError:
         return None
     return part
+
+
+def lookup_main(key: str) -> MainPart | None:
+    """The main file's part filed under ``key``, or None (missing or damaged)."""
+    try:
+        with open(_folder() / f"{key}.pickle", "rb") as f:
+            if f.read(len(_MAIN_MAGIC)) != _MAIN_MAGIC:
+                return None
+            part = _loads(_read(f))
+    except OSError:
+        return None
+    return part if isinstance(part, MainPart) else None
 
 
 def _read(f: BinaryIO) -> bytes:
@@ -128,14 +142,14 @@ def _dump(f: BinaryIO, value: object) -> None:
 
 
 #: Where :func:`deferring` keeps the parts to be stored later.
-_LATER: ContextVar[list[tuple[str, FilePart]] | None] = ContextVar("later", default=None)
+_LATER: ContextVar[list[tuple[str, FilePart | MainPart]] | None] = ContextVar("later", default=None)
 
 
 @contextlib.contextmanager
-def deferring() -> Iterator[list[tuple[str, FilePart]]]:
+def deferring() -> Iterator[list[tuple[str, FilePart | MainPart]]]:
     """Within: :func:`store` keeps the parts in the list given rather than writing them;
     :func:`store_all` writes them (a process that answers first, then writes the cache)."""
-    later: list[tuple[str, FilePart]] = []
+    later: list[tuple[str, FilePart | MainPart]] = []
     token = _LATER.set(later)
     try:
         yield later
@@ -143,17 +157,17 @@ def deferring() -> Iterator[list[tuple[str, FilePart]]]:
         _LATER.reset(token)
 
 
-def store_all(parts: list[tuple[str, FilePart]]) -> None:
+def store_all(parts: list[tuple[str, FilePart | MainPart]]) -> None:
     """Store the parts :func:`deferring` kept."""
     for key, part in parts:
         store(key, part)
 
 
-def store(key: str, part: FilePart) -> None:
+def store(key: str, part: FilePart | MainPart) -> None:
     """File ``part`` under ``key``; a cache that cannot be written only costs speed.
 
     Two sections: the part without its events, then the events, so that a
-    check reads the first alone.
+    check reads the first alone (a main file's part: one section).
     """
     later = _LATER.get()
     if later is not None:
@@ -163,9 +177,13 @@ def store(key: str, part: FilePart) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         with staged_files() as stage, stage.writing(folder / f"{key}.pickle", mode=0o600) as f:
-            f.write(_MAGIC)
-            _dump(f, replace(part, events=[]))
-            _dump(f, Columns(Event, part.events))
+            if isinstance(part, MainPart):
+                f.write(_MAIN_MAGIC)
+                _dump(f, part)
+            else:
+                f.write(_MAGIC)
+                _dump(f, replace(part, events=[]))
+                _dump(f, Columns(Event, part.events))
     except OSError:
         return
     _prune(folder)

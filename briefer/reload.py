@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from briefer.preview import Preview
     from briefer.reading import Reuse
     from briefer.results import LoadResult
-    from briefer.schema.parts import FilePart
+    from briefer.schema.parts import FilePart, MainPart
 
 __all__ = ["Loaded", "cached_log", "reload_elsewhere", "reload_log", "serve_reload", "settle"]
 
@@ -289,7 +289,7 @@ def _reload(
             then(loaded)
         return loaded
     # With ``then``, the changed files' parts are kept for after it.
-    keeping: AbstractContextManager[list[tuple[str, FilePart]]] = (
+    keeping: AbstractContextManager[list[tuple[str, FilePart | MainPart]]] = (
         filecache.deferring() if then is not None else nullcontext([])
     )
     with keeping as later:

@@ -28,7 +28,10 @@ from collections.abc import Callable
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from briefer import filecache
+from briefer.cache import file_digest
 from briefer.fastread.split import Split, split
+from briefer.schema.parts import main_part_of, restore_main
 from briefer.schema.walk import LogReader
 from briefer.yamlfast import FastDocument, Unsupported, _odd
 from briefer.yamlread import SourceText
@@ -69,16 +72,31 @@ def read_file(
         raise Unsupported from None
     source = SourceText(display, text)
     state.begin(source, props=False)  # rapidyaml's nodes with properties are refused
-    root = FastDocument(skeleton).root()
-    if parts is not None:
-        _check_events_key(root, parts.events_line)
-    if main:
-        state.walk_main(root)
+    # A main file's sections but its events, through the per-file cache: the same bytes
+    # walked again leave the same state (the walk starts from a fresh one).
+    key = _main_key(display, skeleton) if main and cache else None
+    kept = None if key is None else filecache.lookup_main(key)
+    if kept is not None:
+        restore_main(state, kept)
     else:
-        state.walk_included(root)
+        root = FastDocument(skeleton).root()
+        if parts is not None:
+            _check_events_key(root, parts.events_line)
+        if main:
+            state.walk_main(root)
+            walked = None if key is None else main_part_of(state)
+            if key is not None and walked is not None:
+                filecache.store(key, walked)
+        else:
+            state.walk_included(root)
     if parts is not None:
         _read_events(state, data, parts, display, keep_events=keep_events, cache=cache, ahead=ahead)
     return source
+
+
+def _main_key(display: str, skeleton: bytes) -> str:
+    """What the walk of a main file's sections but its events is filed under."""
+    return filecache.part_key(f"{display}\0main file", file_digest(skeleton), "", ())
 
 
 def _check_events_key(root: Node, line: int) -> None:

@@ -245,8 +245,9 @@ class LogState(NodeReader):
     likelihood_rows: list[tuple[int, str, Pos]] = field(default_factory=list)
     #: The main file's include patterns, in order.
     includes: list[str] = field(default_factory=list)
-    #: The include patterns' nodes, to point at one that matches nothing.
-    include_nodes: list[ScalarNode] = field(default_factory=list)
+    #: The include patterns' nodes (or where they start: ``briefer.schema.parts.MainPart``),
+    #: to point at one that matches nothing.
+    include_nodes: list[ScalarNode | Pos] = field(default_factory=list)
     #: One object per distinct actor, tag, kind, place and citation: a 100,000-event log
     #: repeats them endlessly, and sharing them keeps the loaded log (and its cache) small.
     _shared: dict[object, Any] = field(default_factory=dict)
