@@ -7,7 +7,7 @@ that threshold so that a generated log of a few thousand events peeks too.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,11 @@ import pytest
 from rich.segment import Segment
 
 from briefer.model import EventLog
+from briefer.tui import search as search_module
 from briefer.tui import timeline as timeline_module
 from briefer.tui import view as view_module
 from briefer.tui.timeline import Timeline
-from briefer.tui.view import LogView
+from briefer.tui.view import FilterOutcome, LogView
 from tests.helpers import NOW, browse, generate_log, keys, load_valid, wait_for
 
 QUERIES = [
@@ -247,3 +248,69 @@ async def test_a_peek_followed_by_a_wrong_query_leaves_every_match_shown(tmp_pat
         status = app.filter_bar.query_one("#filter-status")
         assert status.has_class("-error")
         assert "column" in str(status.render())
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_a_filter_found_in_steps_is_the_filter_found_at_once(
+    log: EventLog, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "STEP", 250)
+    expected = LogView(log, NOW).apply(text, now=NOW)
+    for narrowed in (False, True):
+        view = LogView(log, NOW)
+        if narrowed:  # from a recent result it refines, as typing on does
+            view.apply(text[:1], now=NOW)
+        steps = view.applying(text, now=NOW)
+        paused = 0
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                outcome = done.value
+                break
+            paused += 1
+        assert outcome.shown is not None
+        assert expected.shown is not None
+        assert list(outcome.shown) == list(expected.shown)
+        assert paused >= (0 if narrowed else len(log.events) // 250)
+
+
+@pytest.mark.usefixtures("peeking")
+async def test_every_match_is_found_between_frames_and_a_newer_filter_wins(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    shows: list[tuple[bool, list[str], str | None]],
+) -> None:
+    # Finding every match pauses until the test lets it go on (a million pauses at most).
+    going = [False]
+    applying = LogView.applying
+
+    def held(self: LogView, text: str, *, now: float) -> Generator[None, None, FilterOutcome]:
+        for _ in range(10**6):
+            if going[0]:
+                break
+            yield
+        return (yield from applying(self, text, now=now))
+
+    monkeypatch.setattr(LogView, "applying", held)
+    path = generate_log(3000, tmp_path / "events.yaml")
+    async with browse(path) as (app, pilot):
+        shows.clear()  # the log's own
+        await pilot.press("slash", "k")
+        await wait_for(pilot, lambda: app.timeline.partial)
+        await pilot.pause(0.05)
+        # Still counting, and the screen takes keys meanwhile: the newer filter is shown.
+        assert app.timeline.partial
+        await pilot.press("f")
+        assert app.filter_text == "kf"
+        assert app.timeline.partial
+        going[0] = True
+        await wait_for(pilot, lambda: not app.timeline.partial)
+        view = app.view
+        assert view is not None
+        whole = view.apply("kf", now=app.now()).shown
+        assert whole is not None
+        assert app.timeline.rows is not None
+        assert list(app.timeline.rows.shown) == list(whole)
+        # The older filter's matches were never shown.
+        assert len([rows for partial, rows, _ in shows if not partial]) == 1

@@ -6,9 +6,11 @@ is one and sets the attributes it declares.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.timer import Timer
 
@@ -17,7 +19,7 @@ from briefer.tui.filterbar import FilterBar, FilterInput
 from briefer.tui.timeline import Timeline
 
 if TYPE_CHECKING:
-    from briefer.tui.view import LogView
+    from briefer.tui.view import FilterOutcome, LogView
 
 __all__ = ["FilterActions"]
 
@@ -106,16 +108,43 @@ class FilterActions(App[None]):
         # Centred now and then: the rows around the cursor stay where they were drawn.
         timeline.show(view, peek.near, keep=keep, recenter=True, complete=complete)
         self.filter_bar.show_counting(len(view), len(self.marked), whole=self.loading_total)
-        timeline.settle_once_drawn()
+
+        def count() -> None:
+            self._matches_worker(view, text, complete)
+
+        timeline.settle_once_drawn(count)
         return True
 
-    def _complete_filter(self, view: LogView, text: str) -> None:
+    @work(exclusive=True, group="filter")
+    async def _matches_worker(self, view: LogView, text: str, complete: Callable[[], None]) -> None:
+        """Find every match of a filter :meth:`_peeked` showed a few of, a step at a time
+        (``LogView.applying``), between frames and keystrokes: all at once, the search
+        of 100,000 texts held the screen for up to ~50 ms. They are shown unless they were
+        meanwhile (a move needs them all: ``complete``) or another filter was typed."""
+        timeline = self.timeline
+        steps = view.applying(text, now=self.now())
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                outcome: FilterOutcome = done.value
+                break
+            await asyncio.sleep(0)
+            if not timeline.waiting_on(complete):
+                return
+        if timeline.settled_by(complete):
+            self._complete_filter(view, text, outcome)
+
+    def _complete_filter(
+        self, view: LogView, text: str, outcome: FilterOutcome | None = None
+    ) -> None:
         """Show every match of a filter :meth:`_peeked` showed a few of (``Timeline.settle``
-        calls it while those are still shown)."""
+        calls it while those are still shown; :meth:`_matches_worker` with them found)."""
         if self.view is not view:
             return  # a newer log is shown already
         current = self.timeline.current
-        outcome = view.apply(text, now=self.now())
+        if outcome is None:
+            outcome = view.apply(text, now=self.now())
         assert outcome.shown is not None  # the peek parsed it
         keep = current.id if current is not None else self._selected_id
         self.timeline.show(view, outcome.shown, keep=keep, recenter=True)

@@ -200,20 +200,35 @@ class Timeline(ScrollView, can_focus=True):
         if complete is not None:
             complete()
 
-    def settle_once_drawn(self) -> None:
-        """:meth:`settle` once the matches around the cursor have been drawn: it looks
-        every 5 ms, :data:`PEEK_WAITS` times at most. (A call after the screen's refresh
-        could come before the frame: a screen that had not yet heard of the change runs
-        it at once.)"""
-        self._settle_when_drawn(self._complete, PEEK_WAITS)
+    def settle_once_drawn(self, then: Callable[[], None] | None = None) -> None:
+        """:meth:`settle` (or call ``then``, which will) once the matches around the cursor
+        have been drawn: it looks every 5 ms, :data:`PEEK_WAITS` times at most. (A call
+        after the screen's refresh could come before the frame: a screen that had not yet
+        heard of the change runs it at once.)"""
+        self._settle_when_drawn(self._complete, then or self.settle, PEEK_WAITS)
 
-    def _settle_when_drawn(self, complete: Callable[[], None] | None, tries: int) -> None:
+    def _settle_when_drawn(
+        self, complete: Callable[[], None] | None, then: Callable[[], None], tries: int
+    ) -> None:
         if complete is None or complete is not self._complete:
             return  # settled, or shown again since (that show looks for itself)
         if self._peek_drawn or tries <= 1:
-            self.settle()
+            then()
         else:
-            self.set_timer(0.005, partial(self._settle_when_drawn, complete, tries - 1))
+            self.set_timer(0.005, partial(self._settle_when_drawn, complete, then, tries - 1))
+
+    def waiting_on(self, complete: Callable[[], None]) -> bool:
+        """Whether the matches shown are those around the cursor that ``complete`` (given
+        to :meth:`show`) is to show all of."""
+        return complete is self._complete
+
+    def settled_by(self, complete: Callable[[], None]) -> bool:
+        """If :meth:`waiting_on` ``complete``, it no longer is, and True: the caller shows
+        every match itself (what ``complete`` would have done)."""
+        if complete is not self._complete:
+            return False
+        self._complete = None
+        return True
 
     @property
     def shown(self) -> Sequence[int]:

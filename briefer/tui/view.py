@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from briefer.terminal import printable
-from briefer.tui.search import SearchIndex
+from briefer.tui.search import SearchIndex, finish
 
 if TYPE_CHECKING:  # the browser paints its first frame before it imports these
     from briefer.model import Event, EventLog
@@ -129,6 +129,10 @@ class LogView:
         A query that only adds to a recent one (typing on, or a term after a
         term being edited) filters that one's result rather than the whole log.
         """
+        return finish(self.applying(text, now=now))
+
+    def applying(self, text: str, *, now: float) -> Generator[None, None, FilterOutcome]:
+        """:meth:`apply`, pausing (yielding) as :meth:`SearchIndex.selecting` does."""
         if not text.strip():  # everything, as the empty query selects
             return FilterOutcome(text, self._all)
         from briefer.query import QueryError, parse_log_query
@@ -139,9 +143,8 @@ class LogView:
             return FilterOutcome(text, None, exc)
         candidates = self._candidates(text)
         # The whole log: None, for select's quicker pass over it.
-        shown = array(
-            "i", self.index.select(query, None if candidates is self._all else candidates)
-        )
+        whole = None if candidates is self._all else candidates
+        shown = array("i", (yield from self.index.selecting(query, whole)))
         recent = self._recent
         recent.pop(text, None)
         recent[text] = shown
