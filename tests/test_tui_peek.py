@@ -275,24 +275,28 @@ def test_a_filter_found_in_steps_is_the_filter_found_at_once(
         assert paused >= (0 if narrowed else len(log.events) // 250)
 
 
-@pytest.mark.usefixtures("peeking")
-async def test_every_match_is_found_between_frames_and_a_newer_filter_wins(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    shows: list[tuple[bool, list[str], str | None]],
-) -> None:
-    # Finding every match pauses until the test lets it go on (a million pauses at most).
-    going = [False]
+@pytest.fixture
+def going(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Finding every match of a filter pauses until the test sets ``going[0]`` (a million
+    pauses at most)."""
+    go = [False]
     applying = LogView.applying
 
     def held(self: LogView, text: str, *, now: float) -> Generator[None, None, FilterOutcome]:
         for _ in range(10**6):
-            if going[0]:
+            if go[0]:
                 break
             yield
         return (yield from applying(self, text, now=now))
 
     monkeypatch.setattr(LogView, "applying", held)
+    return go
+
+
+@pytest.mark.usefixtures("peeking")
+async def test_every_match_is_found_between_frames_and_a_newer_filter_wins(
+    tmp_path: Path, going: list[bool], shows: list[tuple[bool, list[str], str | None]]
+) -> None:
     path = generate_log(3000, tmp_path / "events.yaml")
     async with browse(path) as (app, pilot):
         shows.clear()  # the log's own
@@ -314,3 +318,38 @@ async def test_every_match_is_found_between_frames_and_a_newer_filter_wins(
         assert list(app.timeline.rows.shown) == list(whole)
         # The older filter's matches were never shown.
         assert len([rows for partial, rows, _ in shows if not partial]) == 1
+
+
+@pytest.mark.usefixtures("peeking")
+@pytest.mark.parametrize("text", ["kfor troops", "tag:courts", "no such words anywhere"])
+async def test_a_filter_too_selective_to_peek_at_keeps_the_rows_while_it_is_counted(
+    text: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    going: list[bool],
+    shows: list[tuple[bool, list[str], str | None]],
+) -> None:
+    monkeypatch.setattr(view_module, "PEEK_BUDGET", 10)  # gives up at once
+    path = generate_log(3000, tmp_path / "events.yaml")
+    async with browse(path) as (app, pilot):
+        await pilot.pause(0.3)  # the load's own timers (the density bar's settles any wait)
+        timeline = app.timeline
+        assert timeline.rows is not None
+        before = list(timeline.rows.shown)
+        shows.clear()
+        app.set_filter(text)
+        await pilot.pause(0.05)
+        assert timeline.partial
+        assert list(timeline.rows.shown) == before  # the rows stay, counting
+        assert shows == []
+        assert str(app.filter_bar.query_one("#filter-status").render()).startswith("…")
+        going[0] = True
+        await wait_for(pilot, lambda: not timeline.partial)
+        view = app.view
+        assert view is not None
+        whole = view.apply(text, now=app.now()).shown
+        assert whole is not None
+        assert list(timeline.rows.shown) == list(whole)
+        assert str(app.filter_bar.query_one("#filter-status").render()).startswith(
+            f"{len(whole):,} of 3,000"
+        )

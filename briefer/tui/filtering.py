@@ -78,6 +78,16 @@ class FilterActions(App[None]):
             return
         if self._peeked(view, text, self._selected_id if keep is None else keep):
             return
+        if view.slow(text, now=self.now()) and self.timeline.view is view:
+            # Too few matches near the cursor to peek at (a selective query): the rows
+            # shown stay, counting, while every match is found.
+            def complete() -> None:
+                self._complete_filter(view, text)
+
+            self.timeline.hold(complete)
+            self.filter_bar.show_counting(len(view), len(self.marked), whole=self.loading_total)
+            self._matches_worker(view, text, complete)
+            return
         outcome = view.apply(text, now=self.now())
         bar = self.filter_bar
         if outcome.shown is None:

@@ -217,6 +217,12 @@ class Timeline(ScrollView, can_focus=True):
         else:
             self.set_timer(0.005, partial(self._settle_when_drawn, complete, then, tries - 1))
 
+    def hold(self, complete: Callable[[], None]) -> None:
+        """Keep the rows shown until ``complete()`` shows others: what :meth:`show` with
+        ``complete`` does, for rows that are not yet any of the new ones (the matches of a
+        filter being found, where a peek found too few to show)."""
+        self._complete = complete
+
     def waiting_on(self, complete: Callable[[], None]) -> bool:
         """Whether the matches shown are those around the cursor that ``complete`` (given
         to :meth:`show`) is to show all of."""

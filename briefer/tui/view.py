@@ -167,6 +167,19 @@ class LogView:
                 candidates = shown
         return candidates
 
+    def slow(self, text: str, *, now: float) -> bool:
+        """Whether filtering by ``text`` tests so many events (:data:`PEEK_FROM` or more)
+        that it is worth doing in steps (it is a query: else :meth:`apply` says why)."""
+        if not text.strip() or len(self._candidates(text)) < PEEK_FROM:
+            return False
+        from briefer.query import QueryError, parse_log_query
+
+        try:
+            parse_log_query(text, self.log, now=now)
+        except QueryError:
+            return False
+        return True
+
     def peek(self, text: str, around: int, before: int, after: int, *, now: float) -> Peek | None:
         """The matches of query ``text`` nearest the event at index ``around``: up to
         ``before`` of them before it, and up to ``after`` from it on, where a screen of
