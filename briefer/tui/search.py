@@ -53,6 +53,8 @@ _BY_VALUE = frozenset({"tags", "kind", "actors", "significance", "indicators"})
 _SLICE = 5000
 #: Events a filter tests between pauses (~5 ms of searching texts, at the most).
 STEP = 10_000
+#: Groups of equal values a filter tests between pauses (a few milliseconds' work).
+GROUP_STEP = 2_000
 
 
 def _yield() -> None:
@@ -87,13 +89,17 @@ class _Groups:
         self.firsts = array("I", sorted(number.values()))
         self.events = events
 
-    def passing(self, pred: Callable[[Event], bool]) -> bytearray:
-        """By event index: 1 at each group's first event if its events satisfy ``pred``."""
+    def passing(self, pred: Callable[[Event], bool]) -> Generator[None, None, bytearray]:
+        """By event index: 1 at each group's first event if its events satisfy ``pred``;
+        pausing (yielding) after each :data:`GROUP_STEP` groups (tens of thousands of
+        places or dates take tens of milliseconds)."""
         ok = bytearray(len(self.of))
-        events = self.events
-        for first in self.firsts:
-            if pred(events[first]):
-                ok[first] = 1
+        events, firsts = self.events, self.firsts
+        for start in range(0, len(firsts), GROUP_STEP):
+            for first in firsts[start : start + GROUP_STEP]:
+                if pred(events[first]):
+                    ok[first] = 1
+            yield
         return ok
 
 
@@ -178,7 +184,7 @@ class SearchIndex:
             zip(query.terms, query.predicates, strict=True), key=lambda t: t[0].field is not None
         )
         for term, pred in terms:
-            keep = self._keeper(term.field, term.needle, term.negate, pred)
+            keep = yield from self._keeper(term.field, term.needle, term.negate, pred)
             left: list[int] = []
             for start in range(0, len(picked), STEP):
                 left += keep(picked[start : start + STEP])
@@ -188,8 +194,8 @@ class SearchIndex:
 
     def _keeper(
         self, field: str | None, needle: str, negate: bool, pred: Callable[[Event], bool]
-    ) -> Callable[[Sequence[int]], list[int]]:
-        """What keeps, of some events' indices, those passing one term."""
+    ) -> Generator[None, None, Callable[[Sequence[int]], list[int]]]:
+        """What keeps, of some events' indices, those passing one term (made in steps)."""
         if field is None:
             texts = self.texts
             if negate:
@@ -198,7 +204,7 @@ class SearchIndex:
         attr = FIELD_ATTRS.get(field)
         if attr is not None:
             groups = self.group(attr)
-            ok, of = groups.passing(pred), groups.of
+            ok, of = (yield from groups.passing(pred)), groups.of
 
             def grouped(part: Sequence[int]) -> list[int]:
                 if isinstance(part, range):  # the whole log's: the table read in order
