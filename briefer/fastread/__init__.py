@@ -84,8 +84,7 @@ def read_file(
             _check_events_key(root, parts.events_line)
         if main:
             state.walk_main(root)
-            walked = None if key is None else main_part_of(state)
-            if key is not None and walked is not None:
+            if key is not None and (walked := main_part_of(state)) is not None:
                 filecache.store(key, walked)
         else:
             state.walk_included(root)
