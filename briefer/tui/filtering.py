@@ -86,7 +86,8 @@ class FilterActions(App[None]):
 
             self.timeline.hold(complete)
             self.filter_bar.show_counting(len(view), len(self.marked), whole=self.loading_total)
-            self._matches_worker(view, text, complete)
+            # After the frame that shows the text typed: the count's steps do not delay it.
+            self.call_after_refresh(self._matches_worker, view, text, complete)
             return
         outcome = view.apply(text, now=self.now())
         bar = self.filter_bar
