@@ -3,6 +3,7 @@ back, it gives the very result walking the file again gives, problems and positi
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -44,13 +45,16 @@ def walks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return seen
 
 
-def kept_part(main: Path) -> MainPart | None:
-    """The part kept of the main file at ``main``, shown as ``events.yaml``."""
+def key_of(main: Path) -> str:
+    """What the part of the main file at ``main``, shown as ``events.yaml``, is kept under."""
     data = main.read_bytes()
     layout = split(data)
-    return filecache.lookup_main(
-        _main_key("events.yaml", data if layout is None else layout.skeleton)
-    )
+    return _main_key("events.yaml", data if layout is None else layout.skeleton)
+
+
+def kept_part(main: Path) -> MainPart | None:
+    """The part kept of the main file at ``main``."""
+    return filecache.lookup_main(key_of(main))
 
 
 def log_at(folder: Path, text: str) -> str:
@@ -117,3 +121,16 @@ def test_a_main_file_with_an_error_is_walked_each_time(
     again = load_log("events.yaml", now=NOW)
     assert walks
     assert again.problems == first.problems
+
+
+@pytest.mark.parametrize("payload", [b"not a pickle", pickle.dumps({"header": {}})])
+def test_a_main_part_that_cannot_be_read_back_is_walked_again(
+    payload: bytes, tmp_path: Path, walks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    log_at(tmp_path, shared_log("tradecraft"))
+    filecache.store(key_of(tmp_path / "events.yaml"), MainPart(payload))
+    walks.clear()
+    loaded = load_log("events.yaml", now=NOW)
+    assert walks == [1]
+    assert loaded == load_log("events.yaml", use_cache=False, now=NOW)

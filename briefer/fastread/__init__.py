@@ -76,9 +76,7 @@ def read_file(
     # walked again leave the same state (the walk starts from a fresh one).
     key = _main_key(display, skeleton) if main and cache else None
     kept = None if key is None else filecache.lookup_main(key)
-    if kept is not None:
-        restore_main(state, kept)
-    else:
+    if kept is None or not restore_main(state, kept):
         root = FastDocument(skeleton).root()
         if parts is not None:
             _check_events_key(root, parts.events_line)

@@ -117,8 +117,15 @@ def main_part_of(state: LogState) -> MainPart | None:
     return MainPart(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def restore_main(state: LogState, part: MainPart) -> None:
-    """Put a fresh state where the walk :func:`main_part_of` took ``part`` from left it."""
-    values = pickle.loads(part.payload)
+def restore_main(state: LogState, part: MainPart) -> bool:
+    """Put a fresh state where the walk :func:`main_part_of` took ``part`` from left it;
+    False (the state untouched) when ``part`` cannot be read back."""
+    try:
+        values = pickle.loads(part.payload)
+    except Exception:  # damaged past its entry's digest: vanishingly rare, a miss
+        return False
+    if not (isinstance(values, dict) and all(name in values for name in _STATE_FIELDS)):
+        return False
     for name in _STATE_FIELDS:
         setattr(state, name, values[name])
+    return True
