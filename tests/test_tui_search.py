@@ -130,7 +130,8 @@ def test_every_event_id_finds_its_own_index(tmp_path: Path) -> None:
     assert set(view.index_by_id) == {e.id for e in log.events}
     assert "no-such-event" not in view.index_by_id
     assert view.index_by_id.get("no-such-event", -1) == -1
-    assert 7 not in view.index_by_id
+    not_an_id: object = 7
+    assert not_an_id not in view.index_by_id
     with pytest.raises(KeyError):
         view.index_by_id["no-such-event"]
     # The view's own table: the log's dict of every event by id is never made.
