@@ -155,3 +155,31 @@ def test_groups_built_in_slices_are_the_groups_built_at_once(
         assert sliced.groups[attr].of == whole.group(attr).of, attr
         assert sliced.groups[attr].firsts == whole.group(attr).firsts, attr
     assert len(pauses) >= len(set(FIELD_ATTRS.values())) * (len(log.events) // 3)
+
+
+@pytest.mark.parametrize("text", ["before:7d", "-after:7d", "before:now"])
+def test_a_recent_result_that_moves_with_the_clock_holds_only_for_its_second(
+    tmp_path: Path, text: str
+) -> None:
+    from briefer.tui.view import LogView
+
+    log = load_valid(generate_log(3000, tmp_path / "events.yaml"))
+    middle = log.events[len(log.events) // 2].date.earliest
+    assert middle is not None
+    # The clock when the bound (now, or 7 days back) lay an hour before the middle event;
+    # then a month on, when more events lie before it.
+    then = middle - 3600 + (7 * 86400 if "7d" in text else 0)
+    later = then + 30 * 86400
+    view = LogView(log, NOW)
+    early = view.apply(text, now=then).shown
+    assert early is not None
+    for typed in (text, text + " k"):  # again, and refined
+        shown = view.apply(typed, now=later).shown
+        fresh = LogView(log, NOW).apply(typed, now=later).shown
+        assert shown is not None
+        assert fresh is not None
+        assert list(shown) == list(fresh), typed
+    assert len(view.apply(text, now=later).shown or ()) > len(early)
+    # Within its second, a result narrows the next as any does; after it, not.
+    assert view._candidates(text + " x", later) is view._recent[text]
+    assert view._candidates(text + " x", later + 1) is view._all

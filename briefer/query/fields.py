@@ -17,9 +17,10 @@ from briefer.dates import DateError, parse_date
 from briefer.durations import check_instant, looks_like_duration, parse_duration
 from briefer.errors import did_you_mean
 from briefer.model import BUILTIN_KINDS, Confidence, Event
-from briefer.query.terms import CompileContext, Predicate, QueryError
+from briefer.query.terms import CompileContext, Predicate, QueryError, Term
 
 __all__ = ["BY_NAME", "FIELDS", "QUERY_FIELDS", "Compiler", "QueryField", "help_lines", "help_rows"]
+__all__ += ["reads_clock"]
 
 #: ``compile(op, value, column, context)``: a predicate, or QueryError at ``column``.
 Compiler = Callable[[str, str, int, CompileContext], Predicate]
@@ -197,6 +198,14 @@ def _grade(op: str, value: str, column: int, ctx: CompileContext) -> Predicate:
         (letter is None or grades.get(c.source) == letter)
         and (digit is None or c.credibility == digit)
         for c in e.sources
+    )
+
+
+def reads_clock(term: Term) -> bool:
+    """Whether what a term selects moves with the clock (``after:7d``, ``before:now``):
+    :func:`_instant` reads ``now`` for it."""
+    return term.field in ("after", "before") and (
+        term.value == "now" or looks_like_duration(term.value)
     )
 
 

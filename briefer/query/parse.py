@@ -15,7 +15,7 @@ from datetime import UTC, tzinfo
 
 from briefer.errors import did_you_mean
 from briefer.model import Event, EventLog, search_form
-from briefer.query.fields import BY_NAME, FIELDS
+from briefer.query.fields import BY_NAME, FIELDS, reads_clock
 from briefer.query.terms import CompileContext, Predicate, QueryError, Term
 
 __all__ = ["Query", "parse_log_query", "parse_query", "refines"]
@@ -28,6 +28,11 @@ class Query:
     text: str
     terms: tuple[Term, ...]
     predicates: tuple[Predicate, ...]
+
+    @property
+    def reads_clock(self) -> bool:
+        """Whether what it selects moves with the clock (a term such as ``after:7d``)."""
+        return any(reads_clock(term) for term in self.terms)
 
     def matches(self, event: Event) -> bool:
         """True when the event satisfies every term."""

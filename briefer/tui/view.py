@@ -114,6 +114,9 @@ class LogView:
         #: flat arrays: 32 lists of up to 100,000 int objects came to ~40 MB while typing.
         self._all: Sequence[int] = range(len(self.events))
         self._recent: dict[str, Sequence[int]] = {"": self._all}
+        #: The second each recent result whose query reads the clock (``before:7d``) was
+        #: found at: it holds for that second only.
+        self._found_at: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self.events)
@@ -141,28 +144,39 @@ class LogView:
             query: Query = parse_log_query(text, self.log, now=now)
         except QueryError as exc:
             return FilterOutcome(text, None, exc)
-        candidates = self._candidates(text)
+        candidates = self._candidates(text, now)
         # The whole log: None, for select's quicker pass over it.
         whole = None if candidates is self._all else candidates
         shown = array("i", (yield from self.index.selecting(query, whole)))
-        recent = self._recent
+        recent, found_at = self._recent, self._found_at
         recent.pop(text, None)
         recent[text] = shown
+        if query.reads_clock:
+            found_at[text] = int(now)
+        else:
+            found_at.pop(text, None)
         held = sum(len(s) for s in recent.values() if not isinstance(s, range))
         while len(recent) > 1 and (len(recent) > RECENT or held > RECENT_SIZE * len(self)):
-            oldest = recent.pop(next(iter(recent)))
+            gone = next(iter(recent))
+            oldest = recent.pop(gone)
+            found_at.pop(gone, None)
             held -= 0 if isinstance(oldest, range) else len(oldest)
         return FilterOutcome(text, shown)
 
-    def _candidates(self, text: str) -> Sequence[int]:
-        """The fewest events query ``text`` can match, as far as recent results tell."""
+    def _candidates(self, text: str, now: float) -> Sequence[int]:
+        """The fewest events query ``text`` can match at ``now``, as far as recent results
+        tell (one whose query reads the clock tells only within its second)."""
         from briefer.query import refines
 
+        found_at = self._found_at
+        second = int(now)
         found = self._recent.get(text)
-        if found is not None:
+        if found is not None and found_at.get(text, second) == second:
             return found
         candidates = self._all
         for old, shown in self._recent.items():
+            if found_at.get(old, second) != second:
+                continue
             if len(shown) < len(candidates) and refines(old, text):
                 candidates = shown
         return candidates
@@ -170,7 +184,7 @@ class LogView:
     def slow(self, text: str, *, now: float) -> bool:
         """Whether filtering by ``text`` tests so many events (:data:`PEEK_FROM` or more)
         that it is worth doing in steps (it is a query: else :meth:`apply` says why)."""
-        if not text.strip() or len(self._candidates(text)) < PEEK_FROM:
+        if not text.strip() or len(self._candidates(text, now)) < PEEK_FROM:
             return False
         from briefer.query import QueryError, parse_log_query
 
@@ -193,7 +207,7 @@ class LogView:
         """
         if not text.strip():
             return None
-        candidates = self._candidates(text)
+        candidates = self._candidates(text, now)
         if len(candidates) < PEEK_FROM:
             return None
         from briefer.query import QueryError, parse_log_query
