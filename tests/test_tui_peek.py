@@ -39,8 +39,15 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def log(tmp_path_factory: pytest.TempPathFactory) -> EventLog:
-    return load_valid(generate_log(3000, tmp_path_factory.mktemp("peek") / "events.yaml"))
+def log_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated log of 3,000 events, shared by this module's tests (none edits it): the
+    browser's load of it is cold once (a few seconds on a busy machine), then cached."""
+    return generate_log(3000, tmp_path_factory.mktemp("peek") / "events.yaml")
+
+
+@pytest.fixture(scope="module")
+def log(log_path: Path) -> EventLog:
+    return load_valid(log_path)
 
 
 @pytest.fixture
@@ -136,9 +143,9 @@ def shows(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, list[str], str | 
 
 @pytest.mark.usefixtures("peeking")
 async def test_the_rows_drawn_from_a_peek_are_those_drawn_once_all_is_counted(
-    tmp_path: Path, shows: list[tuple[bool, list[str], str | None]]
+    log_path: Path, shows: list[tuple[bool, list[str], str | None]]
 ) -> None:
-    path = generate_log(3000, tmp_path / "events.yaml")
+    path = log_path
     async with browse(path) as (app, pilot):
         await pilot.press("slash")
         view = app.view
@@ -165,8 +172,8 @@ async def test_the_rows_drawn_from_a_peek_are_those_drawn_once_all_is_counted(
 
 
 @pytest.mark.usefixtures("peeking")
-async def test_a_move_made_while_only_a_peek_is_shown_counts_every_match(tmp_path: Path) -> None:
-    path = generate_log(3000, tmp_path / "events.yaml")
+async def test_a_move_made_while_only_a_peek_is_shown_counts_every_match(log_path: Path) -> None:
+    path = log_path
     async with browse(path) as (app, pilot):
         whole = app.view.apply("m", now=app.now()).shown  # type: ignore[union-attr]
         assert whole is not None
@@ -186,9 +193,9 @@ async def test_a_move_made_while_only_a_peek_is_shown_counts_every_match(tmp_pat
 
 @pytest.mark.usefixtures("peeking")
 async def test_the_matches_around_the_cursor_are_drawn_before_all_are_counted(
-    tmp_path: Path,
+    log_path: Path,
 ) -> None:
-    path = generate_log(3000, tmp_path / "events.yaml")
+    path = log_path
     async with browse(path) as (app, pilot):
         frames: list[tuple[str, bool]] = []
         display = app._display
@@ -229,9 +236,9 @@ async def test_a_peek_shown_again_is_settled_by_its_own_wait_alone(tmp_path: Pat
 
 
 @pytest.mark.usefixtures("peeking")
-async def test_a_peek_followed_by_a_wrong_query_leaves_every_match_shown(tmp_path: Path) -> None:
+async def test_a_peek_followed_by_a_wrong_query_leaves_every_match_shown(log_path: Path) -> None:
     # The last good result stays while a query is wrong: all of it, not the peek.
-    path = generate_log(3000, tmp_path / "events.yaml")
+    path = log_path
     async with browse(path) as (app, pilot):
         view = app.view
         assert view is not None
@@ -295,9 +302,9 @@ def going(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
 @pytest.mark.usefixtures("peeking")
 async def test_every_match_is_found_between_frames_and_a_newer_filter_wins(
-    tmp_path: Path, going: list[bool], shows: list[tuple[bool, list[str], str | None]]
+    log_path: Path, going: list[bool], shows: list[tuple[bool, list[str], str | None]]
 ) -> None:
-    path = generate_log(3000, tmp_path / "events.yaml")
+    path = log_path
     async with browse(path) as (app, pilot):
         shows.clear()  # the log's own
         await pilot.press("slash", "k")
@@ -324,13 +331,13 @@ async def test_every_match_is_found_between_frames_and_a_newer_filter_wins(
 @pytest.mark.parametrize("text", ["kfor troops", "tag:courts", "no such words anywhere"])
 async def test_a_filter_too_selective_to_peek_at_keeps_the_rows_while_it_is_counted(
     text: str,
-    tmp_path: Path,
+    log_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     going: list[bool],
     shows: list[tuple[bool, list[str], str | None]],
 ) -> None:
     monkeypatch.setattr(view_module, "PEEK_BUDGET", 10)  # gives up at once
-    path = generate_log(3000, tmp_path / "events.yaml")
+    path = log_path
     async with browse(path) as (app, pilot):
         await pilot.pause(0.3)  # the load's own timers (the density bar's settles any wait)
         timeline = app.timeline
