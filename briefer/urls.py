@@ -27,9 +27,8 @@ def shown(value: str) -> str:
 
 
 def _odd_character(value: str) -> str | None:
-    if value.isprintable() and " " not in value:  # the usual URL: one pass in C
-        return _odd_backslash(value)
-    for c in value:
+    # The usual URL is printable and has no space: one pass in C tells, not one per character.
+    for c in "" if value.isprintable() and " " not in value else value:
         if c == " ":
             return "contains a space; write it as %20"
         if c.isprintable():
@@ -41,10 +40,6 @@ def _odd_character(value: str) -> str | None:
         if category in ("Zs", "Zl", "Zp"):
             return f"contains a space character ({code}); write it as %20"
         return f"contains an invisible character ({code}); remove it"
-    return _odd_backslash(value)
-
-
-def _odd_backslash(value: str) -> str | None:
     if "\\" in value:
         return "contains a backslash; URLs separate parts with '/'"
     return None
