@@ -235,6 +235,12 @@ class Event:
     indicators: tuple[str, ...] = ()
 
     @property
+    def file(self) -> str:
+        """The file it is read from, as shown (``pos.file``; a packed event's without
+        making its Pos: a reload sorts 100,000 held events by file)."""
+        return self.pos.file
+
+    @property
     def forward_looking(self) -> bool:
         """Deadlines and scheduled events look ahead; they feed the watch list."""
         return self.kind in FORWARD_KINDS

@@ -138,6 +138,11 @@ class PackedEvent(Event):
         return block[self._at]
 
     @property
+    def file(self) -> str:
+        file: str = _POS_SLOT.__get__(self, Event)
+        return file
+
+    @property
     def pos(self) -> Pos:
         block: Titles = _TITLE_SLOT.__get__(self, Event)
         where = block.where[self._at]

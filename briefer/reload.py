@@ -97,7 +97,7 @@ def reload_log(
     """
     by_file: defaultdict[str, list[Event]] = defaultdict(list)
     for event in previous.events:
-        by_file[event.pos.file].append(event)
+        by_file[event.file].append(event)
     keys = _reuse_keys(previous, includes)
     return _reload(path, {shown: (key, by_file.get(shown, [])) for shown, key in keys.items()}, now)
 
@@ -159,10 +159,10 @@ def reload_elsewhere(
     held = _held(log, found.includes, keys)
     # A file that only grew came with its new events alone: the others are held here.
     kept_from = held | grown.keys()
-    kept = [e for e in previous.events if e.pos.file in kept_from]
-    if Counter(file for e in kept if (file := e.pos.file) in grown) != grown:
+    kept = [e for e in previous.events if e.file in kept_from]
+    if Counter(file for e in kept if (file := e.file) in grown) != grown:
         return reload_log(path, previous, includes, now=now)  # not the version it grew from
-    fresh = [e for e in log.events if e.pos.file not in held]
+    fresh = [e for e in log.events if e.file not in held]
     whole = replace(log, events=tuple(_merged(kept, fresh)))
     return Loaded(replace(found.result, log=whole), found.includes)
 
@@ -235,35 +235,29 @@ def _without_held(found: Loaded, grown: dict[str, int]) -> Loaded:
         return found
     held: set[int] = set()
     for shown, count in grown.items():
-        mine = sorted((e for e in log.events if e.pos.file == shown), key=attrgetter("pos"))
+        mine = sorted((e for e in log.events if e.file == shown), key=attrgetter("pos"))
         held.update(map(id, mine[:count]))
     events = tuple(e for e in log.events if id(e) not in held)
     return Loaded(replace(found.result, log=replace(log, events=events)), found.includes)
 
 
-def _reuse_keys(previous: EventLog, includes: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """Each included file of ``previous`` → the key its part was read under: its digest,
-    and the time zone and kinds of the main file then (only the main file declares them)."""
+def _reuse_keys(log: EventLog, includes: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each included file of ``log`` → the key its part was read under (``includes``: the
+    files' digests): its digest, and the main file's time zone and kinds (only the main
+    file declares them)."""
     from briefer import filecache
 
-    tz, kinds = previous.timezone, previous.kinds
+    tz, kinds = log.timezone, log.kinds
     return {
         shown: filecache.part_key(shown, digest, tz, kinds)
-        for shown, (_path, digest) in zip(previous.files[1:], includes, strict=False)
+        for shown, (_path, digest) in zip(log.files[1:], includes, strict=False)
     }
 
 
 def _held(log: EventLog, includes: tuple[tuple[str, str], ...], keys: dict[str, str]) -> set[str]:
     """The included files of ``log`` whose part has the key the requester read it under:
     the same bytes read the same way, so the same events as the requester's."""
-    from briefer import filecache
-
-    tz, kinds = log.timezone, log.kinds
-    return {
-        shown
-        for shown, (_path, digest) in zip(log.files[1:], includes, strict=False)
-        if keys.get(shown) == filecache.part_key(shown, digest, tz, kinds)
-    }
+    return {shown for shown, key in _reuse_keys(log, includes).items() if keys.get(shown) == key}
 
 
 def _reload(
