@@ -207,13 +207,27 @@ def maker(cls: type[T], setters: Sequence[Callable[[Any, Any], None]]) -> Callab
     """A function of one value for each setter, in order, making one ``cls`` (no
     ``__init__``): ``setters`` are its slots' descriptors' ``__set__``."""
     values = ", ".join(f"v{i}" for i in range(len(setters)))
-    calls = "".join(f"    s{i}(self, v{i})\n" for i in range(len(setters)))
-    source = f"def make({values}):\n    self = new(cls)\n{calls}    return self\n"
-    scope: dict[str, Any] = {f"s{i}": setter for i, setter in enumerate(setters)}
-    scope.update(new=object.__new__, cls=cls)
-    exec(source, scope)  # code made here from slot numbers alone
-    make: Callable[..., T] = scope["make"]
+    make: Callable[..., T] = _written(
+        f"make({values})", "self = new(cls)", setters, "return self", new=object.__new__, cls=cls
+    )
     return make
+
+
+def _written(
+    signature: str,
+    first: str,
+    setters: Sequence[Callable[[Any, Any], None]],
+    last: str,
+    **names: Any,
+) -> Callable[..., Any]:
+    """The function ``signature`` written out: ``first``, one ``s{i}(self, v{i})`` call for
+    each setter, then ``last``; ``names`` are in its scope."""
+    lines = [first, *(f"s{i}(self, v{i})" for i in range(len(setters))), last]
+    source = f"def {signature}:\n" + "".join(f"    {line}\n" for line in lines if line)
+    scope: dict[str, Any] = {f"s{i}": setter for i, setter in enumerate(setters)} | names
+    exec(source, scope)  # code made here from slot numbers alone
+    function: Callable[..., Any] = scope[signature.partition("(")[0]]
+    return function
 
 
 def _setstate(setters: tuple[Callable[[Any, Any], None], ...]) -> Callable[[Any, Any], None]:
@@ -224,9 +238,7 @@ def _setstate(setters: tuple[Callable[[Any, Any], None], ...]) -> Callable[[Any,
     The unpacking, like ``zip(strict=True)``, refuses a state of another length.
     """
     values = ", ".join(f"v{i}" for i in range(len(setters)))
-    calls = "".join(f"    s{i}(self, v{i})\n" for i in range(len(setters)))
-    source = f"def __setstate__(self, state):\n    {values}, = state\n{calls}"
-    scope: dict[str, Any] = {f"s{i}": setter for i, setter in enumerate(setters)}
-    exec(source, scope)  # code made here from slot numbers alone
-    setstate: Callable[[Any, Any], None] = scope["__setstate__"]
+    setstate: Callable[[Any, Any], None] = _written(
+        "__setstate__(self, state)", f"{values}, = state", setters, ""
+    )
     return setstate
